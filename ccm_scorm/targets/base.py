@@ -1,0 +1,61 @@
+"""The one interface every output format implements (like a Sphinx builder).
+
+A target turns the model of one module (or one pathway) into the files of one
+package. It never reads files or YAML: everything it needs is in the model and the
+build options. Writing the zip and the build report is `package.py`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from ..model import Course, Module, Pathway
+
+
+class BuildRefused(Exception):
+    """The user asked for something a target must not do; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    lms: str = "moodle"  # moodle | esr | generic
+    schema_dir: Path | None = None  # the user's own copy of the SCORM schemas, to include in packages
+
+
+@dataclass(frozen=True)
+class Package:
+    """The files of one package, ready to be zipped; paths are POSIX and relative to the zip root."""
+
+    target: str
+    unit_id: str  # module or pathway id
+    unit_kind: str  # "module" | "pathway"
+    version: str
+    title: str
+    files: dict[str, bytes]
+    competency_ids: tuple[str, ...]
+    runtime_files: tuple[str, ...] = ()  # which of `files` are the shared runtime (for size reports)
+    lms: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+
+class Target:
+    """Base class of the output formats. Subclasses set `name` and implement the two builds."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    # The runtime adapter script (in render/runtime/) this target's content uses.
+    adapter: ClassVar[str] = ""
+    # Whether the content may talk to a server chosen at launch time (an LRS).
+    needs_network: ClassVar[bool] = False
+
+    def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
+        raise NotImplementedError
+
+    def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
+        raise NotImplementedError(f"the {self.name} target cannot build pathways yet")
+
+    def lint(self, course: Course, module: Module, options: BuildOptions) -> list[str]:
+        """Warnings about this module for this target and LMS profile (never errors)."""
+        return []
