@@ -1,0 +1,154 @@
+"""Source -> model: read a course folder, check everything, and return the immutable Course.
+
+`load_course` raises SourceError with every problem found; `check_course` returns the
+problems (warnings included) without raising, for `ccm validate`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Course, CourseSettings, Organisation, Pathway
+from .checks import check_cross_references
+from .framework import read_framework
+from .ids import check_id
+from .module import read_module
+from .pages import safe_asset_path
+from .problems import Problem, Problems, SourceError, did_you_mean
+from .yamlfile import Fields, load_yaml
+
+COURSE_KEYS = ("title", "publisher", "language", "base_iri", "targets", "lms", "organisation")
+PATHWAY_KEYS = ("id", "title", "description", "audience", "modules")
+RESERVED_FOLDERS = {"pathways", "assets"}
+LMS_PROFILES = ("moodle", "esr", "generic")
+
+
+def check_course(source: Path | str) -> tuple[Course | None, Problems]:
+    """Read and check the course in `source`; the course is None when there are errors."""
+    root = Path(source)
+    problems = Problems(root=root.resolve() if root.exists() else root)
+    if not root.is_dir():
+        problems.error(root, 0, "there is no course folder here", "give the folder that holds framework.yaml")
+        return None, problems
+    settings = _read_settings(root, problems)
+    framework = read_framework(root / "framework.yaml", problems)
+    known = frozenset(c.id for c in framework.competencies) if framework else None
+    modules, unreadable = _read_modules(root, problems, known)
+    # A module that could not be read has already been reported: don't report pathways naming it too.
+    pathways = _read_pathways(root / "pathways", problems, {module.id for module in modules} | unreadable)
+    if framework is None:
+        return None, problems
+    course = Course(settings=settings, framework=framework, modules=modules, pathways=pathways)
+    check_cross_references(course, root, problems)
+    if problems.errors:
+        return None, problems
+    return course, problems
+
+
+def load_course(source: Path | str) -> Course:
+    course, problems = check_course(source)
+    if course is None:
+        raise SourceError(problems)
+    return course
+
+
+def _read_settings(root: Path, problems: Problems) -> CourseSettings:
+    path = root / "course.yaml"
+    if not path.exists():
+        return CourseSettings()
+    data = load_yaml(path, problems)
+    if data is None:
+        return CourseSettings()
+    fields = Fields(data, path, 1, problems, what="the course file", allowed=COURSE_KEYS)
+    if not fields.ok:
+        return CourseSettings()
+    defaults = CourseSettings()
+    lms = fields.text("lms", defaults.lms)
+    if lms not in LMS_PROFILES:
+        fields.error("lms", f"unknown LMS profile '{lms}'", f"use one of {', '.join(LMS_PROFILES)}")
+    return CourseSettings(
+        title=fields.text("title", defaults.title),
+        publisher=fields.text("publisher"),
+        language=fields.text("language", defaults.language),
+        base_iri=fields.text("base_iri"),
+        default_targets=fields.texts("targets") or defaults.default_targets,
+        lms=lms,
+        organisation=_read_organisation(fields, root, problems),
+    )
+
+
+def _read_organisation(fields: Fields, root: Path, problems: Problems) -> Organisation:
+    data = fields.mapping("organisation")
+    if data is None:
+        return Organisation()
+    organisation = Fields(data, fields.path, fields.key_line("organisation"), problems,
+                          what="the organisation", allowed=("name", "logo"))
+    logo = None
+    logo_path = organisation.text("logo")
+    if logo_path:
+        from ..model import Image
+
+        found = safe_asset_path(logo_path, root, fields.path, organisation.key_line("logo"), problems)
+        if found is not None:
+            logo = Image(path=logo_path, data=found.read_bytes())
+    return Organisation(name=organisation.text("name"), logo=logo)
+
+
+def _read_modules(root: Path, problems: Problems, known: frozenset[str] | None) -> tuple[tuple, set[str]]:
+    """The modules that could be read, and the folder names of those that could not."""
+    modules = []
+    unreadable = set()
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if folder.name in RESERVED_FOLDERS or folder.name.startswith((".", "_")):
+            continue
+        if not (folder / "module.yaml").exists():
+            problems.warning(folder, 0, "this folder has no module.yaml, so it is not a module",
+                             "add module.yaml, or move the folder out of the course")
+            continue
+        module = read_module(folder, problems, known)
+        if module:
+            modules.append(module)
+        else:
+            unreadable.add(folder.name)
+    return tuple(modules), unreadable
+
+
+def _read_pathways(folder: Path, problems: Problems, module_ids: set[str]) -> tuple:
+    if not folder.is_dir():
+        return ()
+    pathways = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = load_yaml(path, problems)
+        if data is None:
+            continue
+        fields = Fields(data, path, 1, problems, what="the pathway", allowed=PATHWAY_KEYS,
+                        required=("id", "title", "modules"))
+        if not fields.ok:
+            continue
+        pathway_id = fields.text("id")
+        if pathway_id and check_id("pathway", pathway_id, problems, path, fields.key_line("id")):
+            if pathway_id != path.stem:
+                fields.warning("id", f"the pathway id '{pathway_id}' differs from its file name '{path.name}'",
+                               f"rename the file to {pathway_id}.yaml so it is easy to find")
+        listed = fields.texts("modules")
+        _check_pathway_modules(fields, listed, module_ids)
+        pathways.append(Pathway(id=pathway_id, title=fields.text("title"), description=fields.text("description"),
+                                audience=fields.texts("audience"), module_ids=listed))
+    return tuple(pathways)
+
+
+def _check_pathway_modules(fields: Fields, listed: tuple[str, ...], module_ids: set[str]) -> None:
+    if fields.has("modules") and not listed:
+        fields.error("modules", "the pathway lists no modules", "list the module ids in the order learners take them")
+    seen = set()
+    for index, module_id in enumerate(listed):
+        line = fields.item_line("modules", index)
+        if module_id not in module_ids:
+            fields.problems.error(fields.path, line, f"unknown module '{module_id}' in the pathway",
+                                  did_you_mean(module_id, module_ids, "module"))
+        elif module_id in seen:
+            fields.problems.error(fields.path, line, f"the module '{module_id}' is listed twice", "list each module once")
+        seen.add(module_id)
+
+
+__all__ = ["Problem", "Problems", "SourceError", "check_course", "load_course"]

@@ -1,0 +1,116 @@
+"""The `ccm` command line: click commands only; the work is done elsewhere."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import build
+from .content_report import course_facts
+from .source import SourceError, check_course, load_course
+from .targets import BuildOptions, BuildRefused, target_names
+
+DEFAULT_SOURCE = "modules"
+DEFAULT_OUT = "packages_out"
+
+# Exit codes (docs/cli.md): 0 success, 1 problems in the course source,
+# 2 wrong use of the command, 3 the build could not be written or was refused.
+EXIT_SOURCE = 1
+EXIT_USAGE = 2
+EXIT_BUILD = 3
+
+source_argument = click.argument("source", default=DEFAULT_SOURCE, type=click.Path(path_type=Path))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="ccm")
+def main() -> None:
+    """Build competency-mapped SCORM, xAPI, cmi5 and offline web packages from a plain-text course."""
+
+
+@main.command()
+@source_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the problems and summary as JSON.")
+def validate(source: Path, as_json: bool) -> None:
+    """Check the course in SOURCE (default: modules) and list every problem."""
+    course, problems = check_course(source)
+    facts = course_facts(course) if course else []
+    if as_json:
+        click.echo(json.dumps({
+            "ok": not problems.errors,
+            "errors": [p.as_dict() for p in problems.errors],
+            "warnings": [p.as_dict() for p in problems.warnings],
+            "modules": [fact.__dict__ for fact in facts],
+        }, indent=2, ensure_ascii=False))
+    else:
+        for problem in problems.errors + problems.warnings:
+            click.echo(str(problem), err=True)
+        if course:
+            click.echo(f"{len(course.modules)} modules, {sum(f.questions for f in facts)} questions, "
+                       f"{len(course.pathways)} pathways, {len(course.framework.competencies)} competencies: "
+                       f"no errors, {len(problems.warnings)} warnings")
+            click.echo("module                         minutes  pages  questions  words  reading grade (FK)")
+            for fact in facts:
+                click.echo(f"{fact.id:<30} {fact.minutes:>7}  {fact.pages:>5}  {fact.questions:>9}  "
+                           f"{fact.words:>5}  {fact.reading_grade:>18.1f}")
+        else:
+            click.echo(f"{len(problems.errors)} errors, {len(problems.warnings)} warnings", err=True)
+    sys.exit(EXIT_SOURCE if problems.errors else 0)
+
+
+@main.command(name="build")
+@source_argument
+@click.option("--target", "-t", "targets", multiple=True, type=click.Choice(target_names()),
+              help="Output format; repeat for several. Default: the course file's targets.")
+@click.option("--out", "-o", "out_dir", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the packages and build-report.json.")
+@click.option("--module", "-m", "module_ids", multiple=True, help="Build only this module; repeat for several.")
+@click.option("--lms", type=click.Choice(["moodle", "esr", "generic"]), default=None,
+              help="LMS profile for its checks and settings. Default: the course file's, else moodle.")
+@click.option("--schema-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Your own licensed copy of the SCORM schema files, to include in SCORM packages.")
+@click.option("--force", is_flag=True, help="Rebuild every package even if its inputs have not changed.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_ids: tuple[str, ...],
+                  lms: str | None, schema_dir: Path | None, force: bool, quiet: bool, as_json: bool) -> None:
+    """Build packages from the course in SOURCE (default: modules)."""
+    try:
+        course = load_course(source)
+    except SourceError as error:
+        for problem in error.problems.errors:
+            click.echo(str(problem), err=True)
+        click.echo(f"{error}; nothing was built. Run 'ccm validate {source}' for the full list.", err=True)
+        sys.exit(EXIT_SOURCE)
+    chosen = list(targets) or [t for t in course.settings.default_targets if t in target_names()]
+    options = BuildOptions(lms=lms or course.settings.lms, schema_dir=schema_dir)
+    try:
+        result = build(course, chosen, out_dir, options, module_ids=module_ids, force=force)
+    except KeyError as error:
+        click.echo(f"error: {error.args[0]}", err=True)
+        sys.exit(EXIT_USAGE)
+    except BuildRefused as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_BUILD)
+    except OSError as error:
+        click.echo(f"error: cannot write to {error.filename or out_dir}: {error.strerror} — "
+                   "check the output folder exists and is writable; nothing half-written was left", err=True)
+        sys.exit(EXIT_BUILD)
+    if as_json:
+        click.echo(json.dumps({"rebuilt": result.rebuilt, "unchanged": result.unchanged,
+                               "warnings": result.warnings,
+                               "report": str(result.report_path)}, indent=2))
+        return
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(f"built {len(result.rebuilt)} packages, {len(result.unchanged)} unchanged, "
+                   f"in {out_dir} (report: {result.report_path})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Writing packages: deterministic zips, written atomically, and build-report.json.
+
+The same source always gives byte-identical zips: entries are sorted, every
+timestamp and permission is fixed, and nothing about the machine or the time of the
+build goes in. A zip is written to a temporary file beside its destination and moved
+into place only when complete, so a failed build never leaves half a package.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import __version__
+from .targets.base import Package
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
+REPORT_NAME = "build-report.json"
+
+
+@dataclass(frozen=True)
+class PackageRecord:
+    """One line of the build report."""
+
+    target: str
+    kind: str
+    id: str
+    version: str
+    title: str
+    path: str  # relative to the output folder
+    size: int
+    sha256: str
+    competencies: tuple[str, ...]
+    lms: str
+    runtime_bytes: int
+    runtime_gzip_bytes: int
+    input_hash: str = ""
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16
+            info.create_system = 3  # Unix, so the permissions above are read the same everywhere
+            archive.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def package_path(package: Package) -> str:
+    return f"{package.target}/{package.unit_id}.zip"
+
+
+def runtime_size(package: Package) -> tuple[int, int]:
+    """Bytes of the shared runtime in this package, raw and gzipped (as a web server would send it)."""
+    raw = b"".join(package.files[name] for name in sorted(package.runtime_files))
+    return len(raw), len(gzip.compress(raw, compresslevel=9, mtime=0))
+
+
+def write_package(package: Package, out_dir: Path, input_hash: str = "") -> PackageRecord:
+    data = zip_bytes(package.files)
+    relative = package_path(package)
+    write_atomically(out_dir / relative, data)
+    raw, gzipped = runtime_size(package)
+    return PackageRecord(
+        target=package.target,
+        kind=package.unit_kind,
+        id=package.unit_id,
+        version=package.version,
+        title=package.title,
+        path=relative,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        competencies=package.competency_ids,
+        lms=package.lms,
+        runtime_bytes=raw,
+        runtime_gzip_bytes=gzipped,
+        input_hash=input_hash,
+    )
+
+
+def write_build_report(records: list[PackageRecord], out_dir: Path) -> Path:
+    report = {
+        "generator": f"ccm-scorm {__version__}",
+        "packages": [asdict(record) for record in sorted(records, key=lambda r: (r.target, r.kind, r.id))],
+    }
+    path = out_dir / REPORT_NAME
+    write_atomically(path, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def read_build_report(out_dir: Path) -> list[PackageRecord]:
+    """The records of an earlier build, or [] when there is none or it cannot be read."""
+    try:
+        data = json.loads((out_dir / REPORT_NAME).read_text(encoding="utf-8"))
+        return [PackageRecord(**{**item, "competencies": tuple(item["competencies"])}) for item in data["packages"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []

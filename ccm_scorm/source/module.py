@@ -1,0 +1,127 @@
+"""Reading one module folder: module.yaml, its pages and its quiz."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Draw, Module
+from .ids import check_id
+from .pages import read_page
+from .problems import Problems, did_you_mean
+from .quiz import read_quiz
+from .yamlfile import Fields, load_yaml
+
+MODULE_KEYS = ("id", "version", "title", "summary", "competencies", "audience", "minutes", "outcomes",
+               "pass_mark", "attempts", "draw")
+
+
+def read_module(folder: Path, problems: Problems, known_competencies: frozenset[str] | None) -> Module | None:
+    """`known_competencies` are the framework's ids (None when the framework could not be read)."""
+    path = folder / "module.yaml"
+    data = load_yaml(path, problems)
+    if data is None:
+        return None
+    fields = Fields(data, path, 1, problems, what="the module", allowed=MODULE_KEYS,
+                    required=("id", "version", "title", "competencies"))
+    if not fields.ok:
+        return None
+    module_id = fields.text("id")
+    if module_id:
+        check_id("module", module_id, problems, path, fields.key_line("id"))
+    competencies = fields.texts("competencies")
+    if fields.has("competencies") and not competencies:
+        fields.error("competencies", "the module lists no competencies", "list at least one; the first is the primary")
+    _check_competencies(fields, competencies, known_competencies)
+    pass_mark = fields.integer("pass_mark", 80)
+    if not 0 <= pass_mark <= 100:
+        fields.error("pass_mark", f"pass_mark {pass_mark} is outside 0–100", "give a percentage such as 80")
+    attempts = fields.integer("attempts", 0)
+    if attempts < 0:
+        fields.error("attempts", f"attempts cannot be negative ({attempts})", "use 0 for unlimited attempts")
+    minutes = fields.integer("minutes", 0)
+    if fields.has("minutes") and minutes <= 0:
+        fields.error("minutes", "minutes must be more than 0", "estimate how long a learner takes, e.g. minutes: 12")
+    pages = _read_pages(folder, problems)
+    primary = competencies[0] if competencies else ""
+    quiz_path = folder / "quiz.yaml"
+    questions = read_quiz(quiz_path, problems, primary, competencies, known_competencies) if quiz_path.exists() else ()
+    draw = _read_draw(fields, len(questions))
+    _warn_unevidenced(fields, competencies, questions)
+    return Module(
+        id=module_id,
+        version=fields.version(),
+        title=fields.text("title"),
+        summary=fields.text("summary"),
+        competency_ids=competencies,
+        audience=fields.texts("audience"),
+        minutes=minutes,
+        outcomes=fields.texts("outcomes"),
+        pass_mark=pass_mark,
+        attempts=attempts,
+        pages=pages,
+        questions=questions,
+        draw=draw,
+        source_dir=problems.display_path(folder),
+    )
+
+
+def _read_pages(folder: Path, problems: Problems) -> tuple:
+    pages_dir = folder / "pages"
+    files = sorted(pages_dir.glob("*.md")) if pages_dir.is_dir() else []
+    if not files:
+        problems.error(folder / "module.yaml", 0, "the module has no pages",
+                       f"add Markdown pages to {problems.display_path(pages_dir)}/ (01-intro.md, 02-…)")
+        return ()
+    pages = []
+    for file in files:
+        if file.is_symlink() and not file.resolve().is_relative_to(folder.resolve()):
+            problems.error(file, 0, "the page is a link to a file outside the module folder",
+                           "copy the page into the module instead of linking to it")
+            continue
+        page = read_page(file, folder, problems)
+        if page:
+            pages.append(page)
+    return tuple(pages)
+
+
+def _read_draw(fields: Fields, bank_size: int) -> Draw | None:
+    data = fields.mapping("draw")
+    if data is None:
+        return None
+    draw = Fields(data, fields.path, fields.key_line("draw"), fields.problems, what="the draw",
+                  allowed=("count", "shuffle"), required=("count",))
+    if not draw.ok:
+        return None
+    count = draw.integer("count", 0)
+    if count < 1:
+        draw.error("count", "the draw count must be at least 1", "say how many questions each attempt asks")
+        return None
+    if count > bank_size:
+        draw.error("count", f"the draw asks for {count} questions but the quiz has {bank_size}",
+                   f"lower the count to at most {bank_size} or add questions")
+        return None
+    return Draw(count=count, shuffle=draw.boolean("shuffle", True))
+
+
+def _check_competencies(fields: Fields, competencies: tuple[str, ...], known: frozenset[str] | None) -> None:
+    seen = set()
+    for index, competency in enumerate(competencies):
+        line = fields.item_line("competencies", index)
+        if competency in seen:
+            fields.problems.error(fields.path, line, f"the competency '{competency}' is listed twice",
+                                  "list each competency once")
+        seen.add(competency)
+        if known is not None and competency not in known:
+            fields.problems.error(fields.path, line, f"unknown competency '{competency}'",
+                                  did_you_mean(competency, known, "framework's competency"))
+
+
+def _warn_unevidenced(fields: Fields, competencies: tuple[str, ...], questions) -> None:
+    if not questions:
+        return
+    evidenced = {question.competency_id for question in questions}
+    for index, competency in enumerate(competencies):
+        if competency not in evidenced:
+            fields.problems.warning(fields.path, fields.item_line("competencies", index),
+                                    f"no question in the quiz evidences '{competency}'",
+                                    "add a question with 'competency: " + competency + "', or remove it from the list")

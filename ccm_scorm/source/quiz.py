@@ -1,0 +1,229 @@
+"""Reading quiz.yaml into Questions, checking every question has a right answer among its options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Item, Option, Pair, Question, QuestionType
+from .ids import AUTO_IDS, check_id
+from .problems import Problems, did_you_mean
+from .yamlfile import Fields, load_yaml
+
+COMMON_KEYS = ("id", "type", "competency", "prompt", "feedback")
+TYPE_KEYS = {
+    QuestionType.SINGLE: ("options",),
+    QuestionType.MULTIPLE: ("options",),
+    QuestionType.TRUE_FALSE: ("answer",),
+    QuestionType.MATCHING: ("pairs",),
+    QuestionType.ORDERING: ("items",),
+    QuestionType.SHORT_TEXT: ("answers", "case_sensitive", "max_length"),
+}
+ALL_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
+MAX_CHOICES = len(AUTO_IDS)
+DEFAULT_MAX_LENGTH = 60
+PLACEHOLDER = "TODO"
+
+
+def read_quiz(path: Path, problems: Problems, primary_competency: str, module_competencies: tuple[str, ...],
+              known_competencies: frozenset[str] | None) -> tuple[Question, ...]:
+    data = load_yaml(path, problems)
+    if data is None:
+        return ()
+    quiz = Fields(data, path, 1, problems, what="the quiz", allowed=("questions",), required=("questions",))
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for item, line in quiz.items("questions"):
+        question = _read_question(item, path, line, problems, primary_competency)
+        if question is None:
+            continue
+        _check_question_competency(question, item, path, line, problems, module_competencies, known_competencies)
+        if not (question.feedback_correct or question.feedback_incorrect) and not question.placeholder:
+            problems.warning(path, line, f"the question '{question.id}' has no feedback",
+                             "add 'feedback:' saying why the right answer is right")
+        if question.placeholder:
+            problems.warning(path, line, f"the question '{question.id}' is still a placeholder",
+                             "write the real prompt, options and feedback")
+        if question.id in seen:
+            problems.error(path, line, f"the question id '{question.id}' is used twice (first on line {seen[question.id]})",
+                           "give every question in the module its own id")
+            continue
+        seen[question.id] = line
+        questions.append(question)
+    return tuple(questions)
+
+
+def _check_question_competency(question: Question, data, path: Path, line: int, problems: Problems,
+                               module_competencies: tuple[str, ...], known: frozenset[str] | None) -> None:
+    competency = question.competency_id
+    if not competency:
+        return
+    where = _line_of(data, "competency", line)
+    if known is not None and competency not in known:
+        problems.error(path, where, f"unknown competency '{competency}'",
+                       did_you_mean(competency, known, "framework's competency"))
+    elif competency not in module_competencies:
+        problems.warning(path, where, f"the question '{question.id}' evidences '{competency}', which the module does not list",
+                         "add it to the module's competencies, unless it is meant as a cross-link")
+
+
+def _line_of(data, key: str, fallback: int) -> int:
+    try:
+        return data.lc.key(key)[0] + 1
+    except (AttributeError, KeyError, TypeError):
+        return fallback
+
+
+def _read_question(data, path: Path, line: int, problems: Problems, primary_competency: str) -> Question | None:
+    fields = Fields(data, path, line, problems, what="a question", allowed=ALL_KEYS,
+                    required=("id", "type", "prompt"))
+    if not fields.ok:
+        return None
+    question_id = fields.text("id")
+    if question_id and not check_id("question", question_id, problems, path, fields.key_line("id")):
+        question_id = ""
+    type_name = fields.text("type")
+    try:
+        question_type = QuestionType(type_name)
+    except ValueError:
+        if type_name:
+            fields.error("type", f"unknown question type '{type_name}'",
+                         did_you_mean(type_name, [t.value for t in QuestionType]))
+        return None
+    for key in fields.data:
+        if key in ALL_KEYS and key not in COMMON_KEYS and key not in TYPE_KEYS[question_type]:
+            fields.error(key, f"'{key}' does not belong in a {question_type.value} question",
+                         f"a {question_type.value} question takes {', '.join(TYPE_KEYS[question_type])}")
+    feedback_correct, feedback_incorrect = _read_feedback(fields)
+    prompt = fields.text("prompt")
+    common = dict(
+        id=question_id,
+        type=question_type,
+        prompt=prompt,
+        competency_id=fields.text("competency") or primary_competency,
+        feedback_correct=feedback_correct,
+        feedback_incorrect=feedback_incorrect,
+        placeholder=prompt.startswith(PLACEHOLDER),
+    )
+    specific = _READERS[question_type](fields, question_type)
+    if specific is None or not question_id:
+        return None
+    return Question(**common, **specific)
+
+
+def _read_feedback(fields: Fields) -> tuple[str, str]:
+    feedback = fields.mapping("feedback")
+    if feedback is None:
+        return "", ""
+    if isinstance(feedback, str):
+        return feedback.strip(), feedback.strip()
+    parts = Fields(feedback, fields.path, fields.key_line("feedback"), fields.problems,
+                   what="the feedback", allowed=("correct", "incorrect"))
+    return parts.text("correct"), parts.text("incorrect")
+
+
+def _labelled(fields: Fields, key: str, minimum: int, what: str, item_keys: tuple[str, ...],
+              required: tuple[str, ...]) -> list[tuple[str, Fields]] | None:
+    """The items under `key`, each with its id (given, or a, b, c… by position)."""
+    entries = fields.items(key)
+    if not fields.has(key):
+        fields.error(None, f"the question has no '{key}'", f"add at least {minimum} {what}")
+        return None
+    if len(entries) < minimum:
+        fields.error(key, f"the question needs at least {minimum} {what}, not {len(entries)}", f"add more {what}")
+        return None
+    if len(entries) > MAX_CHOICES:
+        fields.error(key, f"the question has {len(entries)} {what}; at most {MAX_CHOICES} are allowed",
+                     "split it into two questions")
+        return None
+    labelled: list[tuple[str, Fields]] = []
+    seen: set[str] = set()
+    for index, (item, line) in enumerate(entries):
+        entry = Fields(item, fields.path, line, fields.problems, what=f"an item of '{key}'",
+                       allowed=("id",) + item_keys, required=required)
+        if not entry.ok:
+            return None
+        item_id = str(entry.data.get("id", AUTO_IDS[index])).strip()
+        if not check_id("option", item_id, fields.problems, fields.path, entry.key_line("id")):
+            return None
+        if item_id in seen:
+            entry.error("id", f"the id '{item_id}' is used twice in this question", "give each its own letter")
+            return None
+        seen.add(item_id)
+        labelled.append((item_id, entry))
+    return labelled
+
+
+def _read_choices(fields: Fields, question_type: QuestionType) -> dict | None:
+    labelled = _labelled(fields, "options", 2, "options", ("text", "correct", "feedback"), ("text",))
+    if labelled is None:
+        return None
+    options = tuple(Option(id=i, text=entry.text("text"), correct=entry.boolean("correct"),
+                           feedback=entry.text("feedback")) for i, entry in labelled)
+    right = sum(option.correct for option in options)
+    if right == 0:
+        fields.error("options", "no option is marked right", "add 'correct: true' to the right option")
+        return None
+    if question_type is QuestionType.SINGLE and right > 1:
+        fields.error("options", f"{right} options are marked right in a single-choice question",
+                     "mark only one, or make it 'type: multiple'")
+        return None
+    return {"options": options}
+
+
+def _read_true_false(fields: Fields, question_type: QuestionType) -> dict | None:
+    if "answer" not in fields.data:
+        fields.error(None, "the question has no 'answer'", "add 'answer: true' or 'answer: false'")
+        return None
+    answer = fields.data.get("answer")
+    if not isinstance(answer, bool):
+        fields.error("answer", f"'answer' must be true or false, not '{answer}'", "write answer: true or answer: false")
+        return None
+    return {"answer": answer}
+
+
+def _read_matching(fields: Fields, question_type: QuestionType) -> dict | None:
+    labelled = _labelled(fields, "pairs", 2, "pairs", ("prompt", "match"), ("prompt", "match"))
+    if labelled is None:
+        return None
+    pairs = tuple(Pair(id=i, prompt=entry.text("prompt"), match=entry.text("match")) for i, entry in labelled)
+    matches = [pair.match.casefold() for pair in pairs]
+    if len(set(matches)) != len(matches):
+        fields.error("pairs", "two pairs have the same 'match' text, so the learner cannot tell them apart",
+                     "make every match different")
+        return None
+    return {"pairs": pairs}
+
+
+def _read_ordering(fields: Fields, question_type: QuestionType) -> dict | None:
+    labelled = _labelled(fields, "items", 2, "items", ("text",), ("text",))
+    if labelled is None:
+        return None
+    return {"items": tuple(Item(id=i, text=entry.text("text")) for i, entry in labelled)}
+
+
+def _read_short_text(fields: Fields, question_type: QuestionType) -> dict | None:
+    answers = tuple(answer for answer in fields.texts("answers") if answer)
+    if not answers:
+        fields.error("answers" if fields.has("answers") else None, "the question has no accepted answer",
+                     "add 'answers: [first accepted answer, another]'")
+        return None
+    max_length = fields.integer("max_length", DEFAULT_MAX_LENGTH)
+    if not 1 <= max_length <= 200:
+        fields.error("max_length", f"max_length {max_length} is outside 1–200", "use a length such as 40")
+        return None
+    too_long = [answer for answer in answers if len(answer) > max_length]
+    if too_long:
+        fields.error("answers", f"the accepted answer '{too_long[0]}' is longer than max_length ({max_length})",
+                     "raise max_length or shorten the answer")
+        return None
+    return {"answers": answers, "case_sensitive": fields.boolean("case_sensitive"), "max_length": max_length}
+
+
+_READERS = {
+    QuestionType.SINGLE: _read_choices,
+    QuestionType.MULTIPLE: _read_choices,
+    QuestionType.TRUE_FALSE: _read_true_false,
+    QuestionType.MATCHING: _read_matching,
+    QuestionType.ORDERING: _read_ordering,
+    QuestionType.SHORT_TEXT: _read_short_text,
+}
