@@ -1,0 +1,43 @@
+/* ccm-scorm learner runtime: the standalone adapter (offline web package).
+ * Keeps the compact state in localStorage under "ccm:<module id>:<version>".
+ * Works from file://; if the browser blocks storage, keeps progress in memory and says so. */
+(function () {
+  'use strict';
+  var LOST = 'This browser is not letting the module keep your progress. ' +
+    'You can carry on, but your progress will not be kept when you close this page.';
+
+  function standalone(course) {
+    var key = 'ccm:' + course.id + ':' + course.version;
+    var store = null, memory = null, report = function () {};
+    try {
+      store = window.localStorage;
+      store.setItem(key + ':test', '1');
+      store.removeItem(key + ':test');
+    } catch (e) {
+      store = null; // SecurityError (storage blocked) or no storage at all
+    }
+    function lose() { store = null; report({ kind: 'error', message: LOST }); }
+    return {
+      onStatus: function (callback) { report = callback; },
+      start: function () {
+        var state = null;
+        if (store) {
+          try { state = store.getItem(key); } catch (e) { lose(); }
+        } else {
+          report({ kind: 'error', message: LOST });
+        }
+        return Promise.resolve({ state: state, location: null, learner: null, mode: 'normal',
+          recording: true, masteryScore: null, returnURL: null });
+      },
+      record: function () {},
+      save: function (state) {
+        memory = state;
+        if (!store) return;
+        try { store.setItem(key, state); report({ kind: 'saved' }); } catch (e) { lose(); }
+      },
+      finish: function () {},
+      memory: function () { return memory; }
+    };
+  }
+  window.CCM.registerAdapter('standalone', standalone);
+})();

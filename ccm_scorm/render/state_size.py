@@ -1,0 +1,87 @@
+"""The longest compact learner state a module can produce.
+
+Mirrors the encoder in ``runtime/core.js`` (the comment block above ``encodeState``
+documents the format); change both together. SCORM 1.2 keeps the state in
+``cmi.suspend_data``, which LMSs such as ESR limit to 4096 characters, so
+``ccm validate`` refuses a module whose worst case is longer than that.
+
+Assumption shared with core.js: the attempt number is capped at 999 (``MAX_ATTEMPT``),
+so it never takes more than three digits.
+"""
+
+from __future__ import annotations
+
+from math import ceil
+
+from ..model import Module, Question, QuestionType
+
+SCORM12_SUSPEND_DATA_LIMIT = 4096
+STATE_VERSION = "c1"
+MAX_ATTEMPT = 999
+DEFAULT_MAX_LENGTH = 60
+# A UTF-16 unit of short-text becomes at most 3 UTF-8 bytes (a surrogate pair is 4 bytes
+# for 2 units), each written as "%XX".
+CHARS_PER_TEXT_UNIT = 9
+_FIXED_FIELDS = 8  # version, view, seen, attempt, position, submitted, draw, score
+
+
+def _base36_length(number: int) -> int:
+    length = 1
+    while number >= 36:
+        number //= 36
+        length += 1
+    return length
+
+
+def _index_width(count: int) -> int:
+    """Width of a fixed-width base36 index into `count` things."""
+    return _base36_length(count - 1) if count > 1 else 1
+
+
+def max_length_of(question: Question) -> int:
+    return question.max_length if question.max_length > 0 else DEFAULT_MAX_LENGTH
+
+
+def worst_case_answer_length(question: Question) -> int:
+    """The longest answer token this question can write into the state."""
+    kind = QuestionType(question.type)
+    if kind is QuestionType.SINGLE:
+        return _base36_length(max(len(question.options) - 1, 0))
+    if kind is QuestionType.MULTIPLE:
+        return ceil(len(question.options) / 4)
+    if kind is QuestionType.TRUE_FALSE:
+        return 1
+    if kind is QuestionType.MATCHING:
+        return len(question.pairs) * _index_width(len(question.pairs))
+    if kind is QuestionType.ORDERING:
+        return len(question.items) * _index_width(len(question.items))
+    return CHARS_PER_TEXT_UNIT * max_length_of(question)
+
+
+def max_attempt(module: Module) -> int:
+    return min(module.attempts, MAX_ATTEMPT) if module.attempts > 0 else MAX_ATTEMPT
+
+
+def worst_case_state_length(module: Module) -> int:
+    """The exact maximum length of the encoded state for this module."""
+    pages = len(module.pages)
+    bank = len(module.questions)
+    has_quiz = bank > 0
+    drawn = min(module.questions_per_attempt, bank) if has_quiz else 0
+
+    length = len(STATE_VERSION)
+    length += _base36_length(pages + 1 if has_quiz else max(pages - 1, 0))  # view
+    length += ceil(pages / 4)  # pages seen
+    length += len(str(max_attempt(module))) if has_quiz else 1  # attempt ("0" without a quiz)
+    length += _index_width(drawn)  # current question
+    length += 1  # submitted
+    length += drawn * _index_width(bank)  # the draw
+    length += 3 if has_quiz else 0  # last score, "100" at most
+    answers = sorted((worst_case_answer_length(q) for q in module.questions), reverse=True)
+    length += sum(answers[:drawn])  # any `drawn` questions of the bank may be asked
+    length += _FIXED_FIELDS - 1 + drawn  # separators
+    return length
+
+
+def fits_scorm12(module: Module) -> bool:
+    return worst_case_state_length(module) <= SCORM12_SUSPEND_DATA_LIMIT
