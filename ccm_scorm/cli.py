@@ -73,11 +73,15 @@ def validate(source: Path, as_json: bool) -> None:
               help="LMS profile for its checks and settings. Default: the course file's, else moodle.")
 @click.option("--schema-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Your own licensed copy of the SCORM schema files, to include in SCORM packages.")
+@click.option("--lrs-auth", "lrs_credential", default=None, metavar="CREDENTIAL",
+              help="Refused: LRS credentials never go into a package. Launchers pass them at launch time "
+                   "(see docs/xapi-cmi5.md).")
 @click.option("--force", is_flag=True, help="Rebuild every package even if its inputs have not changed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_ids: tuple[str, ...],
-                  lms: str | None, schema_dir: Path | None, force: bool, quiet: bool, as_json: bool) -> None:
+                  lms: str | None, schema_dir: Path | None, lrs_credential: str | None, force: bool, quiet: bool,
+                  as_json: bool) -> None:
     """Build packages from the course in SOURCE (default: modules)."""
     try:
         course = load_course(source)
@@ -87,7 +91,7 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
         click.echo(f"{error}; nothing was built. Run 'ccm validate {source}' for the full list.", err=True)
         sys.exit(EXIT_SOURCE)
     chosen = list(targets) or [t for t in course.settings.default_targets if t in target_names()]
-    options = BuildOptions(lms=lms or course.settings.lms, schema_dir=schema_dir)
+    options = BuildOptions(lms=lms or course.settings.lms, schema_dir=schema_dir, lrs_credential=lrs_credential)
     try:
         result = build(course, chosen, out_dir, options, module_ids=module_ids, force=force)
     except KeyError as error:

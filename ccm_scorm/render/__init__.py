@@ -50,16 +50,23 @@ def content_security_policy(needs_network: bool) -> str:
             f"font-src 'self'; connect-src {connect}; base-uri 'none'; form-action 'none'")
 
 
-def runtime_files(adapter: str) -> dict[str, bytes]:
-    """The runtime files a package with this adapter carries, by their path in the package."""
-    names = list(RUNTIME_CORE) + [f"adapter-{adapter}.js", RUNTIME_BOOT, STYLESHEET]
+def runtime_files(adapter: str, support_scripts: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """The runtime files a package with this adapter carries, by their path in the package.
+
+    `support_scripts` are runtime files an adapter builds on (e.g. the statement outbox
+    shared by the xAPI and cmi5 adapters); they load after the core, before the adapter.
+    """
+    names = list(RUNTIME_CORE) + list(support_scripts) + [f"adapter-{adapter}.js", RUNTIME_BOOT, STYLESHEET]
     return {f"{RUNTIME_DIR}/{name}": runtime_file(name) for name in names}
 
 
 def render_module(course: Course, module: Module, adapter: str, needs_network: bool = False,
-                  extra_data: dict | None = None) -> dict[str, bytes]:
-    """Every file of the module's learner content, by path in the package."""
-    runtime = runtime_files(adapter)
+                  extra_data: dict | None = None, support_scripts: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file of the module's learner content, by path in the package.
+
+    `extra_data` adds target-specific keys to the course JSON (e.g. a SCORM edition).
+    """
+    runtime = runtime_files(adapter, support_scripts)
     data = course_data(course, module, adapter)
     if extra_data:
         data.update(extra_data)

@@ -22,6 +22,9 @@ class BuildRefused(Exception):
 class BuildOptions:
     lms: str = "moodle"  # moodle | esr | generic
     schema_dir: Path | None = None  # the user's own copy of the SCORM schemas, to include in packages
+    # Set only when a user tries to bake an LRS credential into a package: targets that
+    # talk to an LRS refuse it (credentials are given at launch time, never packaged).
+    lrs_credential: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Target:
     adapter: ClassVar[str] = ""
     # Whether the content may talk to a server chosen at launch time (an LRS).
     needs_network: ClassVar[bool] = False
+    # Runtime files the adapter builds on, loaded between the core and the adapter.
+    support_scripts: ClassVar[tuple[str, ...]] = ()
 
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
         raise NotImplementedError
