@@ -1,0 +1,295 @@
+"""A small threaded HTTP server for tests.
+
+Serves a directory plus fixed mounts (`/__lms/` -> tests/support,
+`/__node/` -> node_modules), in-memory files and handler routes.  Records
+every request and every POST body, and answers unknown POSTs with the JSON an
+LMS commit endpoint answers (`{"result": true, "errorCode": 0}`).
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import posixpath
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Mapping, Optional, Union
+
+from .paths import NODE_MODULES, SUPPORT_DIR
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".xsd": "application/xml",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".ico": "image/x-icon",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".map": "application/json",
+}
+
+
+@dataclass
+class Request:
+    """One request the server received."""
+
+    method: str
+    path: str  # path without the query string
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes = b""
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: Union[bytes, str, dict, list, None] = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+RouteHandler = Callable[[Request], Union[Response, bytes, str, dict, list, None]]
+
+
+def guess_type(name: str) -> str:
+    suffix = posixpath.splitext(name)[1].lower()
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+class ServedSite(str):
+    """The base URL (``http://127.0.0.1:<port>/``, a ``str``) with extras.
+
+    ``site + "index.html"`` is a full URL.  Attributes: ``port``, ``root``,
+    ``requests`` (list of `Request`), ``posts`` (the POST subset).  Methods:
+    ``url(path)``, ``add_file(path, content, content_type=None)``,
+    ``add_route(path, handler, methods=None)``, ``stop()``.
+    """
+
+    _server: "_Server"
+
+    def __new__(cls, base_url: str, server: "_Server"):
+        self = super().__new__(cls, base_url)
+        self._server = server
+        return self
+
+    @property
+    def base_url(self) -> str:
+        return str(self)
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def origin(self) -> str:
+        return str(self).rstrip("/")
+
+    @property
+    def root(self) -> Optional[Path]:
+        return self._server.root
+
+    @property
+    def requests(self) -> list[Request]:
+        with self._server.lock:
+            return list(self._server.log)
+
+    @property
+    def posts(self) -> list[Request]:
+        return [r for r in self.requests if r.method == "POST"]
+
+    def url(self, path: str = "") -> str:
+        return str(self) + path.lstrip("/")
+
+    def add_file(self, path: str, content: Union[bytes, str], content_type: Optional[str] = None) -> str:
+        """Serve in-memory `content` at `path`; returns its full URL."""
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path = "/" + path.lstrip("/")
+        self._server.files[path] = (content, content_type or guess_type(path))
+        return self.url(path)
+
+    def add_route(self, path: str, handler: RouteHandler, methods: Optional[set[str]] = None) -> str:
+        """Call `handler(Request)` for `path` (exact, or a prefix when it ends in
+        '/'); it returns a `Response`, bytes/str (200) or JSON-able data (200)."""
+        path = "/" + path.lstrip("/")
+        self._server.routes[path] = (handler, {m.upper() for m in methods} if methods else None)
+        return self.url(path)
+
+    def clear_log(self) -> None:
+        with self._server.lock:
+            self._server.log.clear()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, root: Optional[Path], mounts: Mapping[str, Path]):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.root = root
+        self.mounts = {"/" + k.strip("/") + "/": Path(v) for k, v in mounts.items()}
+        self.files: dict[str, tuple[bytes, str]] = {}
+        self.routes: dict[str, tuple[RouteHandler, Optional[set[str]]]] = {}
+        self.log: list[Request] = []
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.serve_forever, name=f"http_server:{self.server_address[1]}", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.shutdown()
+            self.thread.join(5)
+        self.server_close()
+
+    def find_route(self, path: str, method: str):
+        candidates = []
+        for prefix, (handler, methods) in self.routes.items():
+            if path == prefix or (prefix.endswith("/") and path.startswith(prefix)):
+                if methods is None or method in methods:
+                    candidates.append((len(prefix), handler))
+        return max(candidates, key=lambda c: c[0])[1] if candidates else None
+
+    def resolve_file(self, path: str) -> Optional[Path]:
+        for prefix, base in sorted(self.mounts.items(), key=lambda kv: -len(kv[0])):
+            if path.startswith(prefix):
+                return _safe_join(base, path[len(prefix):])
+        if self.root is None:
+            return None
+        return _safe_join(self.root, path.lstrip("/"))
+
+
+def _safe_join(base: Path, rel: str) -> Optional[Path]:
+    base = base.resolve()
+    target = (base / rel).resolve()
+    if target != base and base not in target.parents:
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # quiet
+        pass
+
+    def _request(self) -> Request:
+        parsed = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        req = Request(
+            method=self.command,
+            path=urllib.parse.unquote(parsed.path),
+            query=urllib.parse.parse_qs(parsed.query, keep_blank_values=True),
+            headers={k: v for k, v in self.headers.items()},
+            body=body,
+        )
+        with self.server.lock:
+            self.server.log.append(req)
+        return req
+
+    def _send(self, status: int, body: bytes, content_type: str, extra: Optional[dict] = None, head: bool = False):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _dispatch(self):
+        req = self._request()
+        head = req.method == "HEAD"
+        method = "GET" if head else req.method
+        handler = self.server.find_route(req.path, method)
+        if handler is not None:
+            try:
+                result = handler(req)
+            except Exception as error:  # surface handler bugs as 500s
+                self._send(500, f"route handler failed: {error!r}".encode(), "text/plain; charset=utf-8", head=head)
+                return
+            if not isinstance(result, Response):
+                result = Response(200, result)
+            body = result.body
+            ctype = result.headers.pop("Content-Type", None) if result.headers else None
+            if isinstance(body, (dict, list)):
+                body, ctype = json.dumps(body).encode(), ctype or "application/json"
+            elif isinstance(body, str):
+                body, ctype = body.encode("utf-8"), ctype or "text/plain; charset=utf-8"
+            elif body is None:
+                body = b""
+            self._send(result.status, body, ctype or "application/octet-stream", result.headers, head)
+            return
+        if method == "GET":
+            if req.path in self.server.files:
+                content, ctype = self.server.files[req.path]
+                self._send(200, content, ctype, head=head)
+                return
+            target = self.server.resolve_file(req.path)
+            if target is not None:
+                self._send(200, target.read_bytes(), guess_type(target.name), head=head)
+                return
+            if req.path == "/favicon.ico":
+                self._send(204, b"", "image/x-icon", head=head)
+                return
+            self._send(404, b"not found", "text/plain; charset=utf-8", head=head)
+            return
+        if method == "POST":
+            # An LMS commit endpoint (scorm-again's lmsCommitUrl) by default.
+            self._send(200, b'{"result": true, "errorCode": 0}', "application/json")
+            return
+        self._send(405, b"method not allowed", "text/plain; charset=utf-8")
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _dispatch
+
+
+DEFAULT_MOUNTS = {"/__lms/": SUPPORT_DIR, "/__node/": NODE_MODULES}
+
+
+def serve(root: Union[str, Path, None] = None, *, files: Optional[Mapping[str, Union[bytes, str]]] = None,
+          mounts: Optional[Mapping[str, Union[str, Path]]] = None,
+          routes: Optional[Mapping[str, RouteHandler]] = None) -> ServedSite:
+    all_mounts = dict(DEFAULT_MOUNTS)
+    all_mounts.update({k: Path(v) for k, v in (mounts or {}).items()})
+    if root is not None:
+        root = Path(root)
+        if not root.is_dir():
+            raise FileNotFoundError(f"http_server: {root} is not a directory")
+    server = _Server(root, all_mounts)
+    server.start()
+    site = ServedSite(f"http://127.0.0.1:{server.server_address[1]}/", server)
+    for path, content in (files or {}).items():
+        site.add_file(path, content)
+    for path, handler in (routes or {}).items():
+        site.add_route(path, handler)
+    return site
