@@ -1,30 +1,36 @@
-/* ccm-scorm learner runtime: the recording adapter, for tests. Behaves like the
- * standalone adapter (load adapter-standalone.js first) and also keeps every call the
- * core makes in window.__ccmRecording as {method, args}. window.__ccmLaunch (set by a
- * test before the page loads) overrides fields of the Launch object. */
+/* ccm-scorm learner runtime: the recording adapter, for tests. Keeps the state in
+ * localStorage like the standalone adapter (key "ccm:<module id>:<version>", memory if
+ * storage is blocked) and keeps every call the core makes in window.__ccmRecording as
+ * {method, args}; status reports appear as {method: "status", args: [{kind, message}]}.
+ * window.__ccmLaunch, set by a test before the page loads, overrides Launch fields. */
 (function () {
   'use strict';
   function copy(value) { return value === undefined ? undefined : JSON.parse(JSON.stringify(value)); }
   window.CCM.registerAdapter('recording', function (course) {
-    var base = window.CCM.adapter('standalone')(course);
+    var key = 'ccm:' + course.id + ':' + course.version, store = null, report = function () {};
     var log = window.__ccmRecording = window.__ccmRecording || [];
     function keep(method, args) { log.push({ method: method, args: Array.prototype.map.call(args, copy) }); }
+    try { store = window.localStorage; store.getItem(key); } catch (e) { store = null; }
     return {
       onStatus: function (callback) {
         keep('onStatus', []);
-        base.onStatus(function (s) { log.push({ method: 'status', args: [copy(s)] }); callback(s); });
+        report = function (s) { log.push({ method: 'status', args: [copy(s)] }); callback(s); };
       },
       start: function () {
         keep('start', arguments);
-        return base.start(course).then(function (launch) {
-          var extra = window.__ccmLaunch || {};
-          Object.keys(extra).forEach(function (k) { launch[k] = extra[k]; });
-          return launch;
-        });
+        var launch = { state: store ? store.getItem(key) : null, location: null, learner: null, mode: 'normal',
+          recording: true, masteryScore: null, returnURL: null };
+        if (!store) report({ kind: 'error', message: 'Progress will not be kept: this browser blocks storage.' });
+        var extra = window.__ccmLaunch || {};
+        Object.keys(extra).forEach(function (k) { launch[k] = extra[k]; });
+        return Promise.resolve(launch);
       },
-      record: function (event) { keep('record', arguments); base.record(event); },
-      save: function (state, location) { keep('save', arguments); base.save(state, location); },
-      finish: function (reason) { keep('finish', arguments); base.finish(reason); }
+      record: function () { keep('record', arguments); },
+      save: function (state) {
+        keep('save', arguments);
+        if (store) { try { store.setItem(key, state); report({ kind: 'saved' }); } catch (e) { store = null; } }
+      },
+      finish: function () { keep('finish', arguments); }
     };
   });
 })();

@@ -411,7 +411,7 @@
       }
       var pos = st.qpos, q = qs[st.draw[pos]], a = st.answers[pos], locked = a !== null && a !== undefined;
       var id = 'ccm-q' + pos, err = id + '-error';
-      var form = make('form', { 'class': 'ccm-question', id: id + '-form', novalidate: true, 'data-pos': pos });
+      var form = make('form', { 'class': 'ccm-question', id: id + '-form', novalidate: true, 'data-pos': pos, 'data-question': q.id });
       var legend = make('legend', { 'class': 'ccm-prompt', text: q.prompt });
       var fs = make('fieldset', { 'aria-describedby': err }, [legend]);
       function choice(type, name, i, label, checked) {
