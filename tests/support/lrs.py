@@ -285,8 +285,15 @@ class RalphLrs:
             result = self.request("GET", more if more.startswith(("/", "http")) else "/" + more, auth=auth)
 
     def statement(self, statement_id: str, auth: Optional[str] = "full") -> Optional[dict]:
+        """One statement by id, or None.  (Ralph 5.1 answers a statementId
+        query with {"statements": [...]}; a spec LRS answers the statement.)"""
         result = self.request("GET", "statements", auth=auth, params={"statementId": statement_id})
-        return result.json() if result.status == 200 else None
+        if result.status != 200:
+            return None
+        doc = result.json()
+        if isinstance(doc, dict) and "statements" in doc and "actor" not in doc:
+            return doc["statements"][0] if doc["statements"] else None
+        return doc
 
     # -------------------------------------------------------- validators
     validate_statement = staticmethod(validate_statement)
