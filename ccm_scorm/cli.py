@@ -23,6 +23,10 @@ EXIT_SOURCE = 1
 EXIT_USAGE = 2
 EXIT_BUILD = 3
 
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
 source_argument = click.argument("source", default=DEFAULT_SOURCE, type=click.Path(path_type=Path))
 
 
@@ -50,15 +54,16 @@ def validate(source: Path, as_json: bool) -> None:
         for problem in problems.errors + problems.warnings:
             click.echo(str(problem), err=True)
         if course:
-            click.echo(f"{len(course.modules)} modules, {sum(f.questions for f in facts)} questions, "
-                       f"{len(course.pathways)} pathways, {len(course.framework.competencies)} competencies: "
-                       f"no errors, {len(problems.warnings)} warnings")
+            click.echo(f"{_count(len(course.modules), 'module')}, {_count(sum(f.questions for f in facts), 'question')}, "
+                       f"{_count(len(course.pathways), 'pathway')}, "
+                       f"{_count(len(course.framework.competencies), 'competency', 'competencies')}: "
+                       f"no errors, {_count(len(problems.warnings), 'warning')}")
             click.echo("module                         minutes  pages  questions  words  reading grade (FK)")
             for fact in facts:
                 click.echo(f"{fact.id:<30} {fact.minutes:>7}  {fact.pages:>5}  {fact.questions:>9}  "
                            f"{fact.words:>5}  {fact.reading_grade:>18.1f}")
         else:
-            click.echo(f"{len(problems.errors)} errors, {len(problems.warnings)} warnings", err=True)
+            click.echo(f"{_count(len(problems.errors), 'error')}, {_count(len(problems.warnings), 'warning')}", err=True)
     sys.exit(EXIT_SOURCE if problems.errors else 0)
 
 

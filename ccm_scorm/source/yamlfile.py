@@ -33,7 +33,7 @@ def load_yaml(path: Path, problems: Problems) -> Any:
         return None
     yaml = YAML(typ="rt", pure=True)
     try:
-        return yaml.load(text)
+        document = yaml.load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
@@ -41,9 +41,13 @@ def load_yaml(path: Path, problems: Problems) -> Any:
         what = (error.problem or error.context or "invalid YAML").strip()
         fix = "give each key once" if "duplicate key" in what else _yaml_fix(what)
         problems.error(path, line, f"YAML syntax error: {what}", fix, column)
+        return None
     except YAMLError as error:
         problems.error(path, 0, f"YAML syntax error: {str(error).strip()}", "check the indentation and quotes")
-    return None
+        return None
+    if document is None:
+        problems.error(path, 0, "the file is empty", "write its keys (see docs/authoring.md), or delete the file")
+    return document
 
 
 def _yaml_fix(what: str) -> str:
