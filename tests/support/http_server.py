@@ -156,7 +156,7 @@ class _Server(ThreadingHTTPServer):
         self.routes: dict[str, tuple[RouteHandler, Optional[set[str]]]] = {}
         self.log: list[Request] = []
         self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self.serve_forever, name=f"http_server:{self.server_address[1]}", daemon=True)
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, name=f"http_server:{self.server_address[1]}", daemon=True)
 
     def start(self) -> None:
         self.thread.start()

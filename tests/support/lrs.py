@@ -163,13 +163,26 @@ class RalphLrs:
         self._make_users()
 
     def _make_users(self) -> None:
+        """Write the auth file with Ralph's own `ralph auth` CLI: one run per
+        user, in parallel (each into its own file), then merged."""
+        runs = []
         for username, password, scopes, mbox in self.USERS.values():
+            part = self.workdir / f"auth-{username}.json"
             argv = [str(RALPH_CLI), "auth", "-u", username, "-p", password, "-M", mbox, "-w"]
             for scope in scopes:
                 argv += ["-s", scope]
-            done = subprocess.run(argv, cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=120)
-            if done.returncode != 0:
-                raise RuntimeError(f"ralph auth failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+            env = dict(self.env, RALPH_AUTH_FILE=str(part))
+            proc = subprocess.Popen(argv, cwd=self.workdir, env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+            runs.append((proc, part))
+        users = []
+        for proc, part in runs:
+            output, _ = proc.communicate(timeout=120)
+            if proc.returncode != 0:
+                raise RuntimeError(f"ralph auth failed ({proc.returncode}):\n{output}")
+            users.extend(json.loads(part.read_text()))
+            part.unlink()
+        self.auth_file.write_text(json.dumps(users, indent=2))
 
     # ------------------------------------------------------------ lifecycle
     @property
