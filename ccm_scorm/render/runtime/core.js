@@ -416,7 +416,8 @@
       var fs = make('fieldset', { 'aria-describedby': err }, [legend]);
       function choice(type, name, i, label, checked) {
         var input = make('input', { type: type, name: name, id: id + '-' + i, value: i, checked: checked, disabled: locked });
-        return make('div', { 'class': 'ccm-choice' }, [input, make('label', { 'for': id + '-' + i, text: label })]);
+        return make('div', { 'class': checked ? 'ccm-choice ccm-chosen' : 'ccm-choice' }, [input,
+          make('label', { 'for': id + '-' + i }, [label, checked ? make('strong', { 'class': 'ccm-yours', text: ' (your answer)' }) : null])]);
       }
       if (q.type === 'single' || q.type === 'multiple') {
         if (q.type === 'multiple') fs.appendChild(make('p', { 'class': 'ccm-hint', text: 'Choose all that apply.' }));
