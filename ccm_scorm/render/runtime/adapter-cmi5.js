@@ -1,0 +1,202 @@
+/* ccm-scorm learner runtime: the cmi5 adapter (cmi5.xml packages).
+ *
+ * The launch, as the cmi5 specification sets it out:
+ *  1. read endpoint, fetch, actor, registration and activityId from the launch URL
+ *     (any order; 8.1);
+ *  2. POST once to the fetch URL for the auth token (8.2; kept in sessionStorage so
+ *     a reload of the same session does not spend the one-time URL again) and send
+ *     it as "Authorization: Basic <token>" on every xAPI request;
+ *  3. read the State document LMS.LaunchData (contextTemplate, launchMode, moveOn,
+ *     masteryScore, returnURL; never written, 10.2.1.0-5) and the Agent Profile
+ *     document cmi5LearnerPreferences (11.0.0.0-3), both before the first statement;
+ *  4. statements: initialized first, terminated last (9.3.0.0-4/-5); at most one
+ *     completed and one passed per registration and no failed after passed
+ *     (9.3.0.0-6/-7/-8; the flags are kept in the State document
+ *     "<module IRI>/ccm-state" with the learner's place); no completed, passed or
+ *     failed in Browse or Review (10.2.2.0-9/-11). cmi5 defined statements use the
+ *     contextTemplate, the registration and the cmi5 category; those whose result
+ *     has completion or success also the moveOn category (9.6.2.2-1); passed and
+ *     failed carry score and the masteryScore extension (9.6.3.2-2); completed
+ *     carries neither score nor success (9.5.1.0-2, 9.5.2.0-3). "Allowed"
+ *     statements (experienced, answered) use the contextTemplate without the cmi5
+ *     category.
+ *  moveOn: a module without a quiz whose moveOn needs "Passed" sends passed (no
+ *  score) with completed, so the learner can move on.
+ */
+(function () {
+  'use strict';
+  var X = window.CCMXapi;
+  var LAUNCH_DATA = 'LMS.LaunchData';
+  var PREFERENCES = 'cmi5LearnerPreferences';
+
+  function fail(message) { throw new Error(message); }
+
+  function fetchToken(fetchUrl) {
+    var key = 'ccm:cmi5:token:' + fetchUrl, session = null;
+    try { session = window.sessionStorage; } catch (e) { session = null; }
+    var kept = session ? session.getItem(key) : null;
+    if (kept) return Promise.resolve(kept);
+    return fetch(fetchUrl, { method: 'POST', cache: 'no-store', credentials: 'omit' }).then(function (r) {
+      return r.json().catch(function () { return {}; });
+    }, function () {
+      fail('the LMS could not be reached to start this session. Check your connection and launch the module again.');
+    }).then(function (body) {
+      var token = body && body['auth-token'];
+      if (!token) {
+        fail('the LMS did not give this session its key' + (body && body['error-text'] ? ' (' + body['error-text'] + ')' : '') +
+          '. Please close this window and launch the module again from your LMS.');
+      }
+      try { if (session) session.setItem(key, token); } catch (e) { /* the session goes on in memory */ }
+      return token;
+    });
+  }
+
+  window.CCM.registerAdapter('cmi5', function (course) {
+    var report = function () {};
+    var relay = function (s) { report(s); };
+    var p = X.params();
+    var lrs = {
+      endpoint: X.endpoint(p.endpoint), fetch: p.fetch || null, actor: X.actor(p.actor),
+      registration: X.isUuid(p.registration) ? p.registration : null, activityId: p.activityId || null
+    };
+    var launched = !!(lrs.endpoint && lrs.fetch && lrs.actor && lrs.registration && lrs.activityId);
+    var xapiData = course.xapi || {};
+    var outbox = null, build = null, stateStore = null, doc = {}, data = {}, mode = 'normal';
+    var finished = false, failedThisSession = false, t0 = Date.now();
+    var localScope = [course.id, course.version, lrs.activityId || '-', lrs.registration || '-',
+      lrs.actor ? JSON.stringify(lrs.actor) : 'anonymous'].join('|');
+
+    function defined(verb, time, extra) {
+      extra = extra || {};
+      extra.categories = [X.CMI5_CATEGORY].concat(extra.moveOn ? [X.MOVEON_CATEGORY] : []);
+      return build.make(verb, build.module(), time, extra);
+    }
+    function send(statement) { if (outbox && !finished) outbox.add(statement); }
+    function sent() { doc.sent = doc.sent || {}; return doc.sent; }
+    function remember(flag) {
+      sent()[flag] = true;
+      doc.updated = new Date().toISOString();
+      stateStore.write(doc, true);
+    }
+    function competencyIds(event) { return (event.competencies || []).map(function (c) { return c.id; }); }
+    function sendCompleted(event, t) {
+      if (sent().completed) return;
+      send(defined('completed', t, { moveOn: true, competencies: competencyIds(event), result: {
+        completion: true, duration: X.duration(Date.now() - t0), extensions: build.competencyResults(event.competencies) } }));
+      remember('completed');
+    }
+    function judged(event, t, passed, withScore) {
+      if (sent().passed) return;              // once passed, neither passed nor failed again
+      if (!passed && failedThisSession) return;
+      var extensions = {};
+      if (typeof data.masteryScore === 'number') extensions[X.MASTERY_EXT] = data.masteryScore;
+      var result = { success: passed, duration: X.duration(Date.now() - t0),
+        extensions: build.competencyResults(event.competencies) };
+      if (withScore) result.score = X.score(event.score);
+      send(defined(passed ? 'passed' : 'failed', t, { moveOn: true, competencies: competencyIds(event),
+        result: result, extensions: extensions }));
+      if (passed) remember('passed'); else failedThisSession = true;
+    }
+
+    return {
+      onStatus: function (callback) { report = callback; },
+      start: function () {
+        t0 = Date.now();
+        if (!launched) {
+          if (window.console) console.warn('ccm: not launched by a cmi5 LMS (endpoint, fetch, actor, registration and activityId are needed)');
+          stateStore = new X.StateStore({ endpoint: null, fields: {}, localKey: 'ccm:state:' + localScope });
+          return stateStore.read().then(function (found) {
+            doc = found.doc || {};
+            return { state: doc.state || null, location: doc.location || null, learner: null, mode: 'normal',
+              recording: false, masteryScore: null, returnURL: null };
+          });
+        }
+        var authHeader = null;
+        return fetchToken(lrs.fetch).then(function (token) {
+          authHeader = 'Basic ' + token;
+          var agent = lrs.actor;
+          var launchDataUrl = X.query(lrs.endpoint, 'activities/state', { stateId: LAUNCH_DATA,
+            activityId: lrs.activityId, agent: agent, registration: lrs.registration });
+          var prefsUrl = X.query(lrs.endpoint, 'agents/profile', { agent: agent, profileId: PREFERENCES });
+          return Promise.all([
+            X.request('GET', launchDataUrl, { auth: authHeader }).then(function (r) {
+              if (r.status !== 200) fail('the LMS did not give this module its launch data (HTTP ' + r.status + '). Please launch it again.');
+              return r.json();
+            }),
+            X.request('GET', prefsUrl, { auth: authHeader }).then(function (r) {
+              return r.status === 200 ? r.json().catch(function () { return {}; }) : {};
+            }, function () { return {}; })
+          ]);
+        }).then(function (docs) {
+          data = docs[0] || {};
+          var prefs = docs[1] || {};
+          if (!data.contextTemplate || typeof data.contextTemplate !== 'object') fail('the LMS launch data has no contextTemplate.');
+          mode = String(data.launchMode || 'Normal').toLowerCase();
+          if (mode !== 'browse' && mode !== 'review') mode = 'normal';
+          if (prefs.languagePreference && window.console) console.info('ccm: learner language preference ' + prefs.languagePreference);
+          build = new X.Statements({ course: course, actor: lrs.actor, activityId: lrs.activityId,
+            registration: lrs.registration, contextTemplate: data.contextTemplate, extensionBase: xapiData.extensionBase });
+          outbox = new X.Outbox({ key: 'ccm:outbox:' + lrs.endpoint + '|' + localScope, endpoint: lrs.endpoint,
+            auth: authHeader, onStatus: relay });
+          stateStore = new X.StateStore({ endpoint: lrs.endpoint, auth: authHeader,
+            fields: { stateId: xapiData.stateId || course.iri + '/ccm-state', activityId: lrs.activityId,
+              agent: lrs.actor, registration: lrs.registration },
+            localKey: 'ccm:state:' + localScope });
+          return stateStore.read();
+        }).then(function (found) {
+          doc = found.doc || {};
+          if (outbox.pending()) outbox.flush();
+          return { state: typeof doc.state === 'string' ? doc.state : null,
+            location: typeof doc.location === 'string' ? doc.location : null,
+            learner: X.learner(lrs.actor), mode: mode, recording: true,
+            masteryScore: typeof data.masteryScore === 'number' ? data.masteryScore : null,
+            returnURL: typeof data.returnURL === 'string' && data.returnURL ? data.returnURL : null };
+        });
+      },
+      record: function (event) {
+        if (!build) return;
+        var t = event.time, normal = mode === 'normal';
+        switch (event.type) {
+          case 'start':
+            send(defined('initialized', t));
+            break;
+          case 'page':
+            send(build.make('experienced', build.page(event), t, { parent: true }));
+            break;
+          case 'answer':
+            send(build.make('answered', build.question(event.question), t, {
+              parent: true, competencies: [event.competency], result: build.answerResult(event) }));
+            break;
+          case 'submit':
+            if (!normal) break;
+            sendCompleted(event, t);
+            judged(event, t, !!event.passed, true);
+            break;
+          case 'complete':
+            if (!normal) break;
+            sendCompleted(event, t);
+            if (data.moveOn === 'Passed' || data.moveOn === 'CompletedAndPassed') judged(event, t, true, false);
+            break;
+          case 'exit':
+            send(defined('terminated', t, { result: { duration: X.duration(event.durationMs) } }));
+            break;
+        }
+      },
+      save: function (state, location) {
+        if (mode !== 'normal' || !stateStore) return;     // Browse and Review change nothing
+        doc.state = state;
+        doc.location = location;
+        doc.updated = new Date().toISOString();
+        stateStore.write(doc, false);
+        if (!launched) report({ kind: 'saved' });
+      },
+      finish: function () {
+        if (finished) return;
+        finished = true;
+        if (stateStore) stateStore.flushOnExit();
+        if (outbox) outbox.flushOnExit();
+      },
+      outbox: function () { return outbox; }
+    };
+  });
+})();

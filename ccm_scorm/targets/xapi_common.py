@@ -1,0 +1,51 @@
+"""What the xAPI and cmi5 targets share: the refusal of baked-in LRS credentials and
+the runtime settings both adapters read from the course data."""
+
+from __future__ import annotations
+
+from ..model import Course, Module
+from ..render import render_module
+from .base import BuildOptions, BuildRefused
+
+# The statement outbox and statement building, loaded between the core and the adapter.
+SUPPORT_SCRIPTS = ("outbox.js",)
+LAUNCH_FILE = "index.html"
+
+
+def refuse_credentials(target: str, options: BuildOptions) -> None:
+    """Never write an LRS credential into a package: say why and what to do instead."""
+    if options.lrs_credential is None:
+        return
+    if target == "cmi5":
+        how = ("A cmi5 LMS or player gives each launch its own short-lived token through the 'fetch' URL it adds "
+               "to the launch link, so the package needs no credential at all.")
+    else:
+        how = ("Give the LRS endpoint and credential at launch time instead: the launcher (your LRS's launch link, "
+               "or Moodle's mod_tincanlaunch) appends endpoint=, auth= and actor= to the launch URL. Use a "
+               "statements-write-only key there.")
+    raise BuildRefused(
+        f"refusing to put an LRS credential into the {target} packages: anyone who opens a package could read it "
+        f"and write to (or read from) your LRS. {how} See docs/xapi-cmi5.md. Nothing was written.")
+
+
+def runtime_settings(course: Course, module: Module) -> dict:
+    """Extra course-data keys for the xAPI and cmi5 adapters (`course.xapi` in the runtime)."""
+    module_iri = course.module_iri(module.id)
+    return {
+        "xapi": {
+            # the State API document that keeps the learner's place (xAPI resume, cmi5 flags)
+            "stateId": f"{module_iri}/ccm-state",
+            # IRI prefix of the module's result extensions (per-competency results)
+            "extensionBase": f"{course.base_iri}xapi/extension/",
+        }
+    }
+
+
+def render_lrs_module(course: Course, module: Module, adapter: str) -> dict[str, bytes]:
+    return render_module(course, module, adapter, needs_network=True,
+                         extra_data=runtime_settings(course, module), support_scripts=SUPPORT_SCRIPTS)
+
+
+def text_or(value: str, fallback: str) -> str:
+    value = (value or "").strip()
+    return value if value else fallback
