@@ -63,6 +63,8 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
     modules = select_modules(course, module_ids)
     previous = {(r.target, r.kind, r.id): r for r in read_build_report(out_dir)}
     result = BuildResult()
+    for target_name in targets:  # refusals first, so a refused build writes nothing at all
+        get_target(target_name).check_options(options)
     for target_name in targets:
         target = get_target(target_name)
         for module in modules:

@@ -55,6 +55,9 @@ class Target:
     # Runtime files the adapter builds on, loaded between the core and the adapter.
     support_scripts: ClassVar[tuple[str, ...]] = ()
 
+    def check_options(self, options: BuildOptions) -> None:
+        """Raise BuildRefused if this target must not build with these options (checked before anything is written)."""
+
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
         raise NotImplementedError
 
