@@ -519,3 +519,21 @@ def test_state_decoder_rejects_foreign_states(page, site):
     }""")
     assert fine["answers"] == [1, [0, 1], True, [0, 1, 2], [0, 1, 3, 2], "OPEN!"]
     assert fine["view"] == 3 and fine["seen"] == [True, True, True] and fine["score"] == 67
+
+
+def test_boot_failure_is_readable(page, tmp_path, http_server):
+    index = build(tmp_path / "web")
+    index.write_text(index.read_text().replace('"adapter":"recording"', '"adapter":"nope"'))
+    page.goto(http_server(tmp_path / "web").url("index.html"))
+    alert = page.locator(".ccm-fatal[role=alert]")
+    assert "could not start" in alert.inner_text() and 'no adapter called "nope"' in alert.inner_text()
+
+
+def test_print_shows_the_content_only(page, site):
+    open_module(page, site())
+    page.emulate_media(media="print")
+    for hidden in ("#ccm-toc", "#ccm-pager", "#ccm-status"):
+        assert not page.is_visible(hidden), hidden
+    assert page.is_visible("#ccm-h-0")
+    page.emulate_media(media="screen", reduced_motion="reduce")
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"

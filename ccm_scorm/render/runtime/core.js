@@ -343,7 +343,7 @@
 
     /* navigation */
     function show(view, focus) {
-      if (view > n && !hasQuiz) view = n - 1;
+      if (!hasQuiz && view >= n) view = n - 1;
       if (hasQuiz && view === n && st.submitted) view = n + 1;
       if (view === n + 1 && !st.submitted) view = n;
       st.view = view;
