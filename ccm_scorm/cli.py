@@ -121,5 +121,56 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
                    f"in {out_dir} (report: {result.report_path})")
 
 
+@main.command(name="issue")
+@click.argument("roster", type=click.Path(path_type=Path))
+@click.option("--pathway", "pathway_id", required=True, help="The pathway to issue, e.g. volunteer-induction.")
+@click.option("--lrs", "endpoint", required=True, help="The LRS's xAPI endpoint, e.g. https://lrs.example.org/xAPI/.")
+@click.option("--launch-url", required=True,
+              help="Where the pathway's xAPI package is published: the address of its index.html.")
+@click.option("--out", "-o", "out_dir", default="issued", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for handouts.html and roster-issued.csv.")
+@click.option("--source", default=DEFAULT_SOURCE, show_default=True, type=click.Path(path_type=Path),
+              help="The course folder.")
+@click.option("--no-check-credential", is_flag=True,
+              help="Do not ask the LRS whether the credential can read (it must not).")
+def issue_command(roster: Path, pathway_id: str, endpoint: str, launch_url: str, out_dir: Path, source: Path,
+                  no_check_credential: bool) -> None:
+    """Give each volunteer in ROSTER (CSV) a personal launch link and a printable handout.
+
+    The LRS credential put in the links is read from the environment variable
+    CCM_LRS_WRITE_AUTH ('username:password') and must be write-only.
+    """
+    import os
+
+    from .issuing import CREDENTIAL_VARIABLE, CredentialError, RosterError, issue
+
+    course = _load_or_exit(source)
+    try:
+        result = issue(course, roster, pathway_id, endpoint, launch_url, os.environ.get(CREDENTIAL_VARIABLE),
+                       out_dir, check_credential=not no_check_credential)
+    except RosterError as error:
+        for message in error.messages:
+            click.echo(f"error: {message}", err=True)
+        click.echo("nothing was written", err=True)
+        sys.exit(EXIT_SOURCE)
+    except (CredentialError, ValueError) as error:
+        click.echo(f"error: {error}; nothing was written", err=True)
+        sys.exit(EXIT_USAGE)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"issued {pathway_id} to {len(result.issued)} volunteers: print {result.handouts}; "
+               f"the roster with links and registrations is {result.roster}")
+
+
+def _load_or_exit(source: Path):
+    try:
+        return load_course(source)
+    except SourceError as error:
+        for problem in error.problems.errors:
+            click.echo(str(problem), err=True)
+        click.echo(f"{error}. Run 'ccm validate {source}' for the full list.", err=True)
+        sys.exit(EXIT_SOURCE)
+
+
 if __name__ == "__main__":
     main()

@@ -39,6 +39,11 @@ def _environment() -> Environment:
     )
 
 
+def template(name: str):
+    """A template from render/templates, autoescaped."""
+    return _environment().get_template(name)
+
+
 @lru_cache(maxsize=None)
 def runtime_file(name: str) -> bytes:
     return resources.files("ccm_scorm.render").joinpath(RUNTIME_DIR, name).read_bytes()

@@ -1,0 +1,163 @@
+"""Reading a coordinator's roster: one volunteer a row, every problem named by its row."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+
+# Columns the roster may have; `ccm issue` adds the last four when it writes the roster back.
+NAME, EMAIL, ID, START = "name", "email", "id", "start_date"
+PATHWAY, REGISTRATION, ISSUED, LINK = "pathway", "registration", "issued_on", "launch_link"
+ISSUED_COLUMNS = (NAME, EMAIL, ID, START, PATHWAY, REGISTRATION, ISSUED, LINK)
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    row: int  # line number in the file, for messages
+    name: str
+    email: str = ""
+    id: str = ""
+    start_date: str = ""  # ISO date, or empty
+    pathway: str = ""
+    registration: str = ""
+    issued_on: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.email.lower() if self.email else self.id
+
+
+@dataclass
+class RosterProblems:
+    path: Path
+    messages: list[str] = field(default_factory=list)
+
+    def add(self, row: int, message: str) -> None:
+        self.messages.append(f"{self.path.name}:{row}: {message}")
+
+
+class RosterError(Exception):
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+def read_roster(path: Path) -> list[Volunteer]:
+    """All volunteers in the roster, or RosterError listing every problem (by file and line)."""
+    problems = RosterProblems(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterError([f"{path.name}: the roster is not UTF-8 text — in Excel use 'Save as: CSV UTF-8'"]) from None
+    except OSError as error:
+        raise RosterError([f"{path}: cannot read the roster ({error.strerror})"]) from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise RosterError([f"{path.name}:1: the roster has no header row — the first line must name the columns: "
+                           "name, email, id, start_date"])
+    header = [cell.strip().lower().replace(" ", "_") for cell in rows[0]]
+    _check_header(header, problems)
+    if problems.messages:
+        raise RosterError(problems.messages)
+    volunteers = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        volunteer = _read_row(number, header, cells, problems)
+        if volunteer:
+            volunteers.append(volunteer)
+    _check_duplicates(volunteers, problems)
+    if not volunteers and not problems.messages:
+        problems.add(2, "the roster has no volunteers — add one row per volunteer below the header")
+    if problems.messages:
+        raise RosterError(problems.messages)
+    return volunteers
+
+
+def _check_header(header: list[str], problems: RosterProblems) -> None:
+    if NAME not in header:
+        problems.add(1, "the roster has no 'name' column — add a column headed name")
+    if EMAIL not in header and ID not in header:
+        problems.add(1, "the roster needs an 'email' or an 'id' column to tell volunteers apart — add one")
+    seen = set()
+    for column in header:
+        if column and column in seen:
+            problems.add(1, f"the column '{column}' appears twice — keep one")
+        seen.add(column)
+
+
+def _read_row(number: int, header: list[str], cells: list[str], problems: RosterProblems) -> Volunteer | None:
+    values = {column: (cells[index].strip() if index < len(cells) else "") for index, column in enumerate(header)}
+    if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
+        problems.add(number, f"the row has {len(cells)} cells but the header names {len(header)} columns — "
+                             "check for a stray comma, or put text with commas in quotes")
+        return None
+    ok = True
+    if not values.get(NAME):
+        problems.add(number, "the name is empty — write the volunteer's name")
+        ok = False
+    email, identifier = values.get(EMAIL, ""), values.get(ID, "")
+    if email and not _EMAIL.match(email):
+        problems.add(number, f"'{email}' is not an email address — correct it, or leave it empty and give an id")
+        ok = False
+    if not email and not identifier:
+        problems.add(number, "the row has neither an email nor an id — give one so the volunteer's results can be "
+                             "matched to them")
+        ok = False
+    start = _parse_date(values.get(START, ""))
+    if start is None:
+        problems.add(number, f"the start date '{values.get(START)}' is not a date — write it as 2026-11-24 or 24/11/2026")
+        ok = False
+    if not ok:
+        return None
+    return Volunteer(row=number, name=values[NAME], email=email, id=identifier, start_date=start or "",
+                     pathway=values.get(PATHWAY, ""), registration=values.get(REGISTRATION, ""),
+                     issued_on=values.get(ISSUED, ""))
+
+
+def _parse_date(text: str) -> str | None:
+    """ISO form of the date, '' for no date, None when it cannot be read."""
+    if not text:
+        return ""
+    for form in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, form).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _check_duplicates(volunteers: list[Volunteer], problems: RosterProblems) -> None:
+    first: dict[str, int] = {}
+    for volunteer in volunteers:
+        for label, value in (("email", volunteer.email.lower()), ("id", volunteer.id)):
+            if not value:
+                continue
+            key = f"{label}:{value}"
+            if key in first:
+                problems.add(volunteer.row, f"the {label} '{value}' is also on line {first[key]} — each volunteer "
+                                            "needs their own, or their results would be mixed up")
+            else:
+                first[key] = volunteer.row
+
+
+def mark_issued(volunteer: Volunteer, pathway: str, registration: str, today: date) -> Volunteer:
+    return replace(volunteer, pathway=pathway, registration=registration, issued_on=today.isoformat())
+
+
+def roster_rows(volunteers: list[tuple[Volunteer, str]]) -> str:
+    """The roster CSV `ccm issue` writes back: the volunteer's columns plus what was issued."""
+    from io import StringIO
+
+    out = StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ISSUED_COLUMNS)
+    for volunteer, link in volunteers:
+        writer.writerow([volunteer.name, volunteer.email, volunteer.id, volunteer.start_date, volunteer.pathway,
+                         volunteer.registration, volunteer.issued_on, link])
+    return out.getvalue()
