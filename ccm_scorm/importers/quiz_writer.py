@@ -1,0 +1,191 @@
+"""Writing imported questions into a module's quiz.yaml.
+
+Questions get ids and a competency, and are appended to the quiz (or replace its
+questions). The file is rewritten with ruamel.yaml's round-trip mode, so what was there
+keeps its comments and layout. The course is checked again afterwards; if the quiz no
+longer passes, the old file is put back and the problems are reported.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ..model import Course, Module
+from ..source import check_course
+from ..source.ids import RULES
+from ..source.problems import Problem, did_you_mean
+from .bank import Bank, ImportedQuestion, Skipped
+
+QUIZ_NAME = "quiz.yaml"
+_QUESTION_ID = RULES["question"][0]
+_KEY_ORDER = ("id", "type", "competency", "prompt", "text", "correct", "incorrect", "match", "options", "answer",
+              "pairs", "items", "answers", "case_sensitive", "max_length", "feedback")
+
+
+class ImportFailed(Exception):
+    """Nothing was written. `usage` is true when the command was used wrongly (exit 2), not the files (exit 1)."""
+
+    def __init__(self, message: str, details: list[str] | None = None, usage: bool = False):
+        super().__init__(message)
+        self.details = details or []
+        self.usage = usage
+
+
+@dataclass
+class ImportResult:
+    quiz_path: Path
+    written: list[tuple[str, ImportedQuestion]] = field(default_factory=list)  # (id, question)
+    removed: int = 0  # questions replaced
+    warnings: list[Problem] = field(default_factory=list)  # from checking the course afterwards, for this quiz
+
+
+def slug(text: str, limit: int) -> str:
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or (words[0][:limit] if words else "")
+
+
+def question_id(question: ImportedQuestion, number: int, taken: set[str]) -> str:
+    """The GIFT name (as it is when it is already a valid id, else slugified), else q<NN>-<slug of prompt>."""
+    if question.title and _QUESTION_ID.match(question.title):
+        base = question.title
+    elif question.title and slug(question.title, 48):
+        base = slug(question.title, 48)
+        if not base[0].isalnum():
+            base = "q-" + base
+    else:
+        prefix = f"q{number:02d}"
+        rest = slug(question.data.get("prompt", ""), 48 - len(prefix) - 1)
+        base = f"{prefix}-{rest}" if rest else prefix
+    candidate, counter = base, 2
+    while candidate in taken:
+        suffix = f"-{counter}"
+        candidate = base[:48 - len(suffix)] + suffix
+        counter += 1
+    taken.add(candidate)
+    return candidate
+
+
+def find_module(source: Path, module_id: str) -> tuple[Course, Module, Path]:
+    course, problems = check_course(source)
+    if course is None:
+        raise ImportFailed(f"the course in {source} has errors; fix them first (run 'ccm validate {source}')",
+                           [str(problem) for problem in problems.errors])
+    try:
+        module = course.module(module_id)
+    except KeyError:
+        raise ImportFailed(f"there is no module '{module_id}' in {source}",
+                           [did_you_mean(module_id, [m.id for m in course.modules], "module")], usage=True) from None
+    folder = Path(source).resolve().parent / module.source_dir
+    return course, module, folder
+
+
+def import_questions(source: Path, module_id: str, bank: Bank, competency: str | None = None,
+                     replace: bool = False, dry_run: bool = False) -> ImportResult:
+    course, module, folder = find_module(source, module_id)
+    known = {c.id for c in course.framework.competencies}
+    if competency and competency not in known:
+        raise ImportFailed(f"unknown competency '{competency}'", [did_you_mean(competency, known, "competency")],
+                           usage=True)
+    errors = [item.describe(bank.path.as_posix()) for item in bank.errors]
+    taken = set() if replace else {question.id for question in module.questions}
+    start = 0 if replace else len(module.questions)
+    result = ImportResult(quiz_path=folder / QUIZ_NAME, removed=len(module.questions) if replace else 0)
+    for number, question in enumerate(bank.questions, start=start + 1):
+        chosen = competency or question.competency or module.primary_competency_id
+        if chosen not in known:
+            errors.append(Skipped(question.line, f"unknown competency '{chosen}'",
+                                  did_you_mean(chosen, known, "competency"), error=True)
+                          .describe(bank.path.as_posix()))
+            continue
+        if question.question_id:
+            if not _QUESTION_ID.match(question.question_id):
+                errors.append(Skipped(question.line, f"the question id '{question.question_id}' is not allowed",
+                                      f"use {RULES['question'][1]}", error=True).describe(bank.path.as_posix()))
+                continue
+            if question.question_id in taken:
+                errors.append(Skipped(question.line, f"the question id '{question.question_id}' is already used "
+                                      "in the module", "choose another id, or leave the id empty",
+                                      error=True).describe(bank.path.as_posix()))
+                continue
+            taken.add(question.question_id)
+            new_id = question.question_id
+        else:
+            new_id = question_id(question, number, taken)
+        question.data = {"id": new_id, "competency": chosen, **question.data}
+        result.written.append((new_id, question))
+    if errors:
+        raise ImportFailed(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in {bank.path}; "
+                           "nothing was imported", errors)
+    if not result.written:
+        raise ImportFailed(f"{bank.path} holds no question that can be imported; nothing was written")
+    if dry_run:
+        return result
+    _write(result, module, bank, replace, source)
+    return result
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _to_yaml(value):
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for key in sorted(value, key=lambda k: _KEY_ORDER.index(k) if k in _KEY_ORDER else len(_KEY_ORDER)):
+            mapping[key] = _to_yaml(value[key])
+        return mapping
+    if isinstance(value, list):
+        sequence = CommentedSeq(_to_yaml(item) for item in value)
+        if all(isinstance(item, str) for item in value):
+            sequence.fa.set_flow_style()
+        return sequence
+    return value
+
+
+def _write(result: ImportResult, module: Module, bank: Bank, replace: bool, source: Path) -> None:
+    path = result.quiz_path
+    yaml = _yaml()
+    original = path.read_text(encoding="utf-8") if path.exists() else None
+    document = yaml.load(original) if original else None
+    if not isinstance(document, CommentedMap):
+        document = CommentedMap()
+    questions = document.get("questions")
+    if replace or not isinstance(questions, CommentedSeq):
+        questions = CommentedSeq()
+        document["questions"] = questions
+    questions.fa.set_block_style()
+    for question_id_, question in result.written:
+        questions.append(_to_yaml(question.data))
+        where = f"from {bank.path.name} line {question.line}"
+        if question.category:
+            where += f" (category {question.category})"
+        questions.yaml_set_comment_before_after_key(len(questions) - 1, before="\n" + where, indent=2)
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    course, problems = check_course(source)
+    quiz_file = problems.display_path(path)
+    if course is None:
+        if original is None:
+            path.unlink()
+        else:
+            path.write_text(original, encoding="utf-8")
+        raise ImportFailed("the imported questions would not pass 'ccm validate'; the quiz was left as it was",
+                           [str(problem) for problem in problems.errors])
+    result.warnings = [problem for problem in problems.warnings if problem.file == quiz_file]
