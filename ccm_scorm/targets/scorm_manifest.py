@@ -1,0 +1,262 @@
+"""imsmanifest.xml for SCORM 1.2 and SCORM 2004 4th Edition, built with lxml.
+
+What the LMSs need (../shared/reference/lms-facts.md):
+- Moodle's parser is not namespace-aware: it matches literal tag names, so the IMS CP
+  elements use the default namespace and the others exactly the prefixes `adlcp`,
+  `imsss`, `adlnav` and `adlseq`.
+- The edition is read from `<schemaversion>` by an anchored match: exactly `1.2` or
+  `2004 4th Edition`, nothing around it.
+- One SCO per module. Identifiers are derived from the module id only, so they stay
+  the same from one version to the next (ESR and Moodle key learner records on them);
+  the version is in the manifest's `version` attribute.
+- No global objectives (`imsss:mapInfo`): Moodle does not keep them.
+
+The schema files themselves are never shipped unless the user points the build at their
+own copy (`BuildOptions.schema_dir`): the IMS distribution notice asks redistributors to
+register with IMS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..model import Course, Module
+from .base import BuildRefused
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+SCORM12 = "1.2"
+SCORM2004 = "2004 4th Edition"
+
+
+@dataclass(frozen=True)
+class Edition:
+    schemaversion: str
+    namespaces: dict[str, str | None]  # prefix (None = default) -> namespace
+    schema_locations: tuple[tuple[str, str], ...]  # (namespace, file)
+    lom_namespace: str
+    lom_location: str
+    schema_files: tuple[str, ...]  # what a user's schema folder must provide
+    schema_subdir: str  # the folder name used in ../shared/schemas (accepted inside schema_dir)
+
+
+IMSCP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+IMSMD12 = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
+
+IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
+ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
+ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
+ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
+IMSSS = "http://www.imsglobal.org/xsd/imsss"
+LOM = "http://ltsc.ieee.org/xsd/LOM"
+
+EDITIONS = {
+    SCORM12: Edition(
+        schemaversion=SCORM12,
+        namespaces={None: IMSCP12, "adlcp": ADLCP12, "imsmd": IMSMD12, "xsi": XSI},
+        schema_locations=((IMSCP12, "imscp_rootv1p1p2.xsd"), (ADLCP12, "adlcp_rootv1p2.xsd"),
+                          (IMSMD12, "imsmd_rootv1p2p1.xsd")),
+        lom_namespace=IMSMD12,
+        lom_location="imsmd_rootv1p2p1.xsd",
+        schema_files=("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"),
+        schema_subdir="scorm12",
+    ),
+    SCORM2004: Edition(
+        schemaversion=SCORM2004,
+        namespaces={None: IMSCP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS,
+                    "lom": LOM, "xsi": XSI},
+        schema_locations=((IMSCP, "imscp_v1p1.xsd"), (ADLCP, "adlcp_v1p3.xsd"), (ADLSEQ, "adlseq_v1p3.xsd"),
+                          (ADLNAV, "adlnav_v1p3.xsd"), (IMSSS, "imsss_v1p0.xsd")),
+        lom_namespace=LOM,
+        lom_location="",
+        schema_files=("imscp_v1p1.xsd", "adlcp_v1p3.xsd", "adlseq_v1p3.xsd", "adlnav_v1p3.xsd", "imsss_v1p0.xsd",
+                      "imsss_v1p0auxresource.xsd", "imsss_v1p0control.xsd", "imsss_v1p0delivery.xsd",
+                      "imsss_v1p0limit.xsd", "imsss_v1p0objective.xsd", "imsss_v1p0random.xsd",
+                      "imsss_v1p0rollup.xsd", "imsss_v1p0seqrule.xsd", "imsss_v1p0util.xsd", "xml.xsd",
+                      "XMLSchema.dtd", "datatypes.dtd"),
+        schema_subdir="scorm2004-4th",
+    ),
+}
+
+MANIFEST_NAME = "imsmanifest.xml"
+
+
+def identifiers(module: Module) -> dict[str, str]:
+    """The manifest's identifiers for a module: xs:ID-safe (module ids are [a-z][a-z0-9-]*) and stable."""
+    return {
+        "manifest": f"ccm-{module.id}",
+        "organization": f"ORG-{module.id}",
+        "item": f"ITEM-{module.id}",
+        "resource": f"RES-{module.id}",
+    }
+
+
+def primary_objective_id(module: Module) -> str:
+    """The 2004 primary objective: the module itself (competencies get objectives of their own)."""
+    return module.id
+
+
+def _sub(parent: etree._Element, namespace: str, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{namespace}}}{tag}", attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _content_files(files: dict[str, bytes]) -> list[str]:
+    """Every file of the SCO (the manifest and any schema files are not part of it), index.html first."""
+    names = sorted(name for name in files if name != MANIFEST_NAME)
+    if "index.html" in names:
+        names.remove("index.html")
+        names.insert(0, "index.html")
+    return names
+
+
+def _lom(parent: etree._Element, edition: Edition, course: Course, module: Module) -> None:
+    """A small inline LOM record: title, description and language (Moodle ignores it; ESR and others show it)."""
+    ns = edition.lom_namespace
+    language = course.settings.language
+    lom = _sub(parent, ns, "lom")
+    general = _sub(lom, ns, "general")
+    if edition.schemaversion == SCORM12:
+        title = _sub(general, ns, "title")
+        _sub(title, ns, "langstring", module.title, **{f"{{{XML_NS}}}lang": language})
+        _sub(general, ns, "language", language)
+        if module.summary:
+            description = _sub(general, ns, "description")
+            _sub(description, ns, "langstring", module.summary, **{f"{{{XML_NS}}}lang": language})
+    else:
+        identifier = _sub(general, ns, "identifier")
+        _sub(identifier, ns, "catalog", "URI")
+        _sub(identifier, ns, "entry", course.module_iri(module.id))
+        title = _sub(general, ns, "title")
+        _sub(title, ns, "string", module.title, language=language)
+        _sub(general, ns, "language", language)
+        if module.summary:
+            description = _sub(general, ns, "description")
+            _sub(description, ns, "string", module.summary, language=language)
+        lifecycle = _sub(lom, ns, "lifeCycle")
+        version = _sub(lifecycle, ns, "version")
+        _sub(version, ns, "string", module.version, language=language)
+
+
+def _root(edition: Edition, module: Module, include_lom_location: bool) -> etree._Element:
+    ids = identifiers(module)
+    nsmap = dict(edition.namespaces)
+    locations = list(edition.schema_locations)
+    if not include_lom_location:
+        locations = [pair for pair in locations if pair[0] != edition.lom_namespace]
+    root = etree.Element(f"{{{nsmap[None]}}}manifest", nsmap=nsmap)
+    root.set("identifier", ids["manifest"])
+    root.set("version", module.version)
+    root.set(f"{{{XSI}}}schemaLocation", " ".join(f"{ns} {path}" for ns, path in locations))
+    return root
+
+
+def _metadata(root: etree._Element, edition: Edition, course: Course, module: Module) -> None:
+    cp = root.nsmap[None]
+    metadata = _sub(root, cp, "metadata")
+    _sub(metadata, cp, "schema", "ADL SCORM")
+    _sub(metadata, cp, "schemaversion", edition.schemaversion)  # exactly, no whitespace: Moodle's anchored match
+    _lom(metadata, edition, course, module)
+
+
+def manifest_scorm12(course: Course, module: Module, files: dict[str, bytes]) -> bytes:
+    edition = EDITIONS[SCORM12]
+    ids = identifiers(module)
+    root = _root(edition, module, include_lom_location=True)
+    _metadata(root, edition, course, module)
+    organizations = _sub(root, IMSCP12, "organizations", default=ids["organization"])
+    organization = _sub(organizations, IMSCP12, "organization", identifier=ids["organization"])
+    _sub(organization, IMSCP12, "title", module.title)
+    item = _sub(organization, IMSCP12, "item", identifier=ids["item"], identifierref=ids["resource"], isvisible="true")
+    _sub(item, IMSCP12, "title", module.title)
+    if module.has_quiz:
+        # With Moodle's mastery override (on by default) LMSFinish sets passed/failed from score.raw
+        # against this: the same rule the runtime applies, so the two always agree.
+        _sub(item, ADLCP12, "masteryscore", str(module.pass_mark))
+    resources = _sub(root, IMSCP12, "resources")
+    resource = _sub(resources, IMSCP12, "resource", identifier=ids["resource"], type="webcontent", href="index.html")
+    resource.set(f"{{{ADLCP12}}}scormtype", "sco")
+    for name in _content_files(files):
+        _sub(resource, IMSCP12, "file", href=name)
+    return _serialise(root)
+
+
+def manifest_scorm2004(course: Course, module: Module, files: dict[str, bytes]) -> bytes:
+    edition = EDITIONS[SCORM2004]
+    ids = identifiers(module)
+    root = _root(edition, module, include_lom_location=False)
+    _metadata(root, edition, course, module)
+    organizations = _sub(root, IMSCP, "organizations", default=ids["organization"])
+    organization = _sub(organizations, IMSCP, "organization", identifier=ids["organization"])
+    _sub(organization, IMSCP, "title", module.title)
+    item = _sub(organization, IMSCP, "item", identifier=ids["item"], identifierref=ids["resource"], isvisible="true")
+    _sub(item, IMSCP, "title", module.title)
+    # Objectives declared here are preloaded by the LMS (cmi.objectives._count starts at their
+    # number); the runtime finds them by id. No mapInfo: Moodle does not keep global objectives.
+    sequencing = _sub(item, IMSSS, "sequencing")
+    objectives = _sub(sequencing, IMSSS, "objectives")
+    primary = _sub(objectives, IMSSS, "primaryObjective", objectiveID=primary_objective_id(module))
+    if module.has_quiz:
+        primary.set("satisfiedByMeasure", "true")
+        _sub(primary, IMSSS, "minNormalizedMeasure", _decimal(module.pass_mark / 100))
+    for competency_id in module.evidenced_competency_ids():
+        _sub(objectives, IMSSS, "objective", objectiveID=competency_id)
+    resources = _sub(root, IMSCP, "resources")
+    resource = _sub(resources, IMSCP, "resource", identifier=ids["resource"], type="webcontent", href="index.html")
+    resource.set(f"{{{ADLCP}}}scormType", "sco")
+    for name in _content_files(files):
+        _sub(resource, IMSCP, "file", href=name)
+    return _serialise(root)
+
+
+def _decimal(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _serialise(root: etree._Element) -> bytes:
+    # The declaration is written by hand so that it has the usual double quotes.
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, xml_declaration=False, encoding="UTF-8",
+                                                                        pretty_print=True)
+
+
+def schema_files(schema_dir: Path | None, schemaversion: str) -> dict[str, bytes]:
+    """The user's own copy of the edition's schema files, to ship at the package root; {} without one.
+
+    `schema_dir` may hold the files directly or in a `scorm12` / `scorm2004-4th` subfolder.
+    """
+    if schema_dir is None:
+        return {}
+    edition = EDITIONS[schemaversion]
+    folder = Path(schema_dir)
+    if (folder / edition.schema_subdir).is_dir():
+        folder = folder / edition.schema_subdir
+    required = edition.schema_files[:3] if schemaversion == SCORM12 else edition.schema_files[:5]
+    missing = [name for name in required if not (folder / name).is_file()]
+    if missing:
+        raise BuildRefused(
+            f"the schema folder {folder} does not hold the SCORM {schemaversion} schema files "
+            f"({', '.join(missing)} missing); point --schema-dir at a folder with "
+            f"{', '.join(edition.schema_files)} (or a '{edition.schema_subdir}' subfolder), "
+            "or leave --schema-dir out: packages work without them")
+    return {name: (folder / name).read_bytes() for name in edition.schema_files if (folder / name).is_file()}
+
+
+def ignored_by_moodle(manifest: bytes) -> list[str]:
+    """SCORM 2004 manifest features Moodle does not implement, found in a manifest (for the moodle lint)."""
+    root = etree.fromstring(manifest)
+    checks = (
+        (f"{{{IMSSS}}}mapInfo", "global objectives (imsss:mapInfo): Moodle does not save them"),
+        (f"{{{IMSSS}}}sequencingRules", "sequencing rules: Moodle does not sequence"),
+        (f"{{{IMSSS}}}rollupRules", "rollup rules: Moodle does not roll up"),
+        (f"{{{IMSSS}}}controlMode", "sequencing control modes: Moodle shows its own table of contents"),
+        (f"{{{ADLNAV}}}presentation", "navigation presentation (adlnav): Moodle ignores it"),
+    )
+    return [message for tag, message in checks if root.find(f".//{tag}") is not None]
