@@ -5,6 +5,8 @@ Fixtures (see tests/support/ for the helpers behind them):
   browser           one headless Debian Chromium per session (playwright)
   page              fresh context + page per test; page.ccm_errors collects
                     console errors and uncaught page errors from every frame
+  context           that page's BrowserContext
+  new_page          factory: new_page() -> another page in its own context
   http_server       factory: http_server(root=None, *, files=None, mounts=None,
                     routes=None) -> ServedSite (a str: "http://127.0.0.1:<port>/")
   axe_check         axe_check(page_or_frame, context=None, *, tags=None,
@@ -105,6 +107,26 @@ def page(context):
     pg = context.new_page()
     _browser.attach_error_collectors(pg)
     yield pg
+
+
+@pytest.fixture
+def new_page(browser):
+    """Factory: new_page() -> a page in a new, isolated context (its own
+    cookies and storage), with the same error collectors as `page`.  For a
+    second learner or a fresh browser session within one test."""
+    contexts = []
+
+    def make():
+        ctx = browser.new_context()
+        ctx.set_default_timeout(15_000)
+        contexts.append(ctx)
+        pg = ctx.new_page()
+        _browser.attach_error_collectors(pg)
+        return pg
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
 
 
 # ------------------------------------------------------------ http server
