@@ -486,11 +486,21 @@
       verb: { id: ADL_VERB + verb, display: { 'en-US': VERB_DISPLAY[verb] } },
       object: object,
       context: context,
-      timestamp: time || new Date().toISOString()
+      timestamp: this.stamp(time)
     };
     if (extra.result) s.result = extra.result;
     if (!Object.keys(s.context).length) delete s.context;
     return s;
+  };
+
+  // Statement timestamps strictly increase within a launch, so the order the
+  // statements were made in can be read back from an LRS.
+  Statements.prototype.stamp = function (time) {
+    var ms = Date.parse(time || '');
+    if (isNaN(ms)) ms = Date.now();
+    if (this.lastMs !== undefined && ms <= this.lastMs) ms = this.lastMs + 1;
+    this.lastMs = ms;
+    return new Date(ms).toISOString();
   };
 
   Statements.prototype.page = function (event) {
