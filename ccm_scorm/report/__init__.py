@@ -1,0 +1,150 @@
+"""`ccm report`: learner results (LRS, statement files, Moodle exports) -> a learner x competency matrix.
+
+`build_report(course, ReportOptions(...))` reads every input and returns a `Report`;
+`ccm_scorm.report.outputs` writes it as CSV, JSON, XLSX and HTML. Bad input raises
+`ReportError` with a message that says what to check and the exit code to use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Course
+from .catalogue import Catalogue
+from .errors import EXIT_USAGE, ReportError
+from .learners import LearnerResolver, RosterEntry, read_mapping, read_roster
+from .matrix import ACHIEVED, ATTEMPTED, DEFAULT_RULE, NOT_STARTED, RULES, Matrix
+from .moodle import ModuleMap, MoodleReader
+from .xapi import LrsClient, StatementReader, iter_statement_file, read_lrs
+
+__all__ = ["ReportOptions", "Report", "ReportError", "build_report", "RULES", "DEFAULT_RULE"]
+
+
+@dataclass
+class ReportOptions:
+    statements: tuple[Path, ...] = ()
+    moodle: tuple[Path, ...] = ()
+    moodle_modules: tuple[str, ...] = ()
+    lrs_url: str | None = None
+    lrs_auth: str | None = None
+    lrs_timeout: float = 30
+    lrs_page_size: int = 500
+    since: str | None = None
+    match: str = "email"
+    learner_map: Path | None = None
+    roster: Path | None = None
+    rule: str = DEFAULT_RULE
+    timezone: str = "Europe/London"
+    as_of: dt.date | None = None
+
+
+@dataclass
+class PathwayRow:
+    pathway_id: str
+    learner: str
+    state: str  # completed | part-way | not started
+    modules_left: list[str]
+    issued: dt.date | None = None
+    days_since_issue: int | None = None
+    missing: bool = False  # on the roster, and no result at all in any source
+
+
+@dataclass
+class Report:
+    course: Course
+    catalogue: Catalogue
+    matrix: Matrix
+    resolver: LearnerResolver
+    options: ReportOptions
+    roster: list[RosterEntry] = field(default_factory=list)
+    as_of: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def notes(self):
+        return self.matrix.notes
+
+    def learner_keys(self) -> list[str]:
+        keys = list(self.matrix.learners)
+        return sorted(keys, key=lambda k: (self.person(k)[0].casefold() or k, k))
+
+    def person(self, key: str) -> tuple[str, str, str]:
+        name, email, user_id = self.resolver.people.get(key, ["", "", ""])
+        return name, email, user_id
+
+    def competency_summary(self) -> list[dict]:
+        counts = {cid: {ACHIEVED: 0, ATTEMPTED: 0, NOT_STARTED: 0} for cid in self.catalogue.competency_ids}
+        for key in self.matrix.learners:
+            for cid, view in zip(self.catalogue.competency_ids, self.matrix.row(key)):
+                counts[cid][view.status] += 1
+        total = len(self.matrix.learners)
+        rows = []
+        for cid in self.catalogue.competency_ids:
+            c = counts[cid]
+            rows.append({"competency": cid, "title": self.course.framework.competency(cid).title,
+                         "learners": total, "achieved": c[ACHIEVED], "attempted": c[ATTEMPTED],
+                         "not_started": c[NOT_STARTED],
+                         "percent_achieved": round(100 * c[ACHIEVED] / total, 1) if total else 0.0,
+                         "modules": list(self.catalogue.mapped[cid])})
+        return rows
+
+    def pathway_rows(self) -> list[PathwayRow]:
+        rows = []
+        roster = {}
+        for entry in self.roster:
+            roster.setdefault(entry.key, []).append(entry)
+        for pathway in self.course.pathways:
+            modules = [m for m in pathway.module_ids if m in self.catalogue.module_index]
+            for key in self.learner_keys():
+                entries = [e for e in roster.get(key, []) if not e.pathway or e.pathway == pathway.id]
+                if self.roster and not entries and key in roster:
+                    continue  # on the roster for other pathways only
+                done = [m for m in modules if self.matrix.module_status(key, m) == 2]
+                touched = [m for m in modules if self.matrix.module_status(key, m) >= 1]
+                left = [m for m in modules if m not in done]
+                state = "completed" if modules and not left else "part-way" if touched else "not started"
+                issued = min((e.issued for e in entries if e.issued), default=None)
+                record = self.matrix.learners.get(key)
+                rows.append(PathwayRow(pathway.id, key, state, left if state != "not started" else modules, issued,
+                                       (self.as_of - issued).days if issued else None,
+                                       bool(entries) and (record is None or not record.cells)))
+        return rows
+
+
+def build_report(course: Course, options: ReportOptions) -> Report:
+    if not (options.statements or options.moodle or options.lrs_url):
+        raise ReportError("nothing to report on: give --lrs URL, --statements FILE or --moodle FILE "
+                          "(any mix, each as often as needed)", EXIT_USAGE)
+    if options.rule not in RULES:
+        raise ReportError(f"unknown rule {options.rule!r}: use one of {', '.join(RULES)}", EXIT_USAGE)
+    catalogue = Catalogue(course)
+    mapping = read_mapping(options.learner_map) if options.learner_map else None
+    resolver = LearnerResolver(options.match, mapping)
+    matrix = Matrix(catalogue, options.rule)
+    report = Report(course, catalogue, matrix, resolver, options, as_of=options.as_of or dt.date.today())
+    if options.roster:
+        report.roster = read_roster(options.roster, resolver, {p.id for p in course.pathways})
+        for entry in report.roster:
+            matrix.learner(entry.key)
+    if options.moodle:
+        reader = MoodleReader(catalogue, matrix, resolver, ModuleMap(catalogue, options.moodle_modules),
+                              options.timezone)
+        for path in options.moodle:
+            reader.read(Path(path))
+        reader.finish()
+    statements = StatementReader(catalogue, matrix, resolver)
+    for path in options.statements:
+        statements.read(iter_statement_file(Path(path)), f"statements file {Path(path).name}")
+    if options.lrs_url:
+        if not options.lrs_auth:
+            raise ReportError("no LRS credentials: set CCM_LRS_AUTH (or CCM_LRS_USERNAME and CCM_LRS_PASSWORD) "
+                              "in the environment; they are never taken from the command line", EXIT_USAGE)
+        client = LrsClient(options.lrs_url, options.lrs_auth, timeout=options.lrs_timeout,
+                           page_size=options.lrs_page_size)
+        read_lrs(client, statements, options.since)
+        matrix.notes.count(matrix.notes.read, "LRS pages", client.pages)
+    if resolver.unmatched:
+        matrix.notes.say(f"{resolver.unmatched} records had no {options.match} to match the learner by and were left out "
+                         "(use --match or --learner-map)")
+    return report
