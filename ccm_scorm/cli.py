@@ -172,5 +172,111 @@ def _load_or_exit(source: Path):
         sys.exit(EXIT_SOURCE)
 
 
+
+# --- authoring: import, export, new (logic in ccm_scorm/importers and ccm_scorm/scaffold.py) ---
+
+def _emit(outcome, as_json: bool) -> None:
+    for line in outcome.err:
+        click.echo(line, err=True)
+    if as_json:
+        click.echo(json.dumps(outcome.data, indent=2, ensure_ascii=False))
+    else:
+        if outcome.text is not None:
+            click.echo(outcome.text, nl=False)
+        for line in outcome.out:
+            click.echo(line)
+    sys.exit(outcome.exit_code)
+
+
+@main.command(name="import")
+@click.argument("kind", metavar="FORMAT", type=click.Choice(["gift", "aiken", "csv"]))
+@click.argument("bank_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@source_argument
+@click.option("--module", "-m", "module_id", required=True, help="The module whose quiz.yaml receives the questions.")
+@click.option("--competency", "-c", default=None,
+              help="Competency every imported question evidences. Default: the module's primary competency.")
+@click.option("--replace", is_flag=True, help="Replace the module's questions instead of adding to them.")
+@click.option("--encoding", default=None, help="The file's encoding (e.g. cp1252). Default: worked out from the file.")
+@click.option("--dry-run", is_flag=True, help="Check and list what would be imported; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+def import_command(kind: str, bank_file: Path, source: Path, module_id: str, competency: str | None, replace: bool,
+                   encoding: str | None, dry_run: bool, as_json: bool) -> None:
+    """Import a GIFT, Aiken or CSV question bank FILE into a module of SOURCE (default: modules)."""
+    from .importers.run import run_import
+
+    _emit(run_import(kind, bank_file, source, module_id, competency, replace, encoding, dry_run), as_json)
+
+
+@main.command(name="export")
+@click.argument("kind", metavar="FORMAT", type=click.Choice(["gift"]))
+@source_argument
+@click.option("--module", "-m", "module_id", required=True, help="The module whose questions to export.")
+@click.option("--out", "-o", "out_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write. Default: print the GIFT text.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was exported as JSON (needs --out).")
+def export_command(kind: str, source: Path, module_id: str, out_file: Path | None, as_json: bool) -> None:
+    """Export a module's questions as Moodle GIFT, for Moodle's question bank."""
+    from .importers.run import run_export
+
+    if as_json and out_file is None:
+        click.echo("error: --json needs --out FILE (the GIFT text would be mixed with the JSON)", err=True)
+        sys.exit(EXIT_USAGE)
+    _emit(run_export(kind, source, module_id, out_file), as_json)
+
+
+@main.group(name="new")
+def new_group() -> None:
+    """Start a new module or pathway, with placeholders to fill in."""
+
+
+def _created(run) -> None:
+    from .scaffold import ScaffoldError
+
+    try:
+        created = run()
+    except ScaffoldError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("\nnothing was created", err=True)
+        sys.exit(EXIT_BUILD)
+    for problem in created.errors + created.warnings:
+        click.echo(str(problem), err=True)
+    click.echo(f"created {created.path}")
+    for path in created.files:
+        click.echo(f"  {path}")
+    click.echo("Replace every TODO, then run 'ccm validate'.")
+    sys.exit(EXIT_SOURCE if created.errors else 0)
+
+
+@new_group.command(name="module")
+@source_argument
+@click.option("--id", "unit_id", default=None, help="Module id. Default: made from the title.")
+@click.option("--title", default=None, help="The module's title.")
+@click.option("--competency", "-c", "competencies", multiple=True,
+              help="A framework competency id or its number in the list; repeat for several (the first is primary).")
+@click.option("--yes", "-y", is_flag=True, help="Ask nothing: use the options (for scripts).")
+def new_module_command(source: Path, unit_id: str | None, title: str | None, competencies: tuple[str, ...],
+                       yes: bool) -> None:
+    """Create a module folder in SOURCE: module.yaml, 3 pages and placeholder questions."""
+    from .scaffold import new_module
+
+    _created(lambda: new_module(source, unit_id, title, competencies, yes))
+
+
+@new_group.command(name="pathway")
+@source_argument
+@click.option("--id", "unit_id", default=None, help="Pathway id. Default: made from the title.")
+@click.option("--title", default=None, help="The pathway's title.")
+@click.option("--module", "-m", "module_ids", multiple=True,
+              help="A module id or its number in the list; repeat in the order learners take them.")
+@click.option("--yes", "-y", is_flag=True, help="Ask nothing: use the options (for scripts).")
+def new_pathway_command(source: Path, unit_id: str | None, title: str | None, module_ids: tuple[str, ...],
+                        yes: bool) -> None:
+    """Create pathways/<id>.yaml in SOURCE listing modules in order."""
+    from .scaffold import new_pathway
+
+    _created(lambda: new_pathway(source, unit_id, title, module_ids, yes))
+
 if __name__ == "__main__":
     main()
