@@ -8,7 +8,8 @@ Fixtures (see tests/support/ for the helpers behind them):
   context           that page's BrowserContext
   new_page          factory: new_page() -> another page in its own context
   http_server       factory: http_server(root=None, *, files=None, mounts=None,
-                    routes=None) -> ServedSite (a str: "http://127.0.0.1:<port>/")
+                    routes=None) -> ServedSite (a str: "http://127.0.0.1:<port>/");
+                    root may be a directory or a package .zip
   axe_check         axe_check(page_or_frame, context=None, *, tags=None,
                     rules=None) -> list of axe violations
   format_violations format_violations(violations) -> str
@@ -133,7 +134,8 @@ def new_page(browser):
 @pytest.fixture
 def http_server():
     """Factory: http_server(root=None, *, files=None, mounts=None, routes=None)
-    -> ServedSite, the base URL "http://127.0.0.1:<port>/" (a str) with
+    -> ServedSite.  `root`: a directory or a package .zip (served extracted).
+    ServedSite is the base URL "http://127.0.0.1:<port>/" (a str) with
     .url(path), .add_file(path, content), .add_route(path, handler),
     .requests, .posts, .port.  /__lms/ serves tests/support and /__node/
     serves node_modules.  Servers stop at teardown."""

@@ -81,6 +81,18 @@ def test_http_server_files_routes_and_mounts(page, http_server):
     assert [p.json() for p in site.posts if p.path == "/commit"] == [{"x": 1}]
 
 
+def test_http_server_serves_a_zip(page, http_server, tmp_path):
+    import zipfile
+    package = tmp_path / "package.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("imsmanifest.xml", "<manifest/>")
+        archive.writestr("module/index.html", CLEAN_PAGE)
+    site = http_server(package)
+    page.goto(site + "module/index.html")
+    assert page.title() == "Clean page"
+    assert site.root is not None and (site.root / "imsmanifest.xml").is_file()
+
+
 def test_page_collects_console_and_page_errors(page, http_server):
     site = http_server(files={"err.html": "<!DOCTYPE html><title>e</title><script>console.error('boom'); undefinedFn();</script>"})
     page.goto(site.url("err.html"))

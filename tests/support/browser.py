@@ -107,7 +107,8 @@ def axe_check(page, context: Union[str, dict, list, Any, None] = None, *, tags: 
         frame, axe_context = context.main_frame, None
     frame.wait_for_load_state("load")
     _inject_axe(frame)
-    options: dict[str, Any] = {"runOnly": {"type": "tag", "values": list(tags or AXE_TAGS)}, "resultTypes": ["violations"]}
+    options: dict[str, Any] = {"runOnly": {"type": "tag", "values": list(tags or AXE_TAGS)}, "resultTypes": ["violations"],
+                               "frameWaitTime": 10_000}
     if rules:
         options["rules"] = rules
     return frame.evaluate(

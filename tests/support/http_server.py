@@ -1,6 +1,6 @@
 """A small threaded HTTP server for tests.
 
-Serves a directory plus fixed mounts (`/__lms/` -> tests/support,
+Serves a directory (or the contents of a zip file) plus fixed mounts (`/__lms/` -> tests/support,
 `/__node/` -> node_modules), in-memory files and handler routes.  Records
 every request and every POST body, and answers unknown POSTs with the JSON an
 LMS commit endpoint answers (`{"result": true, "errorCode": 0}`).
@@ -11,8 +11,11 @@ from __future__ import annotations
 import json
 import mimetypes
 import posixpath
+import shutil
+import tempfile
 import threading
 import urllib.parse
+import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -166,6 +169,9 @@ class _Server(ThreadingHTTPServer):
             self.shutdown()
             self.thread.join(5)
         self.server_close()
+        if getattr(self, "extracted", None) is not None:
+            shutil.rmtree(self.extracted, ignore_errors=True)
+            self.extracted = None
 
     def find_route(self, path: str, method: str):
         candidates = []
@@ -281,11 +287,19 @@ def serve(root: Union[str, Path, None] = None, *, files: Optional[Mapping[str, U
           routes: Optional[Mapping[str, RouteHandler]] = None) -> ServedSite:
     all_mounts = dict(DEFAULT_MOUNTS)
     all_mounts.update({k: Path(v) for k, v in (mounts or {}).items()})
+    extracted: Optional[Path] = None
     if root is not None:
         root = Path(root)
-        if not root.is_dir():
-            raise FileNotFoundError(f"http_server: {root} is not a directory")
+        if root.is_file() and zipfile.is_zipfile(root):
+            # A package zip (SCORM, cmi5, xAPI): serve its contents.
+            extracted = Path(tempfile.mkdtemp(prefix="ccm-served-"))
+            with zipfile.ZipFile(root) as archive:
+                archive.extractall(extracted)
+            root = extracted
+        elif not root.is_dir():
+            raise FileNotFoundError(f"http_server: {root} is neither a directory nor a zip file")
     server = _Server(root, all_mounts)
+    server.extracted = extracted
     server.start()
     site = ServedSite(f"http://127.0.0.1:{server.server_address[1]}/", server)
     for path, content in (files or {}).items():
