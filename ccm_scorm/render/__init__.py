@@ -121,6 +121,8 @@ def course_data(course: Course, module: Module, adapter: str) -> dict:
                 "title": framework.competency(competency_id).title,
                 "iri": framework.competency_iri(competency_id),
                 "primary": competency_id == module.primary_competency_id,
+                # Named only by a question, not by the module: reported only when such a question is drawn.
+                "crossLink": competency_id not in module.competency_ids,
             }
             for competency_id in module.evidenced_competency_ids()
         ],
