@@ -278,5 +278,81 @@ def new_pathway_command(source: Path, unit_id: str | None, title: str | None, mo
 
     _created(lambda: new_pathway(source, unit_id, title, module_ids, yes))
 
+# ------------------------------------------------------------------ ccm report (docs/report.md)
+@main.command(name="report")
+@source_argument
+@click.option("--lrs", "lrs_url", metavar="URL", help="Read statements from this xAPI LRS endpoint. Credentials come "
+              "from CCM_LRS_AUTH or CCM_LRS_USERNAME + CCM_LRS_PASSWORD (or a prompt), never from an option.")
+@click.option("--since", metavar="TIME", help="Only LRS statements stored since this ISO 8601 time.")
+@click.option("--statements", "statement_files", multiple=True, type=click.Path(path_type=Path),
+              help="A statements file (JSON array or JSON Lines); repeat for several.")
+@click.option("--moodle", "moodle_files", multiple=True, type=click.Path(path_type=Path),
+              help="A Moodle SCORM report (basic, interactions, objectives; .txt, .ods, .xlsx) or gradebook export.")
+@click.option("--moodle-module", "moodle_modules", multiple=True, metavar="[TITLE=]MODULE_ID",
+              help="Which module a Moodle activity is: MODULE_ID for all, or 'SCO title=MODULE_ID'. "
+                   "Default: match the SCO title to module titles.")
+@click.option("--match", default="email", show_default=True, type=click.Choice(["email", "id", "name"]),
+              help="How learners from different sources are matched.")
+@click.option("--learner-map", type=click.Path(path_type=Path), help="CSV 'identifier,learner' mapping any "
+              "identifier (email, LMS id, xAPI account name) to one learner key.")
+@click.option("--roster", type=click.Path(path_type=Path), help="CSV of who should take the training: name, email "
+              "or id, optional issued/start date and pathway.")
+@click.option("--rule", default="any", show_default=True, type=click.Choice(["any", "all"]),
+              help="When a competency counts as achieved (docs/report.md).")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["csv", "json", "xlsx", "html"]),
+              help="Output format; repeat for several. Default: all four.")
+@click.option("--out", "-o", "out_dir", default="report_out", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the report files.")
+@click.option("--timezone", default="Europe/London", show_default=True, help="The Moodle site's time zone.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Count days since issue up to this date (default: today).")
+@click.option("--lrs-timeout", default=30.0, show_default=True, type=float, help="Seconds to wait for the LRS.")
+@click.option("--lrs-page-size", default=500, show_default=True, type=click.IntRange(1, 10000),
+              help="Statements asked for per LRS page.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and notes.")
+def report_command(source: Path, lrs_url, since, statement_files, moodle_files, moodle_modules, match, learner_map,
+                   roster, rule, formats, out_dir, timezone, as_of, lrs_timeout, lrs_page_size, quiet) -> None:
+    """Map learner results (LRS, statement files, Moodle exports) to the competencies of the course in SOURCE."""
+    from .report import ReportOptions
+    from .report.command import run_report
+
+    options = ReportOptions(statements=statement_files, moodle=moodle_files, moodle_modules=moodle_modules,
+                            lrs_url=lrs_url, lrs_timeout=lrs_timeout, lrs_page_size=lrs_page_size, since=since,
+                            match=match, learner_map=learner_map, roster=roster, rule=rule, timezone=timezone,
+                            as_of=as_of.date() if as_of else None)
+    sys.exit(run_report(source, options, out_dir, formats, click.echo,
+                        prompt=lambda text: click.prompt(text, hide_input=True), quiet=quiet))
+
+
+# ------------------------------------------------------------------ ccm framework (docs/framework-exports.md)
+@main.group(name="framework")
+def framework_group() -> None:
+    """Export the competency framework, or list which package evidences which competency."""
+
+
+@framework_group.command(name="export")
+@source_argument
+@click.option("--format", "-f", "fmt", required=True, type=click.Choice(["moodle-csv", "case-json", "markdown"]),
+              help="moodle-csv: Moodle's competency framework import; case-json: IMS CASE 1.0; markdown: a table.")
+@click.option("--out", "-o", "out_file", type=click.Path(path_type=Path), help="Write here (default: standard output).")
+@click.option("--changed", metavar="DATETIME", help="CASE lastChangeDateTime (default: now), for reproducible files.")
+def framework_export_command(source: Path, fmt: str, out_file: Path | None, changed: str | None) -> None:
+    """Export the framework of the course in SOURCE."""
+    from .framework.command import run_export
+
+    sys.exit(run_export(source, fmt, out_file, changed, click.echo))
+
+
+@framework_group.command(name="mapping")
+@source_argument
+@click.option("--target", "-t", "targets", multiple=True, help="Package format; repeat. Default: the course's targets.")
+@click.option("--out", "-o", "out_file", type=click.Path(path_type=Path), help="Write here (default: standard output).")
+def framework_mapping_command(source: Path, targets: tuple[str, ...], out_file: Path | None) -> None:
+    """Which package evidences which competencies (CSV)."""
+    from .framework.command import run_mapping
+
+    sys.exit(run_mapping(source, targets, out_file, click.echo))
+
+
 if __name__ == "__main__":
     main()

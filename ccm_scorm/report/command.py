@@ -1,0 +1,48 @@
+"""What `ccm report` does, apart from parsing its options (cli.py): load, read, write, tell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+from ..source import SourceError, load_course
+from . import ReportOptions, build_report
+from .errors import EXIT_SOURCE, EXIT_USAGE, ReportError
+from .outputs import FORMATS, notes_lines, write_outputs
+from .xapi import lrs_auth_from_environment
+
+
+def run_report(source: Path, options: ReportOptions, out: Path, formats: tuple[str, ...],
+               echo: Callable[..., None], prompt: Callable[[str], str] | None = None, quiet: bool = False) -> int:
+    """Run the report; returns the exit code. `echo(text, err=False)` prints."""
+    try:
+        course = load_course(source)
+    except SourceError as error:
+        for problem in error.problems.errors:
+            echo(str(problem), err=True)
+        echo(f"{error}; no report was made. Run 'ccm validate {source}' for the full list.", err=True)
+        return EXIT_SOURCE
+    if options.lrs_url and not options.lrs_auth:
+        options.lrs_auth = lrs_auth_from_environment()
+        if not options.lrs_auth and prompt is not None and sys.stdin.isatty():
+            secret = prompt("LRS credentials (key:secret, or an Authorization header value)")
+            from .xapi import lrs_auth_from_environment as from_env
+
+            options.lrs_auth = from_env({"CCM_LRS_AUTH": secret})
+    try:
+        report = build_report(course, options)
+        paths = write_outputs(report, out, formats or FORMATS)
+    except ReportError as error:
+        echo(f"error: {error}", err=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        echo("interrupted; the report was not finished", err=True)
+        return EXIT_USAGE
+    for line in notes_lines(report)[1:]:
+        echo(f"note: {line}", err=True)
+    if not quiet:
+        summary = report.competency_summary()
+        echo(f"{len(report.matrix.learners)} learners x {len(summary)} competencies "
+             f"(rule '{report.matrix.rule}'); wrote {', '.join(str(p) for p in paths)}")
+    return 0
