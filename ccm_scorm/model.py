@@ -195,6 +195,7 @@ class Pathway:
     description: str
     audience: tuple[str, ...]
     module_ids: tuple[str, ...]
+    version: str = "1.0.0"
 
 
 @dataclass(frozen=True)

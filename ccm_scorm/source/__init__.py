@@ -18,7 +18,7 @@ from .problems import Problem, Problems, SourceError, did_you_mean
 from .yamlfile import Fields, load_yaml
 
 COURSE_KEYS = ("title", "publisher", "language", "base_iri", "targets", "lms", "organisation")
-PATHWAY_KEYS = ("id", "title", "description", "audience", "modules")
+PATHWAY_KEYS = ("id", "version", "title", "description", "audience", "modules")
 RESERVED_FOLDERS = {"pathways", "assets"}
 LMS_PROFILES = ("moodle", "esr", "generic")
 
@@ -133,7 +133,8 @@ def _read_pathways(folder: Path, problems: Problems, module_ids: set[str]) -> tu
         listed = fields.texts("modules")
         _check_pathway_modules(fields, listed, module_ids)
         pathways.append(Pathway(id=pathway_id, title=fields.text("title"), description=fields.text("description"),
-                                audience=fields.texts("audience"), module_ids=listed))
+                                audience=fields.texts("audience"), module_ids=listed,
+                                version=fields.version() or "1.0.0"))
     return tuple(pathways)
 
 
