@@ -34,6 +34,7 @@ def _svg(figure) -> str:
     text = buffer.getvalue()
     text = re.sub(r"^<\?xml[^>]*>\s*", "", text)
     text = re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
     return text.replace("<svg ", '<svg role="img" focusable="false" aria-hidden="true" ', 1)
 
 
