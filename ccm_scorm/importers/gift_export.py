@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..model import Module, Question, QuestionType
 from ..source.quiz import DEFAULT_MAX_LENGTH
+from .gift import _LOOKS_HTML
 
 _SPECIAL = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n"}
 
@@ -75,7 +76,12 @@ def _question(question: Question, module: Module, result: Export) -> list[str]:
         if question.case_sensitive:
             lines.append(_meta("case-sensitive", "true"))
             result.notes.append((question.id, "Moodle's GIFT import makes short answers case-insensitive"))
-    head = f"::{escape(question.id)}:: {escape(question.prompt)}"
+    # Text that looks like HTML would be read as HTML by Moodle (and by ccm): say it is plain.
+    texts = [question.prompt, *(o.text for o in question.options), *(o.feedback for o in question.options),
+             *question.answers, *(p.prompt for p in question.pairs), *(p.match for p in question.pairs),
+             correct, incorrect]
+    plain = "[plain]" if question.prompt.lstrip().startswith("[") or any(_LOOKS_HTML.search(t) for t in texts) else ""
+    head = f"::{escape(question.id)}:: {plain}{escape(question.prompt)}"
     tail = f"\t####{escape(general)}" if general else ""
     if question.type is QuestionType.TRUE_FALSE:
         answer = "TRUE" if question.answer else "FALSE"

@@ -68,22 +68,28 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 
 def _guess_legacy(data: bytes) -> tuple[str, str]:
-    """Not UTF-8: most likely Windows-1252 (what Excel and Notepad save in the UK); else ask charset-normalizer."""
+    """Not UTF-8: most likely Windows-1252 (what Excel and Notepad save in the UK).
+
+    charset-normalizer cannot tell Latin code pages apart on a few lines of text, so
+    its guess is taken only when it reads the file as another script (Cyrillic, Greek…).
+    """
+    import unicodedata
+
     import charset_normalizer
 
-    results = charset_normalizer.from_bytes(data)
-    best = results.best()
-    chaos = {match.encoding: match.chaos for match in results}
     try:
-        text = data.decode("cp1252")
+        western = data.decode("cp1252")
     except UnicodeDecodeError:
-        text = None
-    # Short texts fit several code pages equally well; prefer Windows-1252 unless another fits clearly better.
-    if text is not None and (best is None or chaos.get("cp1252", 1.0) <= best.chaos + 0.05):
-        return text, "cp1252"
-    if best is None:
-        raise EncodingError("the file's encoding could not be recognised") from None
-    return str(best), best.encoding
+        western = None
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None:
+        guessed = str(best)
+        latin = all(unicodedata.name(char, "").startswith("LATIN") for char in guessed if char.isalpha())
+        if western is None or not latin:
+            return guessed, best.encoding
+    if western is None:
+        raise EncodingError("the file's encoding could not be recognised")
+    return western, "cp1252"
 
 
 # --- HTML and Markdown to plain text -------------------------------------------------------------
