@@ -39,7 +39,7 @@ from support import lrs as _ralph  # noqa: E402
 from support import scorm_lms as _scorm  # noqa: E402
 from support.paths import INSTALL_HINT, REPO_ROOT  # noqa: E402
 
-_BROWSER_FIXTURES = {"browser", "page", "scorm_lms", "axe_check"}
+_BROWSER_FIXTURES = {"browser", "context", "page", "new_page", "scorm_lms", "axe_check"}
 _LRS_FIXTURES = {"ralph"}
 
 

@@ -164,6 +164,15 @@ class _Server(ThreadingHTTPServer):
     def start(self) -> None:
         self.thread.start()
 
+    def handle_error(self, request, client_address) -> None:
+        # Quiet: a browser dropping a connection (navigation, closed context)
+        # is normal in tests.  Anything else is still reported.
+        import sys
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def stop(self) -> None:
         if self.thread.is_alive():
             self.shutdown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
 import json
 import os
@@ -161,6 +162,7 @@ class RalphLrs:
         for key in ("RALPH_RUNSERVER_CORS_ALLOW_ORIGINS", "VIRTUAL_ENV", "PYTHONPATH"):
             self.env.pop(key, None)
         self._make_users()
+        atexit.register(self.close)  # no stray LRS if the session is interrupted
 
     def _make_users(self) -> None:
         """Write the auth file with Ralph's own `ralph auth` CLI: one run per
