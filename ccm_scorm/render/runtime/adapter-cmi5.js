@@ -11,7 +11,9 @@
  *     document cmi5LearnerPreferences (11.0.0.0-3), both before the first statement;
  *  4. statements: initialized first, terminated last (9.3.0.0-4/-5); at most one
  *     completed and one passed per registration and no failed after passed
- *     (9.3.0.0-6/-7/-8; the flags are kept in the State document
+ *     (9.3.0.0-6/-7/-8), at most one of passed/failed per session (9.3.0.0-3: a
+ *     failure is sent when the session ends unless the learner passed meanwhile;
+ *     the per-registration flags are kept in the State document
  *     "<module IRI>/ccm-state" with the learner's place); no completed, passed or
  *     failed in Browse or Review (10.2.2.0-9/-11). cmi5 defined statements use the
  *     contextTemplate, the registration and the cmi5 category; those whose result
@@ -62,7 +64,7 @@
     var launched = !!(lrs.endpoint && lrs.fetch && lrs.actor && lrs.registration && lrs.activityId);
     var xapiData = course.xapi || {};
     var outbox = null, build = null, stateStore = null, doc = {}, data = {}, mode = 'normal';
-    var finished = false, failedThisSession = false, t0 = Date.now();
+    var finished = false, judgedThisSession = false, heldFailure = null, t0 = Date.now();
     var localScope = [course.id, course.version, lrs.activityId || '-', lrs.registration || '-',
       lrs.actor ? JSON.stringify(lrs.actor) : 'anonymous'].join('|');
 
@@ -85,17 +87,32 @@
         completion: true, duration: X.duration(Date.now() - t0), extensions: build.competencyResults(event.competencies) } }));
       remember('completed');
     }
-    function judged(event, t, passed, withScore) {
-      if (sent().passed) return;              // once passed, neither passed nor failed again
-      if (!passed && failedThisSession) return;
+    // At most one of passed/failed per session (9.3.0.0-3), one passed per registration and
+    // no failed after it (9.3.0.0-7/-8). A failure is held back until the session ends, so a
+    // learner who fails and then passes in the same session is recorded as passed.
+    function judgement(event, passed, withScore) {
       var extensions = {};
       if (typeof data.masteryScore === 'number') extensions[X.MASTERY_EXT] = data.masteryScore;
       var result = { success: passed, duration: X.duration(Date.now() - t0),
         extensions: build.competencyResults(event.competencies) };
       if (withScore) result.score = X.score(event.score);
-      send(defined(passed ? 'passed' : 'failed', t, { moveOn: true, competencies: competencyIds(event),
-        result: result, extensions: extensions }));
-      if (passed) remember('passed'); else failedThisSession = true;
+      return { verb: passed ? 'passed' : 'failed', extra: { moveOn: true, competencies: competencyIds(event),
+        result: result, extensions: extensions } };
+    }
+    function judged(event, t, passed, withScore) {
+      if (sent().passed || judgedThisSession) return;
+      if (!passed) { heldFailure = judgement(event, false, withScore); return; }
+      heldFailure = null;
+      judgedThisSession = true;
+      var j = judgement(event, true, withScore);
+      send(defined(j.verb, t, j.extra));
+      remember('passed');
+    }
+    function sendHeldFailure(t) {
+      if (!heldFailure || judgedThisSession || sent().passed) return;
+      judgedThisSession = true;
+      send(defined(heldFailure.verb, t, heldFailure.extra));
+      heldFailure = null;
     }
 
     return {
@@ -178,6 +195,7 @@
             if (data.moveOn === 'Passed' || data.moveOn === 'CompletedAndPassed') judged(event, t, true, false);
             break;
           case 'exit':
+            if (normal) sendHeldFailure(t);
             send(defined('terminated', t, { result: { duration: X.duration(event.durationMs) } }));
             break;
         }
