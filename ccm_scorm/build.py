@@ -7,6 +7,8 @@ leaves the output folder exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,6 +20,8 @@ from .render import runtime_file
 from .targets import BuildOptions, get_target
 
 Progress = Callable[[str, str], None]  # (target, unit id) after each package
+POOLS = ("thread", "process", "serial")
+DEFAULT_POOL = "thread"  # measured in bench/bench_build.py: see bench/README.md
 
 
 @dataclass
@@ -57,14 +61,30 @@ def _runtime_names() -> list[str]:
     return [entry.name for entry in folder.iterdir() if entry.name.endswith((".js", ".css"))]
 
 
+def default_jobs() -> int:
+    """Parallel builds by default use every core the process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptions,
           module_ids: tuple[str, ...] = (), force: bool = False,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, jobs: int | None = None, pool: str = DEFAULT_POOL) -> BuildResult:
+    """Build the packages whose inputs changed.
+
+    `jobs` packages are built at once (default: one per core); `pool` is "thread",
+    "process" or "serial" (see bench/README.md for why threads are the default).
+    `progress` is called in this thread after each package, built or kept.
+    """
     modules = select_modules(course, module_ids)
     previous = {(r.target, r.kind, r.id): r for r in read_build_report(out_dir)}
     result = BuildResult()
     for target_name in targets:  # refusals first, so a refused build writes nothing at all
         get_target(target_name).check_options(options)
+    slots: list[PackageRecord | None] = []  # in target, module order, whatever order the builds finish in
+    pending: list[tuple[int, str, Module, str]] = []
     for target_name in targets:
         target = get_target(target_name)
         for module in modules:
@@ -72,21 +92,75 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
             fingerprint = input_hash(course, module, target_name, options)
             earlier = previous.pop((target_name, "module", module.id), None)
             if not force and earlier and earlier.input_hash == fingerprint and _intact(out_dir, earlier):
-                result.records.append(earlier)
+                slots.append(earlier)
                 result.unchanged.append(earlier.path)
+                if progress:
+                    progress(target_name, module.id)
             else:
-                package = target.build_module(course, module, options)
-                record = write_package(package, out_dir, fingerprint)
-                result.records.append(record)
-                result.rebuilt.append(record.path)
-            if progress:
-                progress(target_name, module.id)
+                pending.append((len(slots), target_name, module, fingerprint))
+                slots.append(None)
+    for index, record in _build_all(course, pending, out_dir, options, jobs, pool, progress):
+        slots[index] = record
+    result.records.extend(record for record in slots if record is not None)
+    result.rebuilt.extend(slots[index].path for index, *_ in pending)
     # Packages other targets built earlier stay listed while their unit is in the course and the zip exists.
     units = {module.id for module in course.modules} | {pathway.id for pathway in course.pathways}
     result.records.extend(record for record in previous.values()
                           if record.id in units and (out_dir / record.path).exists())
     result.report_path = write_build_report(result.records, out_dir)
     return result
+
+
+def _build_one(course: Course, target_name: str, module: Module, options: BuildOptions, out_dir: Path,
+               fingerprint: str) -> PackageRecord:
+    package = get_target(target_name).build_module(course, module, options)
+    return write_package(package, out_dir, fingerprint)
+
+
+# A worker process receives the course once, not with every package.
+_WORKER_COURSE: Course | None = None
+
+
+def _init_worker(course: Course) -> None:
+    global _WORKER_COURSE
+    _WORKER_COURSE = course
+
+
+def _build_in_worker(target_name: str, module_id: str, options: BuildOptions, out_dir: Path,
+                     fingerprint: str) -> PackageRecord:
+    assert _WORKER_COURSE is not None
+    return _build_one(_WORKER_COURSE, target_name, _WORKER_COURSE.module(module_id), options, out_dir, fingerprint)
+
+
+def _build_all(course: Course, pending, out_dir: Path, options: BuildOptions, jobs: int | None, pool: str,
+               progress: Progress | None):
+    """(slot, record) for every pending package, as each is written."""
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if pool not in POOLS:
+        raise ValueError(f"unknown pool {pool!r}; use one of {', '.join(POOLS)}")
+    if pool == "serial" or jobs == 1 or len(pending) < 2:
+        for index, target_name, module, fingerprint in pending:
+            yield index, _build_one(course, target_name, module, options, out_dir, fingerprint)
+            if progress:
+                progress(target_name, module.id)
+        return
+    workers = min(jobs, len(pending))
+    if pool == "process":
+        executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(course,))
+        submit = lambda t, m, f: executor.submit(_build_in_worker, t, m.id, options, out_dir, f)  # noqa: E731
+    else:
+        executor = ThreadPoolExecutor(workers, thread_name_prefix="ccm-build")
+        submit = lambda t, m, f: executor.submit(_build_one, course, t, m, options, out_dir, f)  # noqa: E731
+    try:
+        futures = {submit(target_name, module, fingerprint): (index, target_name, module.id)
+                   for index, target_name, module, fingerprint in pending}
+        for future in as_completed(futures):
+            index, target_name, module_id = futures[future]
+            yield index, future.result()  # a failed package raises here, as in a serial build
+            if progress:
+                progress(target_name, module_id)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _intact(out_dir: Path, record: PackageRecord) -> bool:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import build
+from .build import build, select_modules
 from .content_report import course_facts
 from .source import SourceError, check_course, load_course
 from .targets import BuildOptions, BuildRefused, target_names
@@ -67,6 +69,17 @@ def validate(source: Path, as_json: bool) -> None:
     sys.exit(EXIT_SOURCE if problems.errors else 0)
 
 
+@contextmanager
+def _progress_bar(total: int, quiet: bool):
+    """A progress bar on stderr while packages build, when stderr is a terminal (never in CI logs or --quiet)."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="building", file=sys.stderr, show_pos=True,
+                           item_show_func=lambda item: item) as bar:
+        yield lambda target, unit: bar.update(1, f"{unit} ({target})")
+
+
 @main.command(name="build")
 @source_argument
 @click.option("--target", "-t", "targets", multiple=True, type=click.Choice(target_names()),
@@ -84,9 +97,11 @@ def validate(source: Path, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Rebuild every package even if its inputs have not changed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Packages to build at once. Default: the number of CPU cores.")
 def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_ids: tuple[str, ...],
                   lms: str | None, schema_dir: Path | None, lrs_credential: str | None, force: bool, quiet: bool,
-                  as_json: bool) -> None:
+                  as_json: bool, jobs: int | None) -> None:
     """Build packages from the course in SOURCE (default: modules)."""
     try:
         course = load_course(source)
@@ -98,7 +113,9 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
     chosen = list(targets) or [t for t in course.settings.default_targets if t in target_names()]
     options = BuildOptions(lms=lms or course.settings.lms, schema_dir=schema_dir, lrs_credential=lrs_credential)
     try:
-        result = build(course, chosen, out_dir, options, module_ids=module_ids, force=force)
+        with _progress_bar(len(chosen) * len(select_modules(course, module_ids)), quiet or as_json) as progress:
+            result = build(course, chosen, out_dir, options, module_ids=module_ids, force=force,
+                           progress=progress, jobs=jobs)
     except KeyError as error:
         click.echo(f"error: {error.args[0]}", err=True)
         sys.exit(EXIT_USAGE)
@@ -112,9 +129,10 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
     if as_json:
         click.echo(json.dumps({"rebuilt": result.rebuilt, "unchanged": result.unchanged,
                                "warnings": result.warnings,
-                               "report": str(result.report_path)}, indent=2))
+                               "report": str(result.report_path),
+                               "packages": [asdict(record) for record in result.records]}, indent=2))
         return
-    for warning in result.warnings:
+    for warning in [] if quiet else result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(f"built {len(result.rebuilt)} packages, {len(result.unchanged)} unchanged, "
