@@ -96,6 +96,7 @@ class StatementReader:
     def __init__(self, catalogue: Catalogue, matrix: Matrix, resolver: LearnerResolver):
         self.catalogue, self.matrix, self.resolver = catalogue, matrix, resolver
         self.notes = matrix.notes
+        self._cache: dict[str, str | None] = {}
 
     def read(self, statements: Iterable[dict], label: str) -> int:
         bit = self.matrix.source(label)
@@ -132,8 +133,7 @@ class StatementReader:
             return
         if only_module is not None and module_id != only_module:
             return  # another module's query returns it
-        who = _identity(statement.get("actor"))
-        key = self.resolver.key(who) if who else None
+        key = self._learner(statement.get("actor"))
         if key is None:
             notes.count(notes.skipped, f"statements without a learner {self.resolver.match}")
             return
@@ -153,6 +153,22 @@ class StatementReader:
             self.matrix.started(key, module_id, comps, bit)
         else:
             self.matrix.started(key, module_id, (), bit)
+
+    def _learner(self, actor) -> str | None:
+        """The learner key of an actor; cached by the actor's identifier, so the cache grows with learners only."""
+        if isinstance(actor, dict):
+            account = actor.get("account")
+            ident = actor.get("mbox") or (f"{account.get('homePage')}|{account.get('name')}"
+                                          if isinstance(account, dict) else None)
+            if ident is not None and isinstance(ident, str):
+                hit = self._cache.get(ident)
+                if hit is not None or ident in self._cache:
+                    return hit
+                who = _identity(actor)
+                key = self._cache[ident] = self.resolver.key(who) if who else None
+                return key
+        who = _identity(actor)
+        return self.resolver.key(who) if who else None
 
     def _context_competencies(self, context: dict) -> list[str]:
         out = []
