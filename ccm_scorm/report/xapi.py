@@ -238,43 +238,54 @@ def iter_statement_file(path: Path) -> Iterator[dict]:
             yield from _iter_json_lines(handle, path)
 
 
+class _Counting:
+    """A binary reader that remembers how many bytes ijson has taken (to place a parse error)."""
+
+    def __init__(self, handle):
+        self.handle, self.taken = handle, 0
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.taken += len(data)
+        return data
+
+
 def _iter_json_array(handle, path: Path, prefix: str) -> Iterator[dict]:
     import ijson
 
-    # Line numbers for messages: ijson reports the byte offset; we count newlines up to it.
+    counting = _Counting(handle)
     try:
-        for item in ijson.items(handle, prefix, use_float=True):
+        for item in ijson.items(counting, prefix, use_float=True):
             yield item
     except ijson.JSONError as error:
-        raise ReportError(f"{path}:{_line_at(path, error)}: malformed JSON: {_first_line(error)}") from None
-    except ijson.IncompleteJSONError as error:  # pragma: no cover - subclass of JSONError in ijson 3
-        raise ReportError(f"{path}: the JSON ends too early: {error}") from None
+        raise ReportError(f"{path}:{_line_at(path, error, counting.taken)}: malformed JSON: "
+                          f"{_first_line(error)}") from None
 
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def _line_at(path: Path, error: Exception) -> str:
-    """Best effort: the line of the byte offset yajl names in its message ("... at byte N" or a
-    caret excerpt), else the last line of the file."""
+def _line_at(path: Path, error: Exception, taken: int) -> str:
+    """The line of a parse error: yajl quotes the text before the error (newlines as spaces) with a
+    caret under it; find that text in what the parser had read."""
     import re
 
-    match = re.search(r"(?:byte|offset)\s+(\d+)", str(error))
+    lines = str(error).split("\n")
     try:
         with open(path, "rb") as handle:
-            if match:
-                return str(handle.read(int(match.group(1))).count(b"\n") + 1)
-            excerpt = str(error).splitlines()
-            snippet = excerpt[1].strip().encode() if len(excerpt) > 1 and excerpt[1].strip() else b""
-            data = handle.read()
-            if snippet:
-                found = data.find(snippet[:40])
-                if found >= 0:
-                    return str(data.count(b"\n", 0, found) + 1)
-            return str(data.count(b"\n") + 1)
+            data = handle.read(taken)
     except OSError:
         return "?"
+    if len(lines) >= 3 and "^" in lines[2]:
+        context = lines[1][:lines[2].index("^") + 1].rstrip()
+        tail = "".join(context.split())[-20:]
+        if tail:
+            pattern = r"\s*".join(re.escape(ch) for ch in tail).encode()
+            hits = list(re.finditer(pattern, data))
+            if hits:
+                return str(data.count(b"\n", 0, hits[-1].end()) + 1)
+    return str(data.count(b"\n") + 1)
 
 
 def _iter_json_lines(handle, path: Path) -> Iterator[dict]:
