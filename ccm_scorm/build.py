@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .model import Course, Module
+from .model import Course, Module, Pathway
 from .package import PackageRecord, read_build_report, write_build_report, write_package
 from .render import runtime_file
 from .targets import BuildOptions, get_target
+from .targets.base import Target
 
 Progress = Callable[[str, str], None]  # (target, unit id) after each package
 POOLS = ("thread", "process", "serial")
@@ -41,6 +42,35 @@ def select_modules(course: Course, module_ids: tuple[str, ...]) -> list[Module]:
     if unknown:
         raise KeyError(f"unknown module {unknown[0]!r}; the course has {', '.join(sorted(known))}")
     return [module for module in course.modules if module.id in module_ids]
+
+
+def select_pathways(course: Course, pathway_ids: tuple[str, ...], module_ids: tuple[str, ...] = ()) -> list[Pathway]:
+    """The pathways to build: those named; none when only modules are named; else all."""
+    if not pathway_ids:
+        return [] if module_ids else list(course.pathways)
+    known = {pathway.id for pathway in course.pathways}
+    unknown = [pathway_id for pathway_id in pathway_ids if pathway_id not in known]
+    if unknown:
+        raise KeyError(f"unknown pathway {unknown[0]!r}; the course has {', '.join(sorted(known)) or 'no pathways'}")
+    return [pathway for pathway in course.pathways if pathway.id in pathway_ids]
+
+
+def builds_pathways(target: Target) -> bool:
+    """Whether a target implements pathway packages (others are skipped for pathways, silently)."""
+    return type(target).build_pathway is not Target.build_pathway
+
+
+def package_count(course: Course, targets: list[str], module_ids: tuple[str, ...] = (),
+                  pathway_ids: tuple[str, ...] = ()) -> int:
+    """How many packages `build` with these filters makes (for a progress bar); KeyError on an unknown id."""
+    modules = select_modules(course, module_ids) if module_ids or not pathway_ids else []
+    pathways = select_pathways(course, pathway_ids, module_ids)
+    return sum(len(modules) + (len(pathways) if builds_pathways(get_target(name)) else 0) for name in targets)
+
+
+def _pathway_unit(course: Course, pathway: Pathway) -> tuple:
+    """What goes into a pathway package: the pathway and its modules, for the fingerprint."""
+    return (pathway, tuple(course.module(module_id) for module_id in pathway.module_ids))
 
 
 def input_hash(course: Course, unit: object, target: str, options: BuildOptions) -> str:
@@ -71,14 +101,18 @@ def default_jobs() -> int:
 
 def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptions,
           module_ids: tuple[str, ...] = (), force: bool = False,
-          progress: Progress | None = None, jobs: int | None = None, pool: str = DEFAULT_POOL) -> BuildResult:
+          progress: Progress | None = None, jobs: int | None = None, pool: str = DEFAULT_POOL,
+          pathway_ids: tuple[str, ...] = ()) -> BuildResult:
     """Build the packages whose inputs changed.
 
     `jobs` packages are built at once (default: one per core); `pool` is "thread",
     "process" or "serial" (see bench/README.md for why threads are the default).
     `progress` is called in this thread after each package, built or kept.
+    `pathway_ids` names pathways to build; with neither these nor `module_ids`, every module
+    and every pathway is built (pathways by the targets that implement them).
     """
-    modules = select_modules(course, module_ids)
+    modules = select_modules(course, module_ids) if module_ids or not pathway_ids else []
+    pathways = select_pathways(course, pathway_ids, module_ids)
     previous = {(r.target, r.kind, r.id): r for r in read_build_report(out_dir)}
     result = BuildResult()
     for target_name in targets:  # refusals first, so a refused build writes nothing at all
@@ -99,6 +133,17 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
             else:
                 pending.append((len(slots), target_name, module, fingerprint))
                 slots.append(None)
+        for pathway in pathways if builds_pathways(target) else ():
+            fingerprint = input_hash(course, _pathway_unit(course, pathway), target_name, options)
+            earlier = previous.pop((target_name, "pathway", pathway.id), None)
+            if not force and earlier and earlier.input_hash == fingerprint and _intact(out_dir, earlier):
+                slots.append(earlier)
+                result.unchanged.append(earlier.path)
+                if progress:
+                    progress(target_name, pathway.id)
+            else:
+                pending.append((len(slots), target_name, pathway, fingerprint))
+                slots.append(None)
     for index, record in _build_all(course, pending, out_dir, options, jobs, pool, progress):
         slots[index] = record
     result.records.extend(record for record in slots if record is not None)
@@ -111,9 +156,13 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
     return result
 
 
-def _build_one(course: Course, target_name: str, module: Module, options: BuildOptions, out_dir: Path,
+def _build_one(course: Course, target_name: str, module: Module | Pathway, options: BuildOptions, out_dir: Path,
                fingerprint: str) -> PackageRecord:
-    package = get_target(target_name).build_module(course, module, options)
+    target = get_target(target_name)
+    if isinstance(module, Pathway):
+        package = target.build_pathway(course, module, options)
+    else:
+        package = target.build_module(course, module, options)
     return write_package(package, out_dir, fingerprint)
 
 
@@ -127,9 +176,10 @@ def _init_worker(course: Course) -> None:
 
 
 def _build_in_worker(target_name: str, module_id: str, options: BuildOptions, out_dir: Path,
-                     fingerprint: str) -> PackageRecord:
+                     fingerprint: str, pathway: bool = False) -> PackageRecord:
     assert _WORKER_COURSE is not None
-    return _build_one(_WORKER_COURSE, target_name, _WORKER_COURSE.module(module_id), options, out_dir, fingerprint)
+    unit = _WORKER_COURSE.pathway(module_id) if pathway else _WORKER_COURSE.module(module_id)
+    return _build_one(_WORKER_COURSE, target_name, unit, options, out_dir, fingerprint)
 
 
 def _build_all(course: Course, pending, out_dir: Path, options: BuildOptions, jobs: int | None, pool: str,
@@ -147,7 +197,8 @@ def _build_all(course: Course, pending, out_dir: Path, options: BuildOptions, jo
     workers = min(jobs, len(pending))
     if pool == "process":
         executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(course,))
-        submit = lambda t, m, f: executor.submit(_build_in_worker, t, m.id, options, out_dir, f)  # noqa: E731
+        submit = lambda t, m, f: executor.submit(_build_in_worker, t, m.id, options, out_dir, f,
+                                                        isinstance(m, Pathway))  # noqa: E731
     else:
         executor = ThreadPoolExecutor(workers, thread_name_prefix="ccm-build")
         submit = lambda t, m, f: executor.submit(_build_one, course, t, m, options, out_dir, f)  # noqa: E731

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build, select_modules
+from .build import build, package_count
 from .content_report import course_facts
 from .source import SourceError, check_course, load_course
 from .targets import BuildOptions, BuildRefused, target_names
@@ -87,6 +87,9 @@ def _progress_bar(total: int, quiet: bool):
 @click.option("--out", "-o", "out_dir", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
               help="Folder for the packages and build-report.json.")
 @click.option("--module", "-m", "module_ids", multiple=True, help="Build only this module; repeat for several.")
+@click.option("--pathway", "-p", "pathway_ids", multiple=True,
+              help="Build only this pathway (one package with all its modules); repeat for several. "
+                   "Default, with no --module either: every pathway, for the targets that build pathways.")
 @click.option("--lms", type=click.Choice(["moodle", "esr", "generic"]), default=None,
               help="LMS profile for its checks and settings. Default: the course file's, else moodle.")
 @click.option("--schema-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
@@ -101,7 +104,7 @@ def _progress_bar(total: int, quiet: bool):
               help="Packages to build at once. Default: the number of CPU cores.")
 def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_ids: tuple[str, ...],
                   lms: str | None, schema_dir: Path | None, lrs_credential: str | None, force: bool, quiet: bool,
-                  as_json: bool, jobs: int | None) -> None:
+                  as_json: bool, jobs: int | None, pathway_ids: tuple[str, ...] = ()) -> None:
     """Build packages from the course in SOURCE (default: modules)."""
     try:
         course = load_course(source)
@@ -113,9 +116,9 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
     chosen = list(targets) or [t for t in course.settings.default_targets if t in target_names()]
     options = BuildOptions(lms=lms or course.settings.lms, schema_dir=schema_dir, lrs_credential=lrs_credential)
     try:
-        with _progress_bar(len(chosen) * len(select_modules(course, module_ids)), quiet or as_json) as progress:
+        with _progress_bar(package_count(course, chosen, module_ids, pathway_ids), quiet or as_json) as progress:
             result = build(course, chosen, out_dir, options, module_ids=module_ids, force=force,
-                           progress=progress, jobs=jobs)
+                           progress=progress, jobs=jobs, pathway_ids=pathway_ids)
     except KeyError as error:
         click.echo(f"error: {error.args[0]}", err=True)
         sys.exit(EXIT_USAGE)

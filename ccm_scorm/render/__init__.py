@@ -1,24 +1,30 @@
 """Model -> the learner-facing files of a package: index.html, the runtime and the images.
 
-Every target calls `render_module` with its own adapter; the HTML, the styles and the
-tracking core are the same in every package.
+Every target calls `render_module` (or `render_pathway`) with its own adapter; the HTML,
+the styles and the tracking core are the same in every package.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..model import Course, Module, Question, QuestionType
+from ..model import Course, Module, Pathway, Question, QuestionType
 
 RUNTIME_CORE = ("core.js",)
 RUNTIME_BOOT = "boot.js"
 STYLESHEET = "ccm.css"
 RUNTIME_DIR = "runtime"
+ORGANISATION_DIR = "organisation"
+# The logo is also put in the course data as a data: URI, so that the certificate a learner
+# downloads is one self-contained file; a larger logo is left out of that copy only.
+LOGO_INLINE_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,127 @@ def render_module(course: Course, module: Module, adapter: str, needs_network: b
     for page in module.pages:
         for image in page.images:
             files[image.path] = image.data
+    files.update(organisation_files(course))
     return files
+
+
+@dataclass(frozen=True)
+class PathwayModule:
+    """One module as the pathway shell shows it: its pages (image paths rewritten) and menu facts."""
+
+    index: int
+    id: str
+    title: str
+    summary: str
+    minutes: int
+    has_quiz: bool
+    outcomes: tuple[str, ...]
+    pages: tuple[RenderedPage, ...]
+
+
+def render_pathway(course: Course, pathway: Pathway, adapter: str, needs_network: bool = False,
+                   extra_data: dict | None = None, support_scripts: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file of a pathway package's learner content: one page with a module menu.
+
+    Each module's images go under `<module id>/` so that modules cannot overwrite each other's.
+    """
+    runtime = runtime_files(adapter, support_scripts)
+    data = pathway_data(course, pathway, adapter)
+    if extra_data:
+        data.update(extra_data)
+    modules = [course.module(module_id) for module_id in pathway.module_ids]
+    shown = []
+    files: dict[str, bytes] = {}
+    for index, module in enumerate(modules):
+        pages = []
+        for page in module.pages:
+            html = page.html
+            for image in page.images:
+                html = html.replace(f'src="{image.path}"', f'src="{module.id}/{image.path}"')
+                files[f"{module.id}/{image.path}"] = image.data
+            pages.append(RenderedPage(page.id, page.title, html))
+        shown.append(PathwayModule(index, module.id, module.title, module.summary, module.minutes, module.has_quiz,
+                                   module.outcomes, tuple(pages)))
+    html = _environment().get_template("pathway.html.j2").render(
+        lang=course.settings.language,
+        title=pathway.title,
+        description=pathway.description,
+        csp=content_security_policy(needs_network),
+        course_json=json_for_html(data),
+        scripts=[path for path in runtime if path.endswith(".js")],
+        stylesheet=f"{RUNTIME_DIR}/{STYLESHEET}",
+        modules=shown,
+        total_minutes=sum(module.minutes for module in modules),
+        organisation=course.settings.organisation.name,
+        logo=organisation_logo_path(course),
+    )
+    files.update({"index.html": html.encode("utf-8"), **runtime})
+    files.update(organisation_files(course))
+    return files
+
+
+def organisation_logo_path(course: Course) -> str:
+    """Where the organisation's logo goes in a package ("" if the course file names none)."""
+    logo = course.settings.organisation.logo
+    if logo is None:
+        return ""
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", logo.path.rsplit("/", 1)[-1]) or "logo"
+    return f"{ORGANISATION_DIR}/{name}"
+
+
+def organisation_files(course: Course) -> dict[str, bytes]:
+    logo = course.settings.organisation.logo
+    return {organisation_logo_path(course): logo.data} if logo is not None else {}
+
+
+_IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+                "svg": "image/svg+xml", "webp": "image/webp"}
+
+
+def organisation_data(course: Course) -> dict:
+    """The course file's organisation as the runtime sees it (name, logo path, logo as data: URI)."""
+    organisation = course.settings.organisation
+    data = {"name": organisation.name, "logo": organisation_logo_path(course), "logoData": ""}
+    logo = organisation.logo
+    if logo is not None and len(logo.data) <= LOGO_INLINE_LIMIT:
+        kind = _IMAGE_TYPES.get(logo.path.rsplit(".", 1)[-1].lower())
+        if kind:
+            data["logoData"] = f"data:{kind};base64," + base64.b64encode(logo.data).decode("ascii")
+    return data
+
+
+def pathway_data(course: Course, pathway: Pathway, adapter: str) -> dict:
+    """The pathway as the runtime's course JSON (docs/runtime.md): the modules' own data, in order."""
+    modules = [course.module(module_id) for module_id in pathway.module_ids]
+    competencies: list[dict] = []
+    seen: set[str] = set()
+    for module in modules:
+        for competency_id in module.evidenced_competency_ids():
+            if competency_id in seen:
+                continue
+            seen.add(competency_id)
+            competencies.append({"id": competency_id, "title": course.framework.competency(competency_id).title,
+                                 "iri": course.framework.competency_iri(competency_id)})
+    module_data = []
+    for module in modules:
+        data = course_data(course, module, adapter)
+        del data["organisation"]  # once, at the pathway level
+        data["minutes"] = module.minutes
+        module_data.append(data)
+    return {
+        "format": 1,
+        "adapter": adapter,
+        "kind": "pathway",
+        "id": pathway.id,
+        "version": pathway.version,
+        "title": pathway.title,
+        "description": pathway.description,
+        "iri": course.pathway_iri(pathway.id),
+        "language": course.settings.language,
+        "modules": module_data,
+        "competencies": competencies,
+        "organisation": organisation_data(course),
+    }
 
 
 def json_for_html(data: dict) -> str:
@@ -127,6 +253,7 @@ def course_data(course: Course, module: Module, adapter: str) -> dict:
             for competency_id in module.evidenced_competency_ids()
         ],
         "questions": [question_data(course, module, question) for question in module.questions],
+        "organisation": organisation_data(course),
     }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from ..model import Module, Question, QuestionType
+from ..model import Course, Module, Pathway, Question, QuestionType
 
 SCORM12_SUSPEND_DATA_LIMIT = 4096
 STATE_VERSION = "c1"
@@ -85,3 +85,46 @@ def worst_case_state_length(module: Module) -> int:
 
 def fits_scorm12(module: Module) -> bool:
     return worst_case_state_length(module) <= SCORM12_SUSPEND_DATA_LIMIT
+
+
+# ------------------------------------------------------------------ pathways
+# A pathway package keeps all its modules' progress in one string (format p1, documented
+# beside `encodePathway` in core.js):  p1;V;D;T0;...;Tm-1
+PATHWAY_STATE_VERSION = "p1"
+MAX_DATE_DIGITS = 4  # the day the pathway was passed, base36 days since 1970: 4 digits until the year 6568
+
+
+def worst_case_result_length(module: Module) -> int:
+    """The longest token of a finished module: "=" score flag, then ",<score|n|x>" per competency."""
+    has_quiz = bool(module.questions)
+    competencies = len(module.evidenced_competency_ids())
+    return 1 + (3 if has_quiz else 0) + 1 + competencies * (1 + (3 if has_quiz else 1))
+
+
+def worst_case_progress_length(module: Module) -> int:
+    """The longest token of a module in progress: its own state without the leading "c1|"."""
+    return worst_case_state_length(module) - len(STATE_VERSION) - 1
+
+
+def worst_case_module_token_length(module: Module) -> int:
+    return max(worst_case_progress_length(module), worst_case_result_length(module))
+
+
+def worst_case_pathway_state_length(course: Course, pathway: Pathway) -> int:
+    """The exact maximum length of the encoded state of a pathway package.
+
+    A module is either in progress (its full state: nothing is shortened, no answer lost) or
+    finished (a short result). The passing date is set only once every module is finished.
+    """
+    modules = [course.module(module_id) for module_id in pathway.module_ids]
+    count = len(modules)
+    length = len(PATHWAY_STATE_VERSION)
+    length += _base36_length(max(count - 1, 0))  # the module open
+    length += 2 + count  # separators
+    any_state = sum(worst_case_module_token_length(module) for module in modules)
+    all_passed = sum(worst_case_result_length(module) for module in modules) + MAX_DATE_DIGITS
+    return length + max(any_state, all_passed)
+
+
+def pathway_fits_scorm12(course: Course, pathway: Pathway) -> bool:
+    return worst_case_pathway_state_length(course, pathway) <= SCORM12_SUSPEND_DATA_LIMIT

@@ -66,3 +66,35 @@ def _check_state_size(course: Course, root: Path, problems: Problems) -> None:
                            f"the learner's saved progress for this module can reach {size} characters; "
                            f"SCORM 1.2 LMSs such as ESR keep at most {SCORM12_SUSPEND_DATA_LIMIT}",
                            "draw fewer questions per attempt, or lower max_length on short-text questions")
+    _check_pathway_state_size(course, root, problems)
+
+
+def _pathway_file(root: Path, pathway_id: str) -> Path:
+    """The pathways/*.yaml file that declares this id (the file name may differ from the id)."""
+    folder = root / "pathways"
+    candidates = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    for path in candidates:
+        if path.stem == pathway_id:
+            return path
+    for path in candidates:
+        if line_of(path, rf"^id\s*:\s*['\"]?{re.escape(pathway_id)}['\"]?\s*$"):
+            return path
+    return folder / f"{pathway_id}.yaml"
+
+
+def _check_pathway_state_size(course: Course, root: Path, problems: Problems) -> None:
+    from ..render.state_size import SCORM12_SUSPEND_DATA_LIMIT, worst_case_pathway_state_length
+
+    known = {module.id for module in course.modules if module.id}
+    for pathway in course.pathways:
+        if not pathway.module_ids or any(module_id not in known for module_id in pathway.module_ids):
+            continue  # a missing module is reported where the pathway names it
+        size = worst_case_pathway_state_length(course, pathway)
+        if size > SCORM12_SUSPEND_DATA_LIMIT:
+            path = _pathway_file(root, pathway.id)
+            problems.error(path, line_of(path, r"^modules\s*:"),
+                           f"the learner's saved progress for the pathway '{pathway.id}' can reach {size} characters "
+                           f"(every module in progress at once); SCORM 1.2 LMSs such as ESR keep at most "
+                           f"{SCORM12_SUSPEND_DATA_LIMIT}",
+                           "split the pathway into two, or make its modules' saved progress smaller "
+                           "(fewer questions per attempt, lower max_length on short-text questions)")

@@ -1,14 +1,16 @@
 /* ccm-scorm learner runtime: the standalone adapter (offline web package).
- * Keeps the compact state in localStorage under "ccm:<module id>:<version>".
- * Works from file://; if the browser blocks storage, keeps progress in memory and says so. */
+ * Keeps the compact state in localStorage under "ccm:<module id>:<version>" (a pathway:
+ * "ccm:pathway:<pathway id>:<version>") and the name the learner types for a certificate
+ * under that key + ":name". Works from file://; if the browser blocks storage, keeps
+ * progress in memory and says so. */
 (function () {
   'use strict';
   var LOST = 'This browser is not letting the module keep your progress. ' +
     'You can carry on, but your progress will not be kept when you close this page.';
 
   function standalone(course) {
-    var key = 'ccm:' + course.id + ':' + course.version;
-    var store = null, memory = null, report = function () {};
+    var key = 'ccm:' + (course.kind === 'pathway' ? 'pathway:' : '') + course.id + ':' + course.version;
+    var store = null, memory = null, name = null, report = function () {};
     try {
       store = window.localStorage;
       store.setItem(key + ':test', '1');
@@ -36,6 +38,14 @@
         try { store.setItem(key, state); report({ kind: 'saved' }); } catch (e) { lose(); }
       },
       finish: function () {},
+      loadName: function () {
+        if (name === null && store) { try { name = store.getItem(key + ':name'); } catch (e) { name = null; } }
+        return name;
+      },
+      keepName: function (text) {
+        name = text;
+        if (store) { try { store.setItem(key + ':name', text); } catch (e) { lose(); } }
+      },
       memory: function () { return memory; }
     };
   }

@@ -271,52 +271,125 @@
   function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
   function srOnly(t) { return make('span', { 'class': 'ccm-sr', text: t }); }
 
-  function start(course, adapter) {
-    var pages = course.pages, n = pages.length, qs = course.questions || [], hasQuiz = qs.length > 0;
-    var K = hasQuiz ? perAttempt(course) : 0;
-    var maxAttempt = course.attempts > 0 ? Math.min(course.attempts, MAX_ATTEMPT) : MAX_ATTEMPT;
-    var passMark = course.passMark;
-    var comps = course.competencies || [];
-    var primary = (comps.filter(function (c) { return c.primary; })[0] || comps[0] || {}).id;
-    var st = freshState(course);
-    var t0 = Date.now(), shownAt = t0, lastSaved = null, ended = false, launch = {};
-    var work = null; // ordering: the learner's unchecked order for the question on screen
-    var sections = pages.map(function (p) { return byId('page-' + p.id); });
-    sections.push(byId('ccm-quiz'), byId('ccm-results'));
-    var polite = byId('ccm-polite'), assertive = byId('ccm-assertive');
+  // SCORM gives "Last, First": show "First Last". Anything else is shown as given.
+  function displayName(name) {
+    var s = String(name || '').trim().replace(/\s+/g, ' ');
+    var m = /^([^,]+),\s*([^,]+)$/.exec(s);
+    return m ? m[2] + ' ' + m[1] : s;
+  }
+  function longDate(d, lang) {
+    try {
+      return d.toLocaleDateString(lang || 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    } catch (e) { return d.toISOString().slice(0, 10); }
+  }
+  function today() { return Math.floor(Date.now() / 86400000); } // days since 1 January 1970 (UTC)
 
-    function safe(fn) { try { return fn(); } catch (e) { status({ kind: 'error', message: NOTICE.error }); } }
-    function record(ev) { ev.time = new Date().toISOString(); safe(function () { adapter.record(ev); }); }
-    function locationOf(v) { return v < n ? pages[v].id : v === n ? 'quiz' : 'results'; }
-    function save() {
-      if (ended) return;
-      var s = encodeState(st, course);
-      if (s === lastSaved) return;
-      lastSaved = s;
-      safe(function () { adapter.save(s, locationOf(st.view)); });
-    }
-    function say(region, text) {
+  /* -------------------------------------------------------------- the session
+   * What every view shares: the adapter calls, the status line, notices and the
+   * live regions. One per page load, in module and pathway packages alike. */
+  function session(adapter) {
+    var s = { ended: false, t0: Date.now(), lastSaved: null, launch: {} };
+    var polite = byId('ccm-polite'), assertive = byId('ccm-assertive'), notices = {};
+    s.safe = function (fn) { try { return fn(); } catch (e) { s.status({ kind: 'error', message: NOTICE.error }); } };
+    s.record = function (ev) { ev.time = new Date().toISOString(); s.safe(function () { adapter.record(ev); }); };
+    s.save = function (text, location) {
+      if (s.ended || text === s.lastSaved) return;
+      s.lastSaved = text;
+      s.safe(function () { adapter.save(text, location); });
+    };
+    s.say = function (which, text) {
+      var region = which === 'assertive' ? assertive : polite;
       clear(region);
       setTimeout(function () { region.textContent = text; }, 60);
-    }
-    var notices = {};
-    function notice(text) {
+    };
+    s.notice = function (text) {
       if (notices[text]) return;
       notices[text] = true;
       byId('ccm-notices').appendChild(make('p', { 'class': 'ccm-notice', text: text }));
-      say(assertive, text);
-    }
-    function status(s) {
-      s = s || {};
+      s.say('assertive', text);
+    };
+    s.status = function (st) {
+      st = st || {};
       var line = byId('ccm-status');
-      if (line) line.textContent = TEXT[s.kind] || '';
-      if (s.kind === 'error' || s.kind === 'not-recording') notice(s.message || NOTICE[s.kind]);
-    }
+      if (line) line.textContent = TEXT[st.kind] || '';
+      if (st.kind === 'error' || st.kind === 'not-recording') s.notice(st.message || NOTICE[st.kind]);
+    };
+    // The learner's name: from the platform (fixed), else typed on this device (optional adapter methods).
+    s.name = function () {
+      var l = s.launch.learner;
+      if (l && l.name) return { text: displayName(l.name), typed: false };
+      var kept = typeof adapter.loadName === 'function' ? s.safe(function () { return adapter.loadName(); }) : null;
+      if (!kept && s.typedName) kept = s.typedName;
+      return { text: kept ? displayName(kept) : '', typed: true };
+    };
+    s.keepName = function (text) {
+      s.typedName = text;
+      if (typeof adapter.keepName === 'function') s.safe(function () { adapter.keepName(text); });
+    };
+    s.startAdapter = function (course) {
+      s.safe(function () { adapter.onStatus(s.status); });
+      return Promise.resolve().then(function () { return adapter.start(course); }).then(function (l) {
+        s.launch = l || {};
+        return s.launch;
+      });
+    };
+    s.finish = function (reason, finished) {
+      if (s.ended) return false;
+      s.record({ type: 'exit', finished: finished, durationMs: Date.now() - s.t0 });
+      s.ended = true;
+      s.safe(function () { adapter.finish(reason); });
+      return true;
+    };
+    s.bind = function (onClick, onSubmit, onFinish) {
+      document.addEventListener('click', function (e) {
+        if (s.ended) return;
+        var t = e.target.closest('a[data-view], a[data-menu], button');
+        if (!t || t.hasAttribute('download')) return;
+        if (t.matches('a[data-view], a[data-menu]')) e.preventDefault();
+        if (t.id === 'ccm-toc-toggle') {
+          var open = byId('ccm-toc').classList.toggle('ccm-toc-open');
+          t.setAttribute('aria-expanded', String(open));
+          return;
+        }
+        onClick(t);
+      });
+      document.addEventListener('submit', function (e) {
+        e.preventDefault();
+        if (!s.ended) onSubmit(e.target);
+      });
+      window.addEventListener('pagehide', function () { onFinish('pagehide'); });
+      window.addEventListener('pageshow', function (e) { if (e.persisted && s.ended) window.location.reload(); });
+    };
+    return s;
+  }
+
+  /* ------------------------------------------------------------ one module
+   * Pages, quiz and results of one module, in the page's #page-<id>, #ccm-quiz and
+   * #ccm-results sections. `host` is the module or pathway session around it:
+   *   record(ev), save(), passMark(), leave() (Finish / back to the menu),
+   *   onResult() (after submit or complete), leaveLabel, done (a collapsed result or
+   *   null), certificate (null, or {label, show()} offered on a passed result). */
+  function moduleRunner(course, state, sess, host) {
+    var pages = course.pages, n = pages.length, qs = course.questions || [], hasQuiz = qs.length > 0;
+    var K = hasQuiz ? perAttempt(course) : 0;
+    var maxAttempt = course.attempts > 0 ? Math.min(course.attempts, MAX_ATTEMPT) : MAX_ATTEMPT;
+    var comps = course.competencies || [];
+    var primary = (comps.filter(function (c) { return c.primary; })[0] || comps[0] || {}).id;
+    var st = state || freshState(course);
+    var shownAt = Date.now();
+    var work = null; // ordering: the learner's unchecked order for the question on screen
+    var sections = pages.map(function (p) { return byId('page-' + p.id); });
+    sections.push(byId('ccm-quiz'), byId('ccm-results'));
+    var record = host.record, save = host.save, say = sess.say;
+    var done = host.done || null;
+    if (done) st.seen = st.seen.map(function () { return true; });
+
     function compOf(q) { return q.competency || primary; }
     function allSeen() { return st.seen.every(Boolean); }
-    function passMarkNow() { return passMark; }
+    function passMarkNow() { return host.passMark(); }
     function passed() { return st.score !== null && st.score >= passMarkNow(); }
     function isFinished() {
+      if (done) return true;
       return hasQuiz ? st.submitted && (passed() || st.attempt >= maxAttempt) : allSeen();
     }
 
@@ -340,6 +413,16 @@
       return { ok: ok, score: score, passed: score >= passMarkNow(), competencies: list };
     }
     function compsForEvent(list) { return list.map(function (c) { return { id: c.id, score: c.score, status: c.status }; }); }
+    function completedComps() {
+      return comps.filter(function (c) { return !c.crossLink; }).map(function (c) { return { id: c.id, score: null, status: 'completed' }; });
+    }
+    // The final result of a finished module: what a pathway keeps once the module is done.
+    function summary() {
+      if (done) return done;
+      if (!hasQuiz) return { score: null, passed: allSeen(), competencies: completedComps() };
+      var r = results();
+      return { score: r.score, passed: r.passed, competencies: compsForEvent(r.competencies) };
+    }
 
     /* navigation */
     function show(view, focus) {
@@ -355,8 +438,8 @@
         st.seen[view] = true;
         record({ type: 'page', pageId: pages[view].id, index: view, title: title });
         if (!hasQuiz && !wasComplete && allSeen()) {
-          record({ type: 'complete', competencies: comps.filter(function (c) { return !c.crossLink; })
-            .map(function (c) { return { id: c.id, score: null, status: 'completed' }; }) });
+          record({ type: 'complete', competencies: completedComps() });
+          host.onResult();
         }
       } else if (view === n) {
         title = renderQuiz();
@@ -378,16 +461,17 @@
         var v = +a.getAttribute('data-view');
         if (v === view || (v === n && view === n + 1)) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
         var mark = a.querySelector('.ccm-seen');
-        if (mark) mark.hidden = v < n ? !st.seen[v] : !st.submitted;
-        if (v === n) a.firstChild.textContent = st.submitted ? 'Quiz results' : 'Quiz';
+        if (mark) mark.hidden = v < n ? !st.seen[v] : !(st.submitted || done);
+        if (v === n) a.firstChild.textContent = st.submitted || done ? 'Quiz results' : 'Quiz';
       });
       var prog = byId('ccm-progress');
+      prog.hidden = false;
       prog.textContent = view < n ? 'Page ' + (view + 1) + ' of ' + n
         : view === n ? (st.attempt ? 'Quiz: question ' + (st.qpos + 1) + ' of ' + K : 'Quiz') : 'Quiz results';
       var pager = byId('ccm-pager'), prev = byId('ccm-prev'), next = byId('ccm-next');
       pager.hidden = view >= n;
       prev.hidden = view === 0;
-      next.textContent = view < n - 1 ? 'Next page' : hasQuiz ? 'Go to the quiz' : 'Finish';
+      next.textContent = view < n - 1 ? 'Next page' : hasQuiz ? 'Go to the quiz' : host.leaveLabel;
     }
 
     /* quiz */
@@ -399,9 +483,20 @@
       if (course.attempts > 0) return 'You can take it ' + (maxAttempt === 1 ? 'once.' : 'up to ' + maxAttempt + ' times.');
       return 'You can take it as many times as you need.';
     }
+    function renderDone(body) {
+      body.appendChild(make('p', { 'class': 'ccm-score', text: 'You scored ' + done.score + '%. The pass mark is ' + passMarkNow() + '%.' }));
+      body.appendChild(make('p', { 'class': 'ccm-outcome ' + (done.passed ? 'ccm-right' : 'ccm-wrong'),
+        text: done.passed ? '✓ You have passed this module.' : '✗ You did not pass this module, and you have no attempts left.' }));
+      var actions = make('div', { 'class': 'ccm-actions' });
+      if (host.certificate) actions.appendChild(button(host.certificate.label, 'certificate'));
+      actions.appendChild(button(host.leaveLabel, 'exit', host.certificate ? 'ccm-button ccm-secondary' : 'ccm-button'));
+      body.appendChild(actions);
+      return heading('Quiz results');
+    }
     function renderQuiz() {
       var body = byId('ccm-quiz-body');
       clear(body);
+      if (done) return renderDone(body);
       if (!st.attempt) {
         body.appendChild(make('p', { text: 'This quiz has ' + K + (K === 1 ? ' question' : ' questions') +
           '. You need ' + passMarkNow() + '% or more to pass. ' + attemptsText() }));
@@ -484,7 +579,7 @@
       var q = qs[st.draw[st.qpos]], item = +btn.getAttribute('data-item'), dir = +btn.getAttribute('data-dir');
       var order = work.order, p = order.indexOf(item), to = p + dir, text = q.items[item].text;
       if (to < 0 || to >= order.length) {
-        say(polite, text + (to < 0 ? ' is already first.' : ' is already last.'));
+        say('polite', text + (to < 0 ? ' is already first.' : ' is already last.'));
         return;
       }
       order[p] = order[to]; order[to] = item;
@@ -492,7 +587,7 @@
       old.parentNode.replaceChild(orderList(q, order, false, 'ccm-q' + st.qpos), old);
       var again = document.querySelector('#ccm-q' + st.qpos + '-order button[data-item="' + item + '"][data-dir="' + dir + '"]');
       if (again) again.focus();
-      say(polite, text + ': now number ' + (to + 1) + ' of ' + order.length + '.');
+      say('polite', text + ': now number ' + (to + 1) + ' of ' + order.length + '.');
     }
     function feedback(q, a, ok) {
       var parts = [ok ? '✓ Correct.' : '✗ Not quite right.'];
@@ -532,7 +627,7 @@
       if (r.missing) {
         err.textContent = r.missing;
         err.hidden = false;
-        say(assertive, r.missing);
+        say('assertive', r.missing);
         return;
       }
       var ok = isCorrect(q, r.value);
@@ -542,12 +637,12 @@
       work = null;
       renderQuiz();
       save();
-      say(polite, feedback(q, r.value, ok).join(' '));
+      say('polite', feedback(q, r.value, ok).join(' '));
       var nextBtn = byId('ccm-quiz-body').querySelector('button[data-action]');
       if (nextBtn) nextBtn.focus();
     }
     function begin() {
-      if (st.attempt >= maxAttempt) return;
+      if (done || st.attempt >= maxAttempt) return;
       st.attempt += 1;
       st.submitted = false;
       st.qpos = 0;
@@ -568,7 +663,8 @@
       st.submitted = true;
       st.score = r.score;
       record({ type: 'submit', attempt: st.attempt, score: r.score, passed: r.passed,
-        competencies: compsForEvent(r.competencies), durationMs: Date.now() - t0 });
+        competencies: compsForEvent(r.competencies), durationMs: Date.now() - sess.t0 });
+      host.onResult();
       show(n + 1, true);
     }
 
@@ -598,20 +694,189 @@
         body.appendChild(make('p', { text: 'You have used ' + st.attempt + ' of ' + maxAttempt + (maxAttempt === 1 ? ' attempt.' : ' attempts.') }));
       }
       var actions = make('div', { 'class': 'ccm-actions' });
+      var cert = r.passed && host.certificate;
       if (canRetry) actions.appendChild(button('Try again', 'retry'));
-      actions.appendChild(button('Finish', 'exit', canRetry ? 'ccm-button ccm-secondary' : 'ccm-button'));
+      if (cert) actions.appendChild(button(host.certificate.label, 'certificate'));
+      actions.appendChild(button(host.leaveLabel, 'exit', canRetry || cert ? 'ccm-button ccm-secondary' : 'ccm-button'));
       body.appendChild(actions);
       return 'Your results';
     }
 
-    /* leaving */
+    function click(t) {
+      if (t.matches('a[data-view]')) {
+        byId('ccm-toc').classList.remove('ccm-toc-open');
+        byId('ccm-toc-toggle').setAttribute('aria-expanded', 'false');
+        return show(+t.getAttribute('data-view'), true);
+      }
+      if (t.id === 'ccm-prev') return show(st.view - 1, true);
+      if (t.id === 'ccm-next') return st.view === n - 1 && !hasQuiz ? host.leave() : show(st.view + 1, true);
+      var act = t.getAttribute('data-action');
+      if (act === 'begin' || act === 'retry') begin();
+      else if (act === 'move') move(t);
+      else if (act === 'next-question') { st.qpos += 1; show(n, true); }
+      else if (act === 'submit') submit();
+      else if (act === 'exit') host.leave();
+      else if (act === 'certificate' && host.certificate) host.certificate.show();
+    }
+
+    return {
+      state: function () { return st; },
+      show: show,
+      click: click,
+      check: function (form) { if (form.classList.contains('ccm-question')) check(form); },
+      isFinished: isFinished,
+      summary: summary,
+      location: function () { return st.view < n ? pages[st.view].id : st.view === n ? 'quiz' : 'results'; },
+      sections: sections
+    };
+  }
+
+  /* ------------------------------------------------------------- certificate
+   * The record a learner can print (one A4 page) or download as one HTML file.
+   * info: {kind: "pathway"|"module", id, title, date (Date), language, organisation {name, logo,
+   * logoData}, modules [{title, score, passed}], competencies [titles], back: label} */
+  var CERT_CSS = 'body{margin:0;padding:2rem;font:12pt/1.5 system-ui,Arial,sans-serif;color:#1d1d1d;background:#fff}' +
+    '.ccm-cert{max-width:44rem;margin:0 auto;padding:2rem;border:3px double #003087}' +
+    '.ccm-cert h1{font-size:1.8rem;margin:0.25rem 0 1rem;color:#003087}.ccm-cert h2{font-size:1.1rem;margin:1rem 0 0.25rem}' +
+    '.ccm-cert-logo{max-height:3.5rem;max-width:12rem}.ccm-cert-org{font-weight:700;margin:0}' +
+    '.ccm-cert-record{font-size:1.2rem}.ccm-cert-name{font-weight:700}' +
+    'table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:0.2rem 0.4rem;border-bottom:1px solid #6b6b6b}' +
+    'caption{text-align:left;font-weight:700}.ccm-cert-small{font-size:0.9rem}' +
+    '@page{size:A4;margin:12mm}@media print{body{padding:0}}';
+
+  function certificateView(sess, info) {
+    var box = byId('ccm-certificate-body'), blobUrl = null;
+    function render(focus) {
+      clear(box);
+      var who = sess.name(), org = info.organisation || {};
+      var cert = make('div', { 'class': 'ccm-cert', id: 'ccm-cert' });
+      if (org.logo || org.name) {
+        var head = make('div', { 'class': 'ccm-cert-head' });
+        if (org.logo) head.appendChild(make('img', { 'class': 'ccm-cert-logo', src: org.logo, alt: org.name ? '' : 'Organisation logo' }));
+        if (org.name) head.appendChild(make('p', { 'class': 'ccm-cert-org', text: org.name }));
+        cert.appendChild(head);
+      }
+      var h1 = make('h1', { id: 'ccm-certificate-title', tabindex: '-1', text: 'Certificate of completion' });
+      cert.appendChild(h1);
+      var actions = make('div', { 'class': 'ccm-cert-actions' });
+      if (!who.text) {
+        box.appendChild(cert);
+        actions.appendChild(make('p', { text: 'Add your name to see your certificate. Your name is kept on this device only.' }));
+        actions.appendChild(nameForm(''));
+        actions.appendChild(make('button', { type: 'button', 'class': 'ccm-button ccm-secondary', 'data-action': 'certificate-back', text: info.back }));
+        box.appendChild(actions);
+        if (focus) h1.focus();
+        return;
+      }
+      var when = longDate(info.date, info.language);
+      cert.appendChild(make('p', { 'class': 'ccm-cert-record' }, ['This is a record that ',
+        make('span', { 'class': 'ccm-cert-name', text: who.text }), ' completed the ' + info.kind + ' “' + info.title + '” on ' + when + '.']));
+      if (info.modules.length) {
+        cert.appendChild(make('table', { 'class': 'ccm-table ccm-cert-modules' }, [
+          make('caption', { text: info.kind === 'pathway' ? 'Modules and scores' : 'Score' }),
+          make('thead', {}, [make('tr', {}, [make('th', { scope: 'col', text: 'Module' }),
+            make('th', { scope: 'col', text: 'Score' }), make('th', { scope: 'col', text: 'Result' })])]),
+          make('tbody', {}, info.modules.map(function (m) {
+            return make('tr', {}, [make('th', { scope: 'row', text: m.title }),
+              make('td', { text: m.score === null ? 'No quiz' : m.score + '%' }),
+              make('td', { text: m.score === null ? 'Completed' : m.passed ? 'Passed' : 'Failed' })]);
+          }))]));
+      }
+      if (info.competencies.length) {
+        cert.appendChild(make('h2', { text: 'Competencies evidenced' }));
+        cert.appendChild(make('ul', { 'class': 'ccm-cert-competencies' }, info.competencies.map(function (t) { return make('li', { text: t }); })));
+      }
+      cert.appendChild(make('p', { 'class': 'ccm-cert-small', text: 'This record was made by the course on the learner’s device. ' +
+        'It is not a qualification, and it cannot prove who took the quiz.' }));
+      box.appendChild(cert);
+      actions.appendChild(make('button', { type: 'button', 'class': 'ccm-button', 'data-action': 'print', text: 'Print this certificate' }));
+      var link = downloadLink(cert, who.text);
+      if (link) actions.appendChild(link);
+      if (who.typed) {
+        var change = make('details', { 'class': 'ccm-cert-change' }, [make('summary', { text: 'Change the name on the certificate' }), nameForm(who.text)]);
+        actions.appendChild(change);
+      }
+      actions.appendChild(make('button', { type: 'button', 'class': 'ccm-button ccm-secondary', 'data-action': 'certificate-back', text: info.back }));
+      box.appendChild(actions);
+      if (focus) h1.focus();
+    }
+    function nameForm(value) {
+      return make('form', { 'class': 'ccm-name-form', novalidate: true }, [
+        make('label', { 'for': 'ccm-learner-name', text: 'Your name, as it should appear on the certificate' }),
+        make('input', { type: 'text', id: 'ccm-learner-name', autocomplete: 'name', maxlength: '80', value: value || null,
+          'aria-describedby': 'ccm-name-error' }),
+        make('p', { 'class': 'ccm-error', id: 'ccm-name-error', hidden: true }),
+        make('button', { type: 'submit', 'class': 'ccm-button', text: 'Save my name' })]);
+    }
+    function downloadLink(cert, name) {
+      if (!window.Blob || !window.URL || !URL.createObjectURL) return null;
+      var copy = cert.cloneNode(true), org = info.organisation || {};
+      var title = copy.querySelector('h1');
+      title.removeAttribute('tabindex');
+      var img = copy.querySelector('img');
+      if (img) { if (org.logoData) img.setAttribute('src', org.logoData); else img.parentNode.removeChild(img); }
+      var esc = make('p', { text: 'Certificate – ' + name + ' – ' + info.title }).innerHTML;
+      var html = '<!DOCTYPE html>\n<html lang="' + (info.language || 'en-GB') + '">\n<head>\n<meta charset="utf-8">\n' +
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>' + esc + '</title>\n<style>' + CERT_CSS +
+        '</style>\n</head>\n<body>\n' + copy.outerHTML + '\n</body>\n</html>\n';
+      if (blobUrl) URL.revokeObjectURL(blobUrl);
+      blobUrl = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+      return make('a', { 'class': 'ccm-button ccm-secondary ccm-download', href: blobUrl, download: 'certificate-' + info.id + '.html',
+        text: 'Download a copy (HTML file)' });
+    }
+    function saveName(form) {
+      var input = form.querySelector('input'), text = input.value.trim().replace(/\s+/g, ' ');
+      if (!text) {
+        var err = form.querySelector('.ccm-error');
+        err.textContent = 'Type your name, then save it.';
+        err.hidden = false;
+        sess.say('assertive', err.textContent);
+        input.focus();
+        return;
+      }
+      sess.keepName(text);
+      render(true);
+      sess.say('polite', 'Your name is on the certificate.');
+    }
+    return {
+      show: function () {
+        document.body.classList.add('ccm-cert-open');
+        byId('ccm-certificate').hidden = false;
+        document.title = 'Certificate of completion – ' + info.title;
+        render(true);
+        if (window.scrollTo) window.scrollTo(0, 0);
+      },
+      hide: function () {
+        document.body.classList.remove('ccm-cert-open');
+        byId('ccm-certificate').hidden = true;
+      },
+      click: function (t) {
+        var act = t.getAttribute('data-action');
+        if (act === 'print') { window.print(); return true; }
+        return false;
+      },
+      submit: function (form) { if (form.classList.contains('ccm-name-form')) { saveName(form); return true; } return false; }
+    };
+  }
+
+  function evidenced(list, titles) { // competency titles with status passed or completed, without repeats
+    var out = [];
+    list.forEach(function (c) {
+      var t = titles[c.id] || c.id;
+      if ((c.status === 'passed' || c.status === 'completed') && out.indexOf(t) < 0) out.push(t);
+    });
+    return out;
+  }
+  function titlesOf(comps) { var m = {}; (comps || []).forEach(function (c) { m[c.id] = c.title; }); return m; }
+
+  /* ---------------------------------------------------------- module package */
+  function startModule(course, adapter) {
+    var sess = session(adapter), runner = null, cert = null, passMark = course.passMark;
     function finish(reason) {
-      if (ended) return;
-      record({ type: 'exit', finished: isFinished(), durationMs: Date.now() - t0 });
-      ended = true;
-      safe(function () { adapter.finish(reason); });
+      if (!sess.finish(reason, runner.isFinished())) return;
       if (reason !== 'exit') return;
-      sections.forEach(function (s) { if (s) s.hidden = true; });
+      runner.sections.forEach(function (s) { if (s) s.hidden = true; });
+      if (cert) cert.hide();
       byId('ccm-pager').hidden = true;
       byId('ccm-toc').hidden = true;
       var end = byId('ccm-end');
@@ -619,81 +884,374 @@
       document.title = 'Finished – ' + course.title;
       byId('ccm-progress').textContent = '';
       end.querySelector('h1').focus();
-      if (launch.returnURL) window.location.assign(launch.returnURL);
+      if (sess.launch.returnURL) window.location.assign(sess.launch.returnURL);
     }
-
-    /* wiring */
-    function bind() {
-      document.addEventListener('click', function (e) {
-        if (ended) return;
-        var t = e.target.closest('a[data-view], button');
-        if (!t) return;
-        if (t.matches('a[data-view]')) {
-          e.preventDefault();
-          byId('ccm-toc').classList.remove('ccm-toc-open');
-          byId('ccm-toc-toggle').setAttribute('aria-expanded', 'false');
-          show(+t.getAttribute('data-view'), true);
-          return;
-        }
-        if (t.id === 'ccm-toc-toggle') {
-          var open = byId('ccm-toc').classList.toggle('ccm-toc-open');
-          t.setAttribute('aria-expanded', String(open));
-          return;
-        }
-        if (t.id === 'ccm-prev') return show(st.view - 1, true);
-        if (t.id === 'ccm-next') return st.view === n - 1 && !hasQuiz ? finish('exit') : show(st.view + 1, true);
-        var act = t.getAttribute('data-action');
-        if (act === 'begin') begin();
-        else if (act === 'move') move(t);
-        else if (act === 'next-question') { st.qpos += 1; show(n, true); }
-        else if (act === 'submit') submit();
-        else if (act === 'retry') begin();
-        else if (act === 'exit') finish('exit');
-      });
-      document.addEventListener('submit', function (e) {
-        e.preventDefault();
-        if (!ended && e.target.classList.contains('ccm-question')) check(e.target);
-      });
-      window.addEventListener('pagehide', function () { finish('pagehide'); });
-      window.addEventListener('pageshow', function (e) { if (e.persisted && ended) window.location.reload(); });
+    function showCertificate() {
+      var s = runner.summary();
+      cert = certificateView(sess, { kind: 'module', id: course.id, title: course.title, date: new Date(), language: course.language,
+        organisation: course.organisation, modules: [{ title: course.title, score: s.score, passed: s.passed }],
+        competencies: evidenced(s.competencies, titlesOf(course.competencies)), back: 'Back to your results' });
+      runner.sections.forEach(function (sec) { if (sec) sec.hidden = true; });
+      byId('ccm-pager').hidden = true;
+      byId('ccm-progress').hidden = true;
+      cert.show();
     }
-
-    safe(function () { adapter.onStatus(status); });
-    return Promise.resolve().then(function () { return adapter.start(course); }).then(function (l) {
-      launch = l || {};
+    var host = {
+      record: function (ev) { sess.record(ev); },
+      save: function () { if (runner) sess.save(encodeState(runner.state(), course), runner.location()); },
+      passMark: function () { return passMark; },
+      leave: function () { finish('exit'); },
+      onResult: function () {},
+      leaveLabel: 'Finish',
+      done: null,
+      certificate: byId('ccm-certificate') ? { label: 'Get your certificate', show: showCertificate } : null
+    };
+    return sess.startAdapter(course).then(function (launch) {
       if (typeof launch.masteryScore === 'number') passMark = Math.round(launch.masteryScore * 1000) / 10;
-      var entry = 'ab-initio';
+      var entry = 'ab-initio', st = freshState(course);
       if (launch.state) {
         try {
           st = decodeState(launch.state, course);
-          lastSaved = launch.state;
+          sess.lastSaved = launch.state;
           entry = 'resume';
         } catch (e) {
           st = freshState(course);
-          status({ kind: 'error', message: 'Your saved progress could not be read, so you are starting from the beginning.' });
+          sess.status({ kind: 'error', message: 'Your saved progress could not be read, so you are starting from the beginning.' });
         }
       } else if (launch.location) {
-        var at = pages.map(function (p) { return p.id; }).indexOf(launch.location);
+        var at = course.pages.map(function (p) { return p.id; }).indexOf(launch.location);
         if (at > 0) { st.view = at; entry = 'resume'; }
       }
-      if (launch.recording === false) status({ kind: 'not-recording' });
+      if (launch.recording === false) sess.status({ kind: 'not-recording' });
       if (launch.mode === 'browse' || launch.mode === 'review') {
-        notice(launch.mode === 'review' ? 'You are reviewing this module. Nothing you do now changes your result.'
+        sess.notice(launch.mode === 'review' ? 'You are reviewing this module. Nothing you do now changes your result.'
           : 'You are browsing this module. Your answers will not count.');
       }
-      record({ type: 'start', entry: entry });
-      bind();
-      show(st.view, false);
+      runner = moduleRunner(course, st, sess, host);
+      sess.record({ type: 'start', entry: entry });
+      sess.bind(function (t) {
+        if (cert && !byId('ccm-certificate').hidden) {
+          if (cert.click(t)) return;
+          if (t.getAttribute('data-action') === 'certificate-back') {
+            cert.hide();
+            return runner.show(runner.state().view, true);
+          }
+        }
+        runner.click(t);
+      }, function (form) {
+        if (cert && cert.submit(form)) return;
+        runner.check(form);
+      }, finish);
+      runner.show(st.view, false);
     });
+  }
+
+  /* ---------------------------------------------------------- pathway state
+   * A pathway package keeps every module's progress in one string (SCORM 1.2:
+   * 4096 characters). ccm_scorm/render/state_size.py mirrors this exactly: change both.
+   *
+   *   p1;V;D;T0;T1;...;Tm-1           (";" separates fields; m = modules in the pathway)
+   *
+   *   p1  format version
+   *   V   the module open, base36 index into the pathway's modules; empty = the menu
+   *   D   the day the pathway was passed, base36 days since 1970-01-01 (UTC); empty if not yet
+   *   Ti  module i:
+   *         empty              not started
+   *         "=" S F C1,...     finished (passed, failed with no attempts left, or no quiz and
+   *                            every page seen): S last score (decimal, empty without a quiz),
+   *                            F "p" passed, "f" failed, "c" completed (no quiz), then for each
+   *                            competency of the module's course data, in order, "," and its
+   *                            score (decimal), "n" (completed, no score) or "x" (left out)
+   *         anything else      in progress: the module's own state (format c1 above) without
+   *                            its leading "c1|"; never shortened, so no answer is lost
+   */
+  var PATHWAY_VERSION = 'p1';
+  function freshPathway(course) { return { view: -1, date: null, modules: course.modules.map(function () { return null; }) }; }
+  function encodeResult(r, m) {
+    var hasQuiz = (m.questions || []).length > 0, by = {};
+    (r.competencies || []).forEach(function (c) { by[c.id] = c; });
+    return '=' + (hasQuiz ? String(r.score) + (r.passed ? 'p' : 'f') : 'c') + m.competencies.map(function (c) {
+      var x = by[c.id];
+      return ',' + (!x ? 'x' : x.score === null || x.score === undefined ? 'n' : String(x.score));
+    }).join('');
+  }
+  function decodeResult(s, m, passMark) {
+    var hasQuiz = (m.questions || []).length > 0;
+    var match = /^=(0|[1-9][0-9]?|100)?([pfc])((?:,(?:x|n|0|[1-9][0-9]?|100))*)$/.exec(s);
+    if (!match) fail('result');
+    if (hasQuiz !== (match[1] !== undefined) || hasQuiz === (match[2] === 'c')) fail('result kind');
+    var values = match[3] ? match[3].slice(1).split(',') : [];
+    if (values.length !== m.competencies.length) fail('result competencies');
+    var list = [];
+    values.forEach(function (v, i) {
+      if (v === 'x') return;
+      var score = v === 'n' ? null : +v;
+      list.push({ id: m.competencies[i].id, score: score,
+        status: score === null ? 'completed' : score >= passMark(m) ? 'passed' : 'failed' });
+    });
+    return { score: hasQuiz ? +match[1] : null, passed: match[2] !== 'f', competencies: list };
+  }
+  function encodePathway(ps, course) {
+    var f = [PATHWAY_VERSION, ps.view < 0 ? '' : b36(ps.view), ps.date === null ? '' : b36(ps.date)];
+    course.modules.forEach(function (m, i) {
+      var t = ps.modules[i];
+      f.push(!t ? '' : t.result ? encodeResult(t.result, m) : encodeState(t.state, m).slice(STATE_VERSION.length + 1));
+    });
+    return f.join(';');
+  }
+  function decodePathway(text, course, passMark) {
+    if (typeof text !== 'string') fail('not text');
+    passMark = passMark || function (m) { return m.passMark; };
+    var f = text.split(';'), M = course.modules.length, ps = freshPathway(course);
+    if (f[0] !== PATHWAY_VERSION || f.length !== 3 + M) fail('version');
+    if (f[1] !== '') { ps.view = parseIntStrict(f[1], /^[0-9a-z]+$/, 36); if (ps.view >= M || b36(ps.view) !== f[1]) fail('view'); }
+    if (f[2] !== '') ps.date = parseIntStrict(f[2], /^[1-9a-z][0-9a-z]{0,3}$/, 36);
+    course.modules.forEach(function (m, i) {
+      var t = f[3 + i];
+      if (t === '') return;
+      ps.modules[i] = t.charAt(0) === '=' ? { result: decodeResult(t, m, passMark) }
+        : { state: decodeState(STATE_VERSION + '|' + t, m) };
+    });
+    if (ps.date !== null && !ps.modules.every(function (t) { return t && t.result && t.result.passed; })) fail('date');
+    return ps;
+  }
+
+  /* ---------------------------------------------------------- pathway package */
+  function startPathway(course, adapter) {
+    var sess = session(adapter), mods = course.modules, M = mods.length;
+    var ps = freshPathway(course), runner = null, current = -1, cert = null, mastery = null;
+    var titles = titlesOf(course.competencies);
+    function passMarkOf(m) { return mastery === null ? m.passMark : mastery; }
+    function tokenKind(i) {
+      var t = ps.modules[i];
+      if (!t) return 'new';
+      if (!t.result) return 'open';
+      return t.result.score === null ? 'completed' : t.result.passed ? 'passed' : 'failed';
+    }
+    function allFinished() { return ps.modules.every(function (t) { return t && t.result; }); }
+    function pathwayPassed() { return ps.modules.every(function (t) { return t && t.result && t.result.passed; }); }
+    function pathwayScore() {
+      var scores = ps.modules.filter(function (t) { return t && t.result && t.result.score !== null; })
+        .map(function (t) { return t.result.score; });
+      if (!scores.length) return null;
+      return Math.round(scores.reduce(function (a, b) { return a + b; }, 0) / scores.length);
+    }
+    // Competencies across modules: mean of the scores given, failed if any module failed it,
+    // else passed if any passed it, else completed. Order: first appearance, module by module.
+    function pathwayCompetencies() {
+      var order = [], by = {};
+      ps.modules.forEach(function (t) {
+        if (!t || !t.result) return;
+        t.result.competencies.forEach(function (c) {
+          if (!by[c.id]) { by[c.id] = []; order.push(c.id); }
+          by[c.id].push(c);
+        });
+      });
+      return order.map(function (id) {
+        var list = by[id], scores = list.filter(function (c) { return c.score !== null; }).map(function (c) { return c.score; });
+        var status = list.some(function (c) { return c.status === 'failed'; }) ? 'failed'
+          : list.some(function (c) { return c.status === 'passed'; }) ? 'passed' : 'completed';
+        return { id: id, score: scores.length ? Math.round(scores.reduce(function (a, b) { return a + b; }, 0) / scores.length) : null,
+          status: status };
+      });
+    }
+    function syncCurrent() {
+      if (current < 0 || !runner) return;
+      var t = ps.modules[current];
+      if (!(t && t.result)) ps.modules[current] = { state: runner.state() };
+    }
+    function location() {
+      if (cert && !byId('ccm-certificate').hidden) return 'certificate';
+      return current < 0 ? 'menu' : mods[current].id + '/' + runner.location();
+    }
+    function save() {
+      syncCurrent();
+      ps.view = current;
+      sess.save(encodePathway(ps, course), location());
+    }
+    function moduleUi(on) {
+      byId('ccm-toc').hidden = !on;
+      byId('ccm-pager').hidden = !on;
+      byId('ccm-progress').hidden = !on;
+      byId('ccm-layout').classList.toggle('ccm-solo', !on);
+      if (!on) {
+        ['ccm-quiz', 'ccm-results'].forEach(function (id) { byId(id).hidden = true; });
+        clear(byId('ccm-pages'));
+      }
+    }
+    function onResult() {
+      if (!runner.isFinished() || (ps.modules[current] && ps.modules[current].result)) return;
+      ps.modules[current] = { result: runner.summary() };
+      if (!allFinished()) return;
+      var passed = pathwayPassed();
+      if (passed && ps.date === null) ps.date = today();
+      sess.record({ type: 'pathway-result', passed: passed, score: pathwayScore(),
+        modules: mods.map(function (m, i) { var r = ps.modules[i].result; return { id: m.id, score: r.score, passed: r.passed }; }),
+        competencies: pathwayCompetencies() });
+      if (passed) host.certificate = { label: 'See your certificate', show: showCertificate };
+    }
+    var host = {
+      record: function (ev) { ev.module = mods[current].id; sess.record(ev); },
+      save: function () { if (runner) save(); },
+      passMark: function () { return passMarkOf(mods[current]); },
+      leave: function () { showMenu(true); },
+      onResult: function () { onResult(); },
+      leaveLabel: 'Back to all modules',
+      done: null,
+      certificate: null
+    };
+    function openModule(i, focus) {
+      if (cert) cert.hide();
+      var m = mods[i], t = ps.modules[i], tpl = byId('ccm-module-' + i), toc = byId('ccm-toc-' + i);
+      var pagesBox = byId('ccm-pages'), list = byId('ccm-toc-list');
+      clear(pagesBox);
+      clear(list);
+      pagesBox.appendChild(document.importNode(tpl.content, true));
+      list.appendChild(document.importNode(toc.content, true));
+      moduleUi(true);
+      current = i;
+      var state = t && t.state ? t.state : null;
+      var result = t && t.result ? t.result : null;
+      host.done = result;
+      host.certificate = pathwayPassed() ? { label: 'See your certificate', show: showCertificate } : null;
+      runner = null;
+      var r = moduleRunner(m, state || (result ? freshState(m) : null), sess, host);
+      sess.record({ type: 'module-start', module: m.id, index: i, title: m.title, entry: t ? 'resume' : 'ab-initio' });
+      runner = r;
+      var view = state ? state.view : 0;
+      runner.show(view, focus);
+    }
+    function statusText(i) {
+      var t = ps.modules[i], k = tokenKind(i);
+      if (k === 'new') return 'Not started';
+      if (k === 'open') return t.state.score !== null ? 'In progress (last score ' + t.state.score + '%)' : 'In progress';
+      if (k === 'completed') return 'Completed';
+      return (k === 'passed' ? 'Passed' : 'Failed') + ', score ' + t.result.score + '%';
+    }
+    function renderMenu() {
+      var done = ps.modules.filter(function (t) { return t && t.result && t.result.passed; }).length;
+      mods.forEach(function (m, i) {
+        var k = tokenKind(i);
+        byId('ccm-menu-status-' + i).textContent = statusText(i);
+        var li = byId('ccm-menu-item-' + i);
+        li.className = 'ccm-menu-item ccm-menu-' + k;
+        var b = byId('ccm-menu-open-' + i);
+        b.firstChild.textContent = k === 'new' ? 'Start' : k === 'open' ? 'Continue' : 'Review';
+        b.className = k === 'new' || k === 'open' ? 'ccm-button' : 'ccm-button ccm-secondary';
+      });
+      var summary = byId('ccm-menu-summary');
+      clear(summary);
+      var passed = pathwayPassed(), score = pathwayScore();
+      var text = passed ? 'You have passed this pathway' + (score === null ? '.' : ', with an overall score of ' + score + '%.')
+        : allFinished() ? 'You have finished every module, but you have not passed them all. Talk to your coordinator about what to do next.'
+          : 'You have passed ' + done + ' of ' + M + ' modules.';
+      summary.appendChild(make('p', { 'class': 'ccm-menu-progress', text: text }));
+      if (passed) summary.appendChild(make('button', { type: 'button', 'class': 'ccm-button', 'data-action': 'certificate', text: 'See your certificate' }));
+      return text;
+    }
+    function showMenu(focus) {
+      syncCurrent();
+      if (cert) cert.hide();
+      current = -1;
+      runner = null;
+      moduleUi(false);
+      byId('ccm-menu').hidden = false;
+      var text = renderMenu();
+      document.title = course.title;
+      save();
+      if (focus) {
+        byId('ccm-menu-title').focus();
+        if (window.scrollTo) window.scrollTo(0, 0);
+        sess.say('polite', text);
+      }
+    }
+    function showCertificate() {
+      syncCurrent();
+      current = -1;
+      runner = null;
+      moduleUi(false);
+      byId('ccm-menu').hidden = true;
+      var comps = pathwayCompetencies();
+      cert = certificateView(sess, { kind: 'pathway', id: course.id, title: course.title,
+        date: new Date((ps.date === null ? today() : ps.date) * 86400000), language: course.language,
+        organisation: course.organisation,
+        modules: mods.map(function (m, i) { var r = ps.modules[i].result; return { title: m.title, score: r.score, passed: r.passed }; }),
+        competencies: evidenced(comps, titles), back: 'Back to all modules' });
+      cert.show();
+      save();
+      sess.say('polite', 'Your certificate is ready.');
+    }
+    function finish(reason) {
+      if (current >= 0) save();
+      if (!sess.finish(reason, allFinished())) return;
+      if (reason !== 'exit') return;
+      moduleUi(false);
+      byId('ccm-menu').hidden = true;
+      if (cert) cert.hide();
+      var end = byId('ccm-end');
+      end.hidden = false;
+      document.title = 'Finished – ' + course.title;
+      end.querySelector('h1').focus();
+      if (sess.launch.returnURL) window.location.assign(sess.launch.returnURL);
+    }
+    return sess.startAdapter(course).then(function (launch) {
+      if (typeof launch.masteryScore === 'number') mastery = Math.round(launch.masteryScore * 1000) / 10;
+      var entry = 'ab-initio';
+      if (launch.state) {
+        try {
+          ps = decodePathway(launch.state, course, passMarkOf);
+          sess.lastSaved = launch.state;
+          entry = 'resume';
+        } catch (e) {
+          ps = freshPathway(course);
+          sess.status({ kind: 'error', message: 'Your saved progress could not be read, so you are starting from the beginning.' });
+        }
+      }
+      if (launch.recording === false) sess.status({ kind: 'not-recording' });
+      if (launch.mode === 'browse' || launch.mode === 'review') {
+        sess.notice(launch.mode === 'review' ? 'You are reviewing this pathway. Nothing you do now changes your results.'
+          : 'You are browsing this pathway. Your answers will not count.');
+      }
+      sess.record({ type: 'start', entry: entry });
+      sess.bind(function (t) {
+        var act = t.getAttribute('data-action');
+        if (cert && !byId('ccm-certificate').hidden) {
+          if (cert.click(t)) return;
+          if (act === 'certificate-back') return showMenu(true);
+        }
+        if (t.matches('a[data-menu]')) return showMenu(true);
+        if (act === 'open-module') return openModule(+t.getAttribute('data-module'), true);
+        if (act === 'certificate' && current < 0) return showCertificate();
+        if (act === 'exit-pathway') return finish('exit');
+        if (runner) runner.click(t);
+      }, function (form) {
+        if (cert && cert.submit(form)) return;
+        if (runner) runner.check(form);
+      }, finish);
+      var open = ps.view;
+      if (open >= 0 && !(ps.modules[open] && ps.modules[open].result)) {
+        byId('ccm-menu').hidden = true;
+        openModule(open, false);
+      } else {
+        showMenu(false);
+      }
+    });
+  }
+
+  function start(course, adapter) {
+    return course.kind === 'pathway' ? startPathway(course, adapter) : startModule(course, adapter);
   }
 
   window.CCM = {
     version: STATE_VERSION,
+    pathwayVersion: PATHWAY_VERSION,
     maxAttempt: MAX_ATTEMPT,
     registerAdapter: function (name, factory) { adapters[name] = factory; },
     adapter: function (name) { return adapters[name] || null; },
     start: start,
     state: { encode: encodeState, decode: decodeState, fresh: freshState },
+    pathwayState: { encode: encodePathway, decode: decodePathway, fresh: freshPathway },
+    displayName: displayName,
     shuffleFor: shuffleFor,
     isCorrect: isCorrect
   };
