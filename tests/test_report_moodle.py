@@ -185,3 +185,21 @@ def test_cli_writes_every_format_with_pathways_and_roster(fixtures, tmp_path):
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "the report must not load anything"
     assert "<link" not in html and "<script src" not in html
     assert '<th scope="col"' in html and "attempted, not yet achieved" in html and "✓" in html
+
+
+def test_html_report_passes_axe(fixtures, tmp_path, page, axe_check, format_violations):
+    source = write_moodle_fixture_course(tmp_path)
+    out = tmp_path / "out"
+    args = ["report", str(source), "-o", str(out), "-f", "html"]
+    for name in ("scorm12_basic_CSV.txt", "scorm12_interactions_CSV.txt", "objectives_fixed_query/scorm12_objectives_CSV.txt"):
+        args += ["--moodle", str(fixtures / name)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    page.goto((out / "report.html").as_uri())
+    violations = axe_check(page, tags=["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"])
+    assert not violations, format_violations(violations)
+    # Sorting works from the keyboard-operable header buttons.
+    page.locator("#matrix-table thead th button").first.click()
+    first = page.locator("#matrix-table tbody tr th").first.inner_text()
+    assert first.startswith("Stu Dent")
+    assert not page.ccm_errors
