@@ -291,7 +291,8 @@ class RalphLrs:
         out: list[dict] = []
         while True:
             if result.status != 200:
-                raise RuntimeError(f"GET statements answered {result.status}: {result.body[:500]!r}")
+                raise RuntimeError(f"GET statements answered {result.status}: {result.body[:500]!r}\n"
+                                   f"--- Ralph's log (last part) ---\n{self.log()[-3000:]}")
             doc = result.json()
             out.extend(doc.get("statements", []))
             more = doc.get("more")
