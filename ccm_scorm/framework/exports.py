@@ -165,4 +165,29 @@ def mapping_csv(course: Course, targets: list[str]) -> str:
                                  framework.competency(cid).title, framework.competency_iri(cid),
                                  "yes" if cid == module.primary_competency_id else "no", how,
                                  course.module_iri(module.id), pathways])
+        if not _builds_pathways(target):
+            continue
+        modules = {m.id: m for m in course.modules}
+        for pathway in course.pathways:
+            seen: list[str] = []
+            for mid in pathway.module_ids:
+                for cid in (modules[mid].evidenced_competency_ids() if mid in modules else ()):
+                    if cid not in seen:
+                        seen.append(cid)
+            for cid in seen:
+                writer.writerow([f"{target}/{pathway.id}.zip", target, "", pathway.title, "", cid,
+                                 framework.competency(cid).title, framework.competency_iri(cid), "no", "pathway",
+                                 course.pathway_iri(pathway.id), pathway.id])
     return buffer.getvalue()
+
+
+def _builds_pathways(target_name: str) -> bool:
+    """Whether this target packages pathways as well as modules (it overrides build_pathway)."""
+    from ..targets import get_target
+    from ..targets.base import Target
+
+    try:
+        target = get_target(target_name)
+    except KeyError:
+        return False
+    return type(target).build_pathway is not Target.build_pathway
