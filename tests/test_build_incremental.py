@@ -21,7 +21,8 @@ def two_module_course(tmp_path: Path) -> Path:
         "other/pages/01-welcome.md": PAGE_ONE,
         "other/pages/02-speaking-up.md": PAGE_TWO,
         "other/quiz.yaml": QUIZ,
-        "pathways/starter.yaml": "id: starter\ntitle: Starter\nmodules: [demo, other]\n",
+        "pathways/starter.yaml": "id: starter\ntitle: Starter\nmodules: [demo]\n",
+        "pathways/further.yaml": "id: further\ntitle: Further\nmodules: [other]\n",
     })
 
 
@@ -44,19 +45,21 @@ def test_touching_one_page_rebuilds_only_that_modules_packages(tmp_path):
     course = two_module_course(tmp_path)
     copy_asset(course)
     out = tmp_path / "out"
+    everything = ["web/demo.zip", "web/further.zip", "web/other.zip", "web/starter.zip"]
     first = build_json(course, out)
-    assert sorted(first["rebuilt"]) == ["web/demo.zip", "web/other.zip"]
-    assert sorted(p["path"] for p in first["packages"]) == ["web/demo.zip", "web/other.zip"]
+    assert sorted(first["rebuilt"]) == everything
+    assert sorted(p["path"] for p in first["packages"]) == everything
     other_before = (out / "web" / "other.zip").stat().st_mtime_ns
 
     unchanged = build_json(course, out)
-    assert unchanged["rebuilt"] == [] and sorted(unchanged["unchanged"]) == ["web/demo.zip", "web/other.zip"]
+    assert unchanged["rebuilt"] == [] and sorted(unchanged["unchanged"]) == everything
 
     page = course / "demo" / "pages" / "01-welcome.md"
     page.write_text(page.read_text() + "\nOne more sentence.\n")
     touched = build_json(course, out)
-    assert touched["rebuilt"] == ["web/demo.zip"]
-    assert touched["unchanged"] == ["web/other.zip"]
+    # the module's package and the pathway package holding it; nothing else
+    assert sorted(touched["rebuilt"]) == ["web/demo.zip", "web/starter.zip"]
+    assert sorted(touched["unchanged"]) == ["web/further.zip", "web/other.zip"]
     assert (out / "web" / "other.zip").stat().st_mtime_ns == other_before
     demo = next(p for p in touched["packages"] if p["id"] == "demo")
     assert demo["input_hash"] != next(p for p in first["packages"] if p["id"] == "demo")["input_hash"]
@@ -67,14 +70,14 @@ def test_a_damaged_package_is_rebuilt(tmp_path):
     out = tmp_path / "out"
     build_json(course, out)
     (out / "web" / "demo.zip").write_bytes(b"not a zip")
-    assert build_json(course, out)["rebuilt"] == ["web/demo.zip"]
+    assert build_json(course, out)["rebuilt"] == ["web/demo.zip"]  # the pathway's own zip is intact
 
 
 def test_force_rebuilds_everything(tmp_path):
     course = write_course(tmp_path)
     out = tmp_path / "out"
     build_json(course, out)
-    assert build_json(course, out, "--force")["rebuilt"] == ["web/demo.zip"]
+    assert sorted(build_json(course, out, "--force")["rebuilt"]) == ["web/demo.zip", "web/starter.zip"]
 
 
 @pytest.mark.parametrize("pool", ["serial", "thread", "process"])
@@ -88,9 +91,10 @@ def test_every_pool_writes_the_same_bytes_and_reports_progress(tmp_path, pool):
     seen = []
     result = build(course, ["web"], out, BuildOptions(), jobs=2, pool=pool,
                    progress=lambda target, unit: seen.append((target, unit)))
-    assert sorted(seen) == [("web", "demo"), ("web", "other")]
-    assert result.rebuilt == ["web/demo.zip", "web/other.zip"]  # in course order, whatever finished first
-    for name in ("demo", "other"):
+    assert sorted(seen) == [("web", "demo"), ("web", "further"), ("web", "other"), ("web", "starter")]
+    # in course order (modules, then pathways), whatever finished first
+    assert result.rebuilt == ["web/demo.zip", "web/other.zip", "web/further.zip", "web/starter.zip"]
+    for name in ("demo", "other", "further", "starter"):
         assert (out / "web" / f"{name}.zip").read_bytes() == (reference / "web" / f"{name}.zip").read_bytes()
     assert (out / "build-report.json").read_bytes() == (reference / "build-report.json").read_bytes()
 
