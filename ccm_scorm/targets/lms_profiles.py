@@ -13,8 +13,10 @@ Lints are warnings (`Target.lint`); refusals are `BuildRefused` raised by the ta
 
 from __future__ import annotations
 
-from ..model import Course, Module
-from ..render.state_size import SCORM12_SUSPEND_DATA_LIMIT, worst_case_state_length
+from ..model import Course, Module, Pathway
+from ..render.state_size import (
+    SCORM12_SUSPEND_DATA_LIMIT, worst_case_pathway_state_length, worst_case_state_length,
+)
 from .base import BuildOptions, BuildRefused
 
 PROFILES = ("moodle", "esr", "generic")
@@ -44,6 +46,20 @@ def refuse(target: str, course: Course, module: Module, options: BuildOptions) -
                 f"module {module.id}: the learner's saved progress can reach {size} characters and ESR keeps "
                 f"at most {SCORM12_SUSPEND_DATA_LIMIT} in cmi.suspend_data, so resuming would fail; draw fewer "
                 "questions per attempt or lower max_length on short-text questions")
+
+
+def refuse_pathway(target: str, course: Course, pathway: Pathway, options: BuildOptions) -> None:
+    """Raise BuildRefused when this LMS profile cannot take this pathway as one SCO of this target."""
+    name = profile(options)
+    if name == "esr" and target == "scorm2004":
+        refuse(target, course, course.module(pathway.module_ids[0]), options)
+    if name == "esr" and target == "scorm12":
+        size = worst_case_pathway_state_length(course, pathway)
+        if size > SCORM12_SUSPEND_DATA_LIMIT:
+            raise BuildRefused(
+                f"pathway {pathway.id}: the learner's saved progress across its {len(pathway.module_ids)} modules can "
+                f"reach {size} characters and ESR keeps at most {SCORM12_SUSPEND_DATA_LIMIT} in cmi.suspend_data; "
+                "split the pathway, or draw fewer questions per attempt in its modules")
 
 
 def lint(target: str, course: Course, module: Module, options: BuildOptions, manifest: bytes | None = None) -> list[str]:

@@ -2,15 +2,18 @@
 
 The learner content is the shared runtime with the `scorm12` adapter (runtime/adapter-scorm12.js
 on top of runtime/scorm-api.js); the CMI mapping is documented in docs/lms-moodle-esr.md.
+
+A pathway is one SCO too: the pathway runtime (a module menu, every module inside) with the
+same adapter; the manifest's identifiers, title and description come from the pathway.
 """
 
 from __future__ import annotations
 
-from ..model import Course, Module
-from ..render import render_module
+from ..model import Course, Module, Pathway
+from ..render import render_module, render_pathway
 from . import lms_profiles, register
 from .base import BuildOptions, Package, Target
-from .scorm_manifest import MANIFEST_NAME, SCORM12, manifest_scorm12, schema_files
+from .scorm_manifest import MANIFEST_NAME, SCORM12, manifest_scorm12, schema_files, unit_of
 
 
 class ScormTarget(Target):
@@ -46,6 +49,28 @@ class ScormTarget(Target):
             lms=lms_profiles.profile(options),
         )
 
+    def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
+        """One SCO with a module menu; one objective per competency of the pathway's modules."""
+        lms_profiles.refuse_pathway(self.name, course, pathway, options)
+        content = render_pathway(course, pathway, self.adapter, extra_data={"scorm": self.schemaversion},
+                                 support_scripts=self.support_scripts)
+        files = dict(content)
+        files[MANIFEST_NAME] = type(self)._manifest(course, pathway, content)
+        for name, data in schema_files(options.schema_dir, self.schemaversion).items():
+            files.setdefault(name, data)
+        unit = unit_of(course, pathway)
+        return Package(
+            target=self.name,
+            unit_id=pathway.id,
+            unit_kind="pathway",
+            version=pathway.version,
+            title=pathway.title,
+            files=files,
+            competency_ids=unit.competency_ids,
+            runtime_files=tuple(path for path in content if path.startswith("runtime/")),
+            lms=lms_profiles.profile(options),
+        )
+
     def lint(self, course: Course, module: Module, options: BuildOptions) -> list[str]:
         manifest = type(self)._manifest(course, module, {"index.html": b""})
         return lms_profiles.lint(self.name, course, module, options, manifest)
@@ -54,7 +79,7 @@ class ScormTarget(Target):
 @register
 class Scorm12Target(ScormTarget):
     name = "scorm12"
-    title = "SCORM 1.2 (one SCO per module; Moodle, ESR, Totara)"
+    title = "SCORM 1.2 (one SCO per module or pathway; Moodle, ESR, Totara)"
     adapter = "scorm12"
     schemaversion = SCORM12
     _manifest = staticmethod(manifest_scorm12)

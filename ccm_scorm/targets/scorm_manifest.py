@@ -6,9 +6,10 @@ What the LMSs need (../shared/reference/lms-facts.md):
   `imsss`, `adlnav` and `adlseq`.
 - The edition is read from `<schemaversion>` by an anchored match: exactly `1.2` or
   `2004 4th Edition`, nothing around it.
-- One SCO per module. Identifiers are derived from the module id only, so they stay
-  the same from one version to the next (ESR and Moodle key learner records on them);
-  the version is in the manifest's `version` attribute.
+- One SCO per module, and one per pathway (the module menu runtime: every module of the
+  pathway inside the one SCO). Identifiers are derived from the module or pathway id only
+  (pathways: `ccm-pathway-<id>`…), so they stay the same from one version to the next (ESR
+  and Moodle key learner records on them); the version is in the manifest's `version` attribute.
 - No global objectives (`imsss:mapInfo`): Moodle does not keep them.
 
 The schema files themselves are never shipped unless the user points the build at their
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import Course, Module
+from ..model import Course, Module, Pathway
 from .base import BuildRefused
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -86,19 +87,50 @@ EDITIONS = {
 MANIFEST_NAME = "imsmanifest.xml"
 
 
-def identifiers(module: Module) -> dict[str, str]:
-    """The manifest's identifiers for a module: xs:ID-safe (module ids are [a-z][a-z0-9-]*) and stable."""
+@dataclass(frozen=True)
+class Unit:
+    """What a manifest says about one module or one pathway (one SCO either way)."""
+
+    id: str
+    kind: str  # "module" | "pathway"
+    version: str
+    title: str
+    summary: str
+    iri: str
+    has_quiz: bool
+    pass_mark: int | None  # None: no mastery score (a pathway is passed when every module is)
+    competency_ids: tuple[str, ...]
+
+
+def unit_of(course: Course, unit: Module | Pathway) -> Unit:
+    if isinstance(unit, Pathway):
+        modules = [course.module(module_id) for module_id in unit.module_ids]
+        competencies: list[str] = []
+        for module in modules:
+            competencies.extend(c for c in module.evidenced_competency_ids() if c not in competencies)
+        return Unit(unit.id, "pathway", unit.version, unit.title, unit.description, course.pathway_iri(unit.id),
+                    any(module.has_quiz for module in modules), None, tuple(competencies))
+    return Unit(unit.id, "module", unit.version, unit.title, unit.summary, course.module_iri(unit.id), unit.has_quiz,
+                unit.pass_mark, unit.evidenced_competency_ids())
+
+
+def identifiers(unit: Module | Pathway | Unit) -> dict[str, str]:
+    """The manifest's identifiers: xs:ID-safe (ids are [a-z][a-z0-9-]*) and stable across versions.
+
+    A pathway's carry "pathway-" so that a pathway and a module of the same id stay apart in an LMS.
+    """
+    name = f"pathway-{unit.id}" if isinstance(unit, Pathway) or getattr(unit, "kind", "") == "pathway" else unit.id
     return {
-        "manifest": f"ccm-{module.id}",
-        "organization": f"ORG-{module.id}",
-        "item": f"ITEM-{module.id}",
-        "resource": f"RES-{module.id}",
+        "manifest": f"ccm-{name}",
+        "organization": f"ORG-{name}",
+        "item": f"ITEM-{name}",
+        "resource": f"RES-{name}",
     }
 
 
-def primary_objective_id(module: Module) -> str:
-    """The 2004 primary objective: the module itself (competencies get objectives of their own)."""
-    return module.id
+def primary_objective_id(unit: Module | Pathway | Unit) -> str:
+    """The 2004 primary objective: the module (or pathway) itself; competencies get objectives of their own."""
+    return unit.id
 
 
 def _sub(parent: etree._Element, namespace: str, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
@@ -117,7 +149,7 @@ def _content_files(files: dict[str, bytes]) -> list[str]:
     return names
 
 
-def _lom(parent: etree._Element, edition: Edition, course: Course, module: Module) -> None:
+def _lom(parent: etree._Element, edition: Edition, course: Course, module: Unit) -> None:
     """A small inline LOM record: title, description and language (Moodle ignores it; ESR and others show it)."""
     ns = edition.lom_namespace
     language = course.settings.language
@@ -133,7 +165,7 @@ def _lom(parent: etree._Element, edition: Edition, course: Course, module: Modul
     else:
         identifier = _sub(general, ns, "identifier")
         _sub(identifier, ns, "catalog", "URI")
-        _sub(identifier, ns, "entry", course.module_iri(module.id))
+        _sub(identifier, ns, "entry", module.iri)
         title = _sub(general, ns, "title")
         _sub(title, ns, "string", module.title, language=language)
         _sub(general, ns, "language", language)
@@ -145,7 +177,7 @@ def _lom(parent: etree._Element, edition: Edition, course: Course, module: Modul
         _sub(version, ns, "string", module.version, language=language)
 
 
-def _root(edition: Edition, module: Module, include_lom_location: bool) -> etree._Element:
+def _root(edition: Edition, module: Unit, include_lom_location: bool) -> etree._Element:
     ids = identifiers(module)
     nsmap = dict(edition.namespaces)
     locations = list(edition.schema_locations)
@@ -158,7 +190,7 @@ def _root(edition: Edition, module: Module, include_lom_location: bool) -> etree
     return root
 
 
-def _metadata(root: etree._Element, edition: Edition, course: Course, module: Module) -> None:
+def _metadata(root: etree._Element, edition: Edition, course: Course, module: Unit) -> None:
     cp = root.nsmap[None]
     metadata = _sub(root, cp, "metadata")
     _sub(metadata, cp, "schema", "ADL SCORM")
@@ -166,8 +198,13 @@ def _metadata(root: etree._Element, edition: Edition, course: Course, module: Mo
     _lom(metadata, edition, course, module)
 
 
-def manifest_scorm12(course: Course, module: Module, files: dict[str, bytes]) -> bytes:
+def manifest_scorm12(course: Course, unit: Module | Pathway, files: dict[str, bytes]) -> bytes:
+    """SCORM 1.2: one item, one SCO resource; a module with a quiz declares its pass mark as masteryscore.
+
+    A pathway declares none: it is passed when every module is, which no single score threshold says.
+    """
     edition = EDITIONS[SCORM12]
+    module = unit_of(course, unit)
     ids = identifiers(module)
     root = _root(edition, module, include_lom_location=True)
     _metadata(root, edition, course, module)
@@ -176,7 +213,7 @@ def manifest_scorm12(course: Course, module: Module, files: dict[str, bytes]) ->
     _sub(organization, IMSCP12, "title", module.title)
     item = _sub(organization, IMSCP12, "item", identifier=ids["item"], identifierref=ids["resource"], isvisible="true")
     _sub(item, IMSCP12, "title", module.title)
-    if module.has_quiz:
+    if module.pass_mark is not None and module.has_quiz:
         # With Moodle's mastery override (on by default) LMSFinish sets passed/failed from score.raw
         # against this: the same rule the runtime applies, so the two always agree.
         _sub(item, ADLCP12, "masteryscore", str(module.pass_mark))
@@ -188,8 +225,14 @@ def manifest_scorm12(course: Course, module: Module, files: dict[str, bytes]) ->
     return _serialise(root)
 
 
-def manifest_scorm2004(course: Course, module: Module, files: dict[str, bytes]) -> bytes:
+def manifest_scorm2004(course: Course, unit: Module | Pathway, files: dict[str, bytes]) -> bytes:
+    """SCORM 2004: one item with a primary objective (the module or pathway) and one objective per competency.
+
+    A pathway's primary objective has no satisfiedByMeasure: the pathway is satisfied when every
+    module is passed, which the runtime reports itself.
+    """
     edition = EDITIONS[SCORM2004]
+    module = unit_of(course, unit)
     ids = identifiers(module)
     root = _root(edition, module, include_lom_location=False)
     _metadata(root, edition, course, module)
@@ -203,10 +246,10 @@ def manifest_scorm2004(course: Course, module: Module, files: dict[str, bytes]) 
     sequencing = _sub(item, IMSSS, "sequencing")
     objectives = _sub(sequencing, IMSSS, "objectives")
     primary = _sub(objectives, IMSSS, "primaryObjective", objectiveID=primary_objective_id(module))
-    if module.has_quiz:
+    if module.pass_mark is not None and module.has_quiz:
         primary.set("satisfiedByMeasure", "true")
         _sub(primary, IMSSS, "minNormalizedMeasure", _decimal(module.pass_mark / 100))
-    for competency_id in module.evidenced_competency_ids():
+    for competency_id in module.competency_ids:
         _sub(objectives, IMSSS, "objective", objectiveID=competency_id)
     resources = _sub(root, IMSCP, "resources")
     resource = _sub(resources, IMSCP, "resource", identifier=ids["resource"], type="webcontent", href="index.html")
