@@ -96,14 +96,15 @@ def bench_source(name: str, source: Path, targets: list[str], pools: list[str], 
                  work: Path) -> dict:
     load_seconds, course = timed(load_course, source)
     options = BuildOptions(lms=course.settings.lms)
-    packages = len(course.modules) * len(targets)
+    # One build first, thrown away: imports, templates and caches warm up as they would in a long session.
+    warm = build(course, targets, work / f"{name}-warm-up", options, pool="serial")
+    packages = len(warm.rebuilt)  # modules x targets, plus pathways for the targets that build them
     result = {"source": name, "modules": len(course.modules), "targets": targets, "packages": packages,
               "load_s": load_seconds, "cold": {}, "per_target": {}}
-    print(f"\n== {name}: {len(course.modules)} modules x {len(targets)} targets = {packages} packages "
+    print(f"\n== {name}: {len(course.modules)} modules, {len(course.pathways)} pathways, {len(targets)} targets: "
+          f"{packages} packages "
           f"(jobs={jobs})")
     print(f"load and check the source: {load_seconds * 1000:.0f} ms")
-    # One build first, thrown away: imports, templates and caches warm up as they would in a long session.
-    build(course, targets, work / f"{name}-warm-up", options, pool="serial")
     last_out = None
     for pool in pools:
         runs = []
