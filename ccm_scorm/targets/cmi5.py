@@ -6,6 +6,13 @@ objectives (ids: the framework's competency IRIs) and the AU refers to them. The
 module's pass mark gives `masteryScore`; `moveOn` is CompletedAndPassed for a module
 with a quiz and Completed for one without. The runtime does the whole cmi5 launch
 (fetch, LMS.LaunchData, learner preferences, defined statements in order).
+
+A pathway is one course with one block (the pathway) holding one AU per module, in the
+pathway's order. The objectives (every competency of the pathway's modules) are declared
+once at course level; each AU refers to its own module's and keeps its module's moveOn and
+masteryScore. Each AU launches its module's own content, `<module id>/index.html`: the
+ordinary module runtime with the cmi5 adapter (the LMS sequences the AUs, so no module menu).
+The modules share one copy of the runtime and the organisation's files at the zip root.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ..model import Course, Module
+from ..model import Course, Module, Pathway
+from ..render import ORGANISATION_DIR, RUNTIME_DIR
 from . import register
 from .base import BuildOptions, Package, Target
 from .xapi_common import LAUNCH_FILE, SUPPORT_SCRIPTS, refuse_credentials, render_lrs_module, text_or
@@ -51,36 +59,100 @@ def mastery_score(module: Module) -> str | None:
     return format(Decimal(module.pass_mark) / Decimal(100), "f").rstrip("0").rstrip(".") or "0"
 
 
-def cmi5_xml(course: Course, module: Module) -> bytes:
+def _objectives(course: Course, parent: etree._Element, competency_ids: tuple[str, ...]) -> None:
+    """The course-level objectives: one per competency, its id the framework's competency IRI."""
+    if not competency_ids:
+        return
     language = course.settings.language
     framework = course.framework
+    objectives = etree.SubElement(parent, _q("objectives"))
+    for competency_id in competency_ids:
+        competency = framework.competency(competency_id)
+        objective = etree.SubElement(objectives, _q("objective"), id=framework.competency_iri(competency_id))
+        _text(objective, "title", competency.title, language)
+        _text(objective, "description", text_or(competency.description, competency.title), language)
+
+
+def _references(course: Course, parent: etree._Element, competency_ids: tuple[str, ...]) -> None:
+    if competency_ids:
+        references = etree.SubElement(parent, _q("objectives"))
+        for competency_id in competency_ids:
+            etree.SubElement(references, _q("objective"), idref=course.framework.competency_iri(competency_id))
+
+
+def cmi5_xml(course: Course, module: Module) -> bytes:
+    language = course.settings.language
     root = etree.Element(_q("courseStructure"), nsmap={None: CMI5_NS})
     course_element = etree.SubElement(root, _q("course"), id=course_id(course, module))
     _text(course_element, "title", module.title, language)
     _text(course_element, "description", text_or(module.summary, module.title), language)
-    competency_ids = module.evidenced_competency_ids()
-    if competency_ids:
-        objectives = etree.SubElement(root, _q("objectives"))
-        for competency_id in competency_ids:
-            competency = framework.competency(competency_id)
-            objective = etree.SubElement(objectives, _q("objective"), id=framework.competency_iri(competency_id))
-            _text(objective, "title", competency.title, language)
-            _text(objective, "description", text_or(competency.description, competency.title), language)
+    _objectives(course, root, module.evidenced_competency_ids())
+    _au(course, root, module, LAUNCH_FILE)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def pathway_course_id(course: Course, pathway: Pathway) -> str:
+    return f"{course.pathway_iri(pathway.id)}/cmi5-course"
+
+
+def pathway_block_id(course: Course, pathway: Pathway) -> str:
+    """The block is the pathway itself: its id is the pathway's IRI, as in the xAPI and SCORM packages."""
+    return course.pathway_iri(pathway.id)
+
+
+def pathway_competency_ids(course: Course, pathway: Pathway) -> tuple[str, ...]:
+    competencies: list[str] = []
+    for module_id in pathway.module_ids:
+        competencies.extend(c for c in course.module(module_id).evidenced_competency_ids() if c not in competencies)
+    return tuple(competencies)
+
+
+def pathway_launch_file(module: Module) -> str:
+    return f"{module.id}/{LAUNCH_FILE}"
+
+
+def cmi5_pathway_xml(course: Course, pathway: Pathway) -> bytes:
+    """One course, one block (the pathway), one AU per module in the pathway's order."""
+    language = course.settings.language
+    description = text_or(pathway.description, pathway.title)
+    root = etree.Element(_q("courseStructure"), nsmap={None: CMI5_NS})
+    course_element = etree.SubElement(root, _q("course"), id=pathway_course_id(course, pathway))
+    _text(course_element, "title", pathway.title, language)
+    _text(course_element, "description", description, language)
+    competency_ids = pathway_competency_ids(course, pathway)
+    _objectives(course, root, competency_ids)
+    block = etree.SubElement(root, _q("block"), id=pathway_block_id(course, pathway))
+    _text(block, "title", pathway.title, language)
+    _text(block, "description", description, language)
+    _references(course, block, competency_ids)
+    for module_id in pathway.module_ids:
+        module = course.module(module_id)
+        _au(course, block, module, pathway_launch_file(module))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _au(course: Course, parent: etree._Element, module: Module, url_text: str) -> None:
+    language = course.settings.language
     attributes = {"id": au_id(course, module), "moveOn": move_on(module)}
     score = mastery_score(module)
     if score is not None:
         attributes["masteryScore"] = score
     attributes["launchMethod"] = "AnyWindow"
-    au = etree.SubElement(root, _q("au"), attributes)
+    au = etree.SubElement(parent, _q("au"), attributes)
     _text(au, "title", module.title, language)
     _text(au, "description", text_or(module.summary, module.title), language)
-    if competency_ids:
-        references = etree.SubElement(au, _q("objectives"))
-        for competency_id in competency_ids:
-            etree.SubElement(references, _q("objective"), idref=framework.competency_iri(competency_id))
+    _references(course, au, module.evidenced_competency_ids())
     url = etree.SubElement(au, _q("url"))
-    url.text = LAUNCH_FILE
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    url.text = url_text
+
+
+def _shared_root(html: bytes, shared: tuple[str, ...]) -> bytes:
+    """A module's index.html one folder down: its runtime and organisation files are at the zip root."""
+    text = html.decode("utf-8")
+    for folder in shared:
+        for before in ('src="', 'href="', '"logo":"'):
+            text = text.replace(f'{before}{folder}/', f'{before}../{folder}/')
+    return text.encode("utf-8")
 
 
 @register
@@ -107,5 +179,31 @@ class Cmi5Target(Target):
             files=files,
             competency_ids=module.evidenced_competency_ids(),
             runtime_files=tuple(path for path in files if path.startswith("runtime/")),
+            lms="",
+        )
+
+    def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
+        """cmi5.xml with a block of one AU per module; each module's content in `<module id>/`."""
+        refuse_credentials(self.name, options)
+        files: dict[str, bytes] = {"cmi5.xml": cmi5_pathway_xml(course, pathway)}
+        shared = (RUNTIME_DIR, ORGANISATION_DIR)
+        for module_id in pathway.module_ids:
+            module = course.module(module_id)
+            for path, data in render_lrs_module(course, module, self.adapter).items():
+                if path.split("/", 1)[0] in shared:
+                    files.setdefault(path, data)
+                elif path == LAUNCH_FILE:
+                    files[f"{module.id}/{path}"] = _shared_root(data, shared)
+                else:
+                    files[f"{module.id}/{path}"] = data
+        return Package(
+            target=self.name,
+            unit_id=pathway.id,
+            unit_kind="pathway",
+            version=pathway.version,
+            title=pathway.title,
+            files=files,
+            competency_ids=pathway_competency_ids(course, pathway),
+            runtime_files=tuple(path for path in files if path.startswith(f"{RUNTIME_DIR}/")),
             lms="",
         )
