@@ -1,0 +1,46 @@
+"""The certificate of a standalone module package: offered when the module is passed, the
+name typed on the device (or given by the platform), back to the results afterwards."""
+
+from __future__ import annotations
+
+from support.pathway_course import RIGHT_FIRST, build_module
+from test_pathway_runtime import answer, focused
+
+STARTED = "() => (window.__ccmRecording || []).some(c => c.method === 'record' && c.args[0].type === 'start')"
+
+
+def pass_the_quiz(page, url):
+    page.goto(url)
+    page.wait_for_function(STARTED)
+    page.click('#ccm-toc-list a[data-view="3"]')
+    page.get_by_role("button", name="Start the quiz").click()
+    for response in RIGHT_FIRST:
+        answer(page, response)
+        page.locator("#ccm-quiz-body button[data-action]").click()
+    assert focused(page, "#ccm-results-title")
+
+
+def test_module_certificate_with_a_typed_name(page, tmp_path, http_server):
+    build_module(tmp_path / "m")
+    pass_the_quiz(page, http_server(tmp_path / "m").url("index.html"))
+    page.get_by_role("button", name="Get your certificate").click()
+    assert focused(page, "#ccm-certificate-title")
+    assert page.is_hidden("#ccm-results") and page.is_hidden("#ccm-pager")
+    page.fill("#ccm-learner-name", "  Sam   Okafor ")
+    page.get_by_role("button", name="Save my name").click()
+    text = page.inner_text("#ccm-cert")
+    assert "This is a record that Sam Okafor completed the module “Communication in coordinated care” on" in text
+    assert "Communication" in text and "Person-centred practice" in text
+    assert page.evaluate("() => localStorage.getItem('ccm:runtime-test:1.0.0:name')") == "Sam Okafor"
+    page.get_by_role("button", name="Back to your results").click()
+    assert focused(page, "#ccm-results-title") and page.is_visible("#ccm-results")
+    assert page.ccm_errors == []
+
+
+def test_module_certificate_uses_the_platform_name(page, tmp_path, http_server):
+    build_module(tmp_path / "m")
+    page.add_init_script("window.__ccmLaunch = {learner: {id: 'x', name: 'Okafor, Sam'}}")
+    pass_the_quiz(page, http_server(tmp_path / "m").url("index.html"))
+    page.get_by_role("button", name="Get your certificate").click()
+    assert page.locator("#ccm-learner-name").count() == 0
+    assert "This is a record that Sam Okafor completed" in page.inner_text("#ccm-cert")
