@@ -3,7 +3,8 @@
  * completed when every page is seen (no quiz). Score cmi.core.score.raw 0-100, min 0, max 100.
  * One objective per competency (cmi.objectives.n.id = competency id, status, score).
  * One interaction per checked answer, id "<module>.<question>" (".a<N>" from attempt 2).
- * Bookmark cmi.core.lesson_location, state cmi.suspend_data, cmi.core.exit suspend until finished. */
+ * Bookmark cmi.core.lesson_location, state cmi.suspend_data, cmi.core.exit suspend until finished.
+ * Pathway SCO: incomplete until every module is finished, then pathway-result as a submission. */
 (function () {
   'use strict';
   var S = window.CCMScorm;

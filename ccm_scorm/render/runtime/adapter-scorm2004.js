@@ -3,7 +3,8 @@
  * page is seen; cmi.success_status passed/failed on submission. Score raw 0-100 (min 0, max 100:
  * Moodle grades from raw only) and scaled 0-1. Objectives declared in the manifest (the module's
  * primary objective, one per competency) are preloaded by the LMS and found here by id.
- * Interactions as in SCORM 1.2, in 2004's formats. cmi.exit suspend until finished, then normal. */
+ * Interactions as in SCORM 1.2, in 2004's formats. cmi.exit suspend until finished, then normal.
+ * Pathway SCO: the primary objective is the pathway; pathway-result is applied as a submission. */
 (function () {
   'use strict';
   var S = window.CCMScorm;

@@ -80,15 +80,21 @@
 
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
-  /* ed: the edition (see adapter-scorm12.js) */
+  /* ed: the edition (see adapter-scorm12.js). A pathway (course.kind "pathway") is one SCO:
+   * its modules' answers become interactions "<module>.<question>", their submit/complete only
+   * commit (the state holds the result), and pathway-result sets the SCO's status, score and
+   * objectives (ed.submit, or ed.complete when no module has a quiz). */
   function create(course, ed) {
     var api = null, ready = false, ended = false, readOnly = false, report = function () {};
-    var base = 'ccm:scorm:' + course.id + ':' + course.version, key = base;
+    var pathway = course.kind === 'pathway';
+    var base = 'ccm:scorm:' + (pathway ? 'pathway:' : '') + course.id + ':' + course.version, key = base;
     var shadow = { s: '', l: '', b: '', p: [], n: 0 }, store = null;
     var timer = null, failures = 0, lastCommit = Date.now(), t0 = Date.now();
     var objectives = {}, objectiveCount = 0;
     var questions = {};
-    (course.questions || []).forEach(function (q) { questions[q.id] = q; });
+    (pathway ? course.modules : [course]).forEach(function (m) {
+      (m.questions || []).forEach(function (q) { questions[(pathway ? m.id + '/' : '') + q.id] = q; });
+    });
     try { store = window.localStorage; } catch (e) { store = null; }
 
     function keep() {
@@ -152,9 +158,11 @@
       course: course, set: set, get: get, objective: objective, fmt: fmt,
       isNew: function (id) { return objectives[id] === undefined; },
       // competencies that no question in the bank assesses: completed when the learner finishes
-      unassessed: function (id) { return !(course.questions || []).some(function (q) { return q.competency === id; }); },
-      interactionId: function (ev) { return course.id + '.' + ev.q + (ev.attempt > 1 ? '.a' + ev.attempt : ''); },
-      question: function (id) { return questions[id]; }
+      // (in a pathway's result, a competency without a score is one that no module's questions assess)
+      unassessed: function (id) {
+        return pathway || !(course.questions || []).some(function (q) { return q.competency === id; });
+      },
+      interactionId: function (ev) { return (ev.m || course.id) + '.' + ev.q + (ev.attempt > 1 ? '.a' + ev.attempt : ''); }
     };
 
     function schedule(ms) {
@@ -193,17 +201,21 @@
 
     function compact(ev) {
       if (ev.type !== 'answer') return ev;
-      return { type: 'answer', q: ev.question.id, response: ev.response, correct: ev.correct, latencyMs: ev.latencyMs,
-        attempt: ev.attempt, competency: ev.competency, time: ev.time };
+      return { type: 'answer', q: ev.question.id, m: ev.module, response: ev.response, correct: ev.correct,
+        latencyMs: ev.latencyMs, attempt: ev.attempt, competency: ev.competency, time: ev.time };
     }
     // Events that change what the LMS holds, in the form kept in the shadow copy.
     function apply(ev) {
       if (ev.type === 'answer') {
-        var q = questions[ev.q];
+        var q = questions[(pathway ? ev.m + '/' : '') + ev.q];
         if (!q) return false;
         ed.interaction('cmi.interactions.' + shadow.n + '.', ev, q, ctx);
         shadow.n += 1;
         return false;
+      }
+      if (pathway) {
+        if (ev.type === 'pathway-result') (ev.score === null ? ed.complete : ed.submit)(ev, ctx);
+        return true; // a module's result is in the state: commit it
       }
       if (ev.type === 'submit') { ed.submit(ev, ctx); return true; }
       if (ev.type === 'complete') { ed.complete(ev, ctx); return true; }
@@ -288,7 +300,7 @@
           return;
         }
         ev = compact(ev);
-        if (ev.type === 'answer' || ev.type === 'submit' || ev.type === 'complete') {
+        if (ev.type === 'answer' || ev.type === 'submit' || ev.type === 'complete' || ev.type === 'pathway-result') {
           if (!ready) return;
           shadow.p.push(ev);
           var urgent = apply(ev);
