@@ -251,3 +251,51 @@ def test_pathway_course_data(tmp_path):
     assert data["organisation"]["name"] == "Riverside Befriending Network"
     assert data["organisation"]["logo"] == "organisation/logo.png"
     assert data["organisation"]["logoData"].startswith("data:image/png;base64,")
+
+
+def tab_to(page, selector, limit=60):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page, selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def no_sideways_scroll(page):
+    return page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_keyboard_and_a_phone_sized_screen(browser, tmp_path, http_server, axe_check, format_violations):
+    build_pathway(tmp_path / "p")
+    url = http_server(tmp_path / "p").url("index.html")
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        open_pathway(page, url)
+        assert no_sideways_scroll(page)
+        tab_to(page, "#ccm-menu-open-1")
+        page.keyboard.press("Enter")
+        assert focused(page, "#ccm-h-0") and page.is_visible("#page-01-worried")
+        tab_to(page, "a[data-menu]")
+        page.keyboard.press("Enter")
+        assert focused(page, "#ccm-menu-title")
+        assert page.inner_text("#ccm-menu-status-1") == "In progress"
+        # a passed pathway (state as the runtime writes it) and a typed name: the certificate on a phone
+        page.evaluate("""() => {
+            localStorage.setItem('ccm:pathway:befriending-basics:2.0.0', 'p1;;fqo;=100p,100,100,n;=50p,50');
+            localStorage.setItem('ccm:pathway:befriending-basics:2.0.0:name', 'Jo Bloggs');
+        }""")
+        page.reload()
+        page.wait_for_function(STARTED)
+        assert page.inner_text("#ccm-menu-status-1") == "Passed, score 50%"
+        assert "overall score of 75%" in page.inner_text("#ccm-menu-summary")
+        tab_to(page, "#ccm-menu-summary button")
+        page.keyboard.press("Enter")
+        assert focused(page, "#ccm-certificate-title")
+        assert "Jo Bloggs completed the pathway" in page.inner_text("#ccm-cert")
+        assert "on 8 November 2025" in page.inner_text("#ccm-cert")  # day 20400 = "fqo" in base 36
+        assert no_sideways_scroll(page)
+        violations = axe_check(page)
+        assert violations == [], format_violations(violations)
+    finally:
+        context.close()

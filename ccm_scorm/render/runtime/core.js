@@ -741,7 +741,7 @@
     '.ccm-cert-logo{max-height:3.5rem;max-width:12rem}.ccm-cert-org{font-weight:700;margin:0}' +
     '.ccm-cert-record{font-size:1.2rem}.ccm-cert-name{font-weight:700}' +
     'table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:0.2rem 0.4rem;border-bottom:1px solid #6b6b6b}' +
-    'td{white-space:nowrap}.ccm-cert-competencies{columns:2 16rem}' +
+    '@media print,(min-width:30em){td{white-space:nowrap}}.ccm-cert-competencies{columns:2 16rem}' +
     'caption{text-align:left;font-weight:700}.ccm-cert-small{font-size:0.9rem}' +
     '@page{size:A4;margin:12mm}@media print{body{padding:0}}';
 
