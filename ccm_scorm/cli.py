@@ -375,5 +375,20 @@ def framework_mapping_command(source: Path, targets: tuple[str, ...], out_file: 
     sys.exit(run_mapping(source, targets, out_file, click.echo))
 
 
+# ------------------------------------------------------------------ ccm preview (docs/preview.md)
+@main.command(name="preview")
+@source_argument
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1; the next free one is used if it is taken.")
+@click.option("--target", "-t", default=None, type=click.Choice(target_names()),
+              help="Package format to preview (it can be changed in the page). Default: the course file's first.")
+@click.option("--no-open", is_flag=True, help="Do not open the browser.")
+def preview_command(source: Path, port: int, target: str | None, no_open: bool) -> None:
+    """Show the course in SOURCE as learners will see it, rebuilt on every save, with what the LMS records."""
+    from .preview import run_preview
+
+    sys.exit(run_preview(source, port=port, target=target, open_browser=not no_open, echo=click.echo))
+
+
 if __name__ == "__main__":
     main()
