@@ -133,6 +133,9 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
             else:
                 pending.append((len(slots), target_name, module, fingerprint))
                 slots.append(None)
+        if pathway_ids and not builds_pathways(target):
+            result.warnings.append(f"{target_name}: this target cannot build pathways yet, so "
+                                   f"{', '.join(p.id for p in pathways)} was not built for it (try --target web)")
         for pathway in pathways if builds_pathways(target) else ():
             fingerprint = input_hash(course, _pathway_unit(course, pathway), target_name, options)
             earlier = previous.pop((target_name, "pathway", pathway.id), None)
