@@ -11,48 +11,21 @@ module menu inside the LMS frame.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from lxml import etree
 
-from ccm_scorm.model import Option, Page, Question, QuestionType
 from ccm_scorm.package import zip_bytes
 from ccm_scorm.render.state_size import SCORM12_SUSPEND_DATA_LIMIT
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, get_target
 from ccm_scorm.targets.scorm_manifest import IMSCP, IMSCP12, IMSSS
 from support.paths import REPO_ROOT
-from support.pathway_course import RIGHT_FIRST, RIGHT_SECOND, SECOND, make_pathway_course
-from support.scorm_helpers import answer, manifest_errors, unzip
+from support.pathway_course import RIGHT_FIRST, RIGHT_SECOND
+from support.pathway_learner import MODULES, QUESTIONS, RIGHT_THIRD, STARTED, do_module, three_module_course
+from support.scorm_helpers import manifest_errors, unzip
 
 EDITIONS = ["12", "2004"]
 TARGET = {"12": "scorm12", "2004": "scorm2004"}
-
-# A third module: shares ccm.communication with the first, so that competency's objective is
-# the mean of two modules' scores.
-THIRD = dataclasses.replace(
-    SECOND, id="first-visit", title="Your first visit", competency_ids=("ccm.communication",),
-    pages=(Page(id="01-visit", title="On the day", text="", html="<p>Arrive on time and say who you are.</p>\n"),),
-    questions=(
-        Question(id="v1-late", type=QuestionType.TRUE_FALSE, competency_id="ccm.communication",
-                 prompt="If you will be late, let the person know.", answer=True),
-        Question(id="v2-intro", type=QuestionType.SINGLE, competency_id="ccm.communication",
-                 prompt="What do you do first?",
-                 options=(Option("a", "Say who you are", correct=True), Option("b", "Sit down"))),
-    ),
-)
-RIGHT_THIRD = ([True], ["b"])  # the second one wrong: 50%, the module's pass mark
-MODULES = ("runtime-test", "keeping-safe", "first-visit")
-QUESTIONS = {"runtime-test": ("q01-open", "q06-term"), "keeping-safe": ("k1-tell", "k2-who"),
-             "first-visit": ("v1-late", "v2-intro")}
-
-
-def three_module_course():
-    course, pathway = make_pathway_course(logo=False)
-    pathway = dataclasses.replace(pathway, module_ids=MODULES)
-    return dataclasses.replace(course, modules=course.modules + (THIRD,), pathways=(pathway,)), pathway
-
 
 @pytest.fixture(scope="module")
 def course_and_pathway():
@@ -120,33 +93,6 @@ def test_ccm_build_pathway_writes_one_package_per_target(tmp_path, course_and_pa
 
 
 # ------------------------------------------------------------------ in the browser
-
-STARTED = "() => !!document.querySelector('#ccm-menu-summary p, #ccm-pages section')"
-
-
-def question_on_screen(frame) -> dict:
-    return frame.evaluate("""() => {
-        const id = document.querySelector('form.ccm-question').dataset.question;
-        const course = JSON.parse(document.getElementById('ccm-course').textContent);
-        return [].concat(...course.modules.map(m => m.questions)).find(q => q.id === id);
-    }""")
-
-
-def do_module(frame, index: int, responses) -> None:
-    """From the menu: open module `index`, read its pages, pass its quiz with `responses`, back to the menu."""
-    frame.click(f"#ccm-menu-open-{index}")
-    frame.wait_for_selector("#ccm-pages section")
-    while frame.is_visible("#ccm-next") and not frame.locator("button[data-action=begin]").is_visible():
-        frame.click("#ccm-next")
-    frame.click("button[data-action=begin]")
-    for response in responses:
-        frame.wait_for_selector("form.ccm-question")
-        answer(frame, question_on_screen(frame), response)
-        frame.click("#ccm-quiz-body button[data-action]")  # next question, or the results
-    frame.wait_for_selector("#ccm-results:not([hidden])")
-    frame.get_by_role("button", name="Back to all modules").click()
-    frame.wait_for_selector("#ccm-menu:not([hidden])")
-
 
 def prefix(edition: str, name: str) -> str:
     names = {"status": ("cmi.core.lesson_status", "cmi.completion_status"), "raw": ("cmi.core.score.raw", "cmi.score.raw"),

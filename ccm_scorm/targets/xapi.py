@@ -3,31 +3,60 @@
 One activity per module, its id the module's IRI (from the framework's base IRI, or
 the course file's). The launcher appends endpoint, auth, actor, registration and
 activity_id to the launch URL; no LRS credential is ever written into a package.
+
+A pathway is one package too: the pathway runtime (a module menu) with the same adapter;
+tincan.xml lists the pathway as the launchable course activity (its IRI) and each module
+as an activity of its own. Statements about a module carry the pathway in
+context.contextActivities.grouping; the pathway's own result is a statement on it.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-from ..model import Course, Module
+from ..model import Course, Module, Pathway
 from . import register
 from .base import BuildOptions, Package, Target
-from .xapi_common import LAUNCH_FILE, SUPPORT_SCRIPTS, refuse_credentials, render_lrs_module, text_or
+from .xapi_common import (
+    LAUNCH_FILE, SUPPORT_SCRIPTS, refuse_credentials, render_lrs_module, render_lrs_pathway, text_or,
+)
 
 TINCAN_NS = "http://projecttincan.com/tincan.xsd"
 MODULE_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
+COURSE_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/course"
+
+
+def _activity(activities: etree._Element, language: str, iri: str, kind: str, title: str, description: str,
+              launch: bool) -> None:
+    activity = etree.SubElement(activities, f"{{{TINCAN_NS}}}activity", id=iri, type=kind)
+    fields = [("name", title), ("description", text_or(description, title))] + ([("launch", LAUNCH_FILE)] if launch else [])
+    for tag, text in fields:
+        element = etree.SubElement(activity, f"{{{TINCAN_NS}}}{tag}", lang=language)
+        element.text = text
+
+
+def _tincan() -> tuple[etree._Element, etree._Element]:
+    root = etree.Element(f"{{{TINCAN_NS}}}tincan", nsmap={None: TINCAN_NS})
+    return root, etree.SubElement(root, f"{{{TINCAN_NS}}}activities")
 
 
 def tincan_xml(course: Course, module: Module) -> bytes:
+    root, activities = _tincan()
+    _activity(activities, course.settings.language, course.module_iri(module.id), MODULE_ACTIVITY_TYPE, module.title,
+              module.summary, launch=True)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def tincan_pathway_xml(course: Course, pathway: Pathway) -> bytes:
+    """The pathway first (the course activity that is launched), then each module, in order."""
+    root, activities = _tincan()
     language = course.settings.language
-    root = etree.Element(f"{{{TINCAN_NS}}}tincan", nsmap={None: TINCAN_NS})
-    activities = etree.SubElement(root, f"{{{TINCAN_NS}}}activities")
-    activity = etree.SubElement(activities, f"{{{TINCAN_NS}}}activity",
-                                id=course.module_iri(module.id), type=MODULE_ACTIVITY_TYPE)
-    for tag, text in (("name", module.title), ("description", text_or(module.summary, module.title)),
-                      ("launch", LAUNCH_FILE)):
-        element = etree.SubElement(activity, f"{{{TINCAN_NS}}}{tag}", lang=language)
-        element.text = text
+    _activity(activities, language, course.pathway_iri(pathway.id), COURSE_ACTIVITY_TYPE, pathway.title,
+              pathway.description, launch=True)
+    for module_id in pathway.module_ids:
+        module = course.module(module_id)
+        _activity(activities, language, course.module_iri(module.id), MODULE_ACTIVITY_TYPE, module.title,
+                  module.summary, launch=False)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -54,6 +83,26 @@ class XapiTarget(Target):
             title=module.title,
             files=files,
             competency_ids=module.evidenced_competency_ids(),
+            runtime_files=tuple(path for path in files if path.startswith("runtime/")),
+            lms="",
+        )
+
+    def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
+        """The pathway runtime with the xAPI adapter; tincan.xml lists the pathway and its modules."""
+        refuse_credentials(self.name, options)
+        files = render_lrs_pathway(course, pathway, self.adapter)
+        files["tincan.xml"] = tincan_pathway_xml(course, pathway)
+        competencies: list[str] = []
+        for module_id in pathway.module_ids:
+            competencies.extend(c for c in course.module(module_id).evidenced_competency_ids() if c not in competencies)
+        return Package(
+            target=self.name,
+            unit_id=pathway.id,
+            unit_kind="pathway",
+            version=pathway.version,
+            title=pathway.title,
+            files=files,
+            competency_ids=tuple(competencies),
             runtime_files=tuple(path for path in files if path.startswith("runtime/")),
             lms="",
         )

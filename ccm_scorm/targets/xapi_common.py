@@ -3,8 +3,8 @@ the runtime settings both adapters read from the course data."""
 
 from __future__ import annotations
 
-from ..model import Course, Module
-from ..render import render_module
+from ..model import Course, Module, Pathway
+from ..render import render_module, render_pathway
 from .base import BuildOptions, BuildRefused
 
 # The statement outbox and statement building, loaded between the core and the adapter.
@@ -28,9 +28,9 @@ def refuse_credentials(target: str, options: BuildOptions) -> None:
         f"and write to (or read from) your LRS. {how} See docs/xapi-cmi5.md. Nothing was written.")
 
 
-def runtime_settings(course: Course, module: Module) -> dict:
+def runtime_settings(course: Course, module: Module | Pathway) -> dict:
     """Extra course-data keys for the xAPI and cmi5 adapters (`course.xapi` in the runtime)."""
-    module_iri = course.module_iri(module.id)
+    module_iri = course.pathway_iri(module.id) if isinstance(module, Pathway) else course.module_iri(module.id)
     return {
         "xapi": {
             # the State API document that keeps the learner's place (xAPI resume, cmi5 flags)
@@ -44,6 +44,12 @@ def runtime_settings(course: Course, module: Module) -> dict:
 def render_lrs_module(course: Course, module: Module, adapter: str) -> dict[str, bytes]:
     return render_module(course, module, adapter, needs_network=True,
                          extra_data=runtime_settings(course, module), support_scripts=SUPPORT_SCRIPTS)
+
+
+def render_lrs_pathway(course: Course, pathway: Pathway, adapter: str) -> dict[str, bytes]:
+    """The pathway runtime (module menu) for an adapter that talks to an LRS."""
+    return render_pathway(course, pathway, adapter, needs_network=True,
+                          extra_data=runtime_settings(course, pathway), support_scripts=SUPPORT_SCRIPTS)
 
 
 def text_or(value: str, fallback: str) -> str:

@@ -14,6 +14,10 @@
  *   complete  -> completed (no quiz: every page seen)
  *   exit      -> terminated (session duration)
  * Every statement names the competencies it evidences in contextActivities.other.
+ * Pathway packages (course.kind "pathway"): start/exit are about the pathway activity
+ * (type course); a module's page/answer/submit/complete statements are about that module
+ * (object or parent) with the pathway in contextActivities.grouping; pathway-result ->
+ * passed | failed (completed when no module has a quiz) on the pathway, with its score.
  */
 (function () {
   'use strict';
@@ -33,14 +37,20 @@
     var recording = !!(lrs.endpoint && lrs.actor);
     var who = lrs.actor ? JSON.stringify(lrs.actor) : 'anonymous';
     var scope = [course.id, course.version, lrs.activityId, lrs.registration || '-', who].join('|');
-    var outbox = null, stateStore = null, build = null, finished = false, completedSent = false, t0 = Date.now();
-    var xapiData = course.xapi || {};
+    var outbox = null, stateStore = null, build = null, finished = false, completedSent = {}, t0 = Date.now();
+    var xapiData = course.xapi || {}, pathway = course.kind === 'pathway', builders = {};
 
     if (recording) {
       outbox = new X.Outbox({ key: 'ccm:outbox:' + lrs.endpoint + '|' + scope, endpoint: lrs.endpoint,
         auth: lrs.auth, onStatus: relay });
       build = new X.Statements({ course: course, actor: lrs.actor, activityId: lrs.activityId,
-        registration: lrs.registration, extensionBase: xapiData.extensionBase });
+        registration: lrs.registration, extensionBase: xapiData.extensionBase, activityType: pathway ? 'course' : 'module' });
+      // a pathway: one builder per module, its statements grouped under the pathway
+      (pathway ? course.modules : []).forEach(function (m) {
+        builders[m.id] = new X.Statements({ course: m, actor: lrs.actor, activityId: m.iri, registration: lrs.registration,
+          extensionBase: xapiData.extensionBase, contextTemplate: { contextActivities: { grouping: [{ objectType: 'Activity',
+            id: course.iri, definition: build.module().definition }] } } });
+      });
     }
     stateStore = new X.StateStore({ endpoint: recording ? lrs.endpoint : null, auth: lrs.auth,
       useStateApi: recording,
@@ -68,36 +78,43 @@
       },
       record: function (event) {
         if (!build) return;
-        var t = event.time, comps;
+        var t = event.time, comps, b = (event.module && builders[event.module]) || build, key = event.module || '';
         switch (event.type) {
           case 'start':
             send(build.make(event.entry === 'resume' ? 'resumed' : 'initialized', build.module(), t));
             break;
           case 'page':
-            send(build.make('experienced', build.page(event), t, { parent: true }));
+            send(b.make('experienced', b.page(event), t, { parent: true }));
             break;
           case 'answer':
-            send(build.make('answered', build.question(event.question), t, {
-              parent: true, competencies: [event.competency], result: build.answerResult(event) }));
+            send(b.make('answered', b.question(event.question), t, {
+              parent: true, competencies: [event.competency], result: b.answerResult(event) }));
             break;
           case 'submit':
             comps = (event.competencies || []).map(function (c) { return c.id; });
-            var ext = build.competencyResults(event.competencies);
-            if (!completedSent) {
-              completedSent = true;
-              send(build.make('completed', build.module(), t, { competencies: comps, result: {
+            var ext = b.competencyResults(event.competencies);
+            if (!completedSent[key]) {
+              completedSent[key] = true;
+              send(b.make('completed', b.module(), t, { competencies: comps, result: {
                 completion: true, score: X.score(event.score), duration: X.duration(event.durationMs), extensions: ext } }));
             }
-            send(build.make(event.passed ? 'passed' : 'failed', build.module(), t, { competencies: comps, result: {
+            send(b.make(event.passed ? 'passed' : 'failed', b.module(), t, { competencies: comps, result: {
               success: !!event.passed, completion: true, score: X.score(event.score),
               duration: X.duration(event.durationMs), extensions: ext } }));
             break;
           case 'complete':
             comps = (event.competencies || []).map(function (c) { return c.id; });
-            completedSent = true;
-            send(build.make('completed', build.module(), t, { competencies: comps, result: {
+            completedSent[key] = true;
+            send(b.make('completed', b.module(), t, { competencies: comps, result: {
               completion: true, duration: X.duration(Date.now() - t0),
-              extensions: build.competencyResults(event.competencies) } }));
+              extensions: b.competencyResults(event.competencies) } }));
+            break;
+          case 'pathway-result':
+            comps = event.competencies.map(function (c) { return c.id; });
+            var r = { completion: true, duration: X.duration(Date.now() - t0), extensions: build.competencyResults(event.competencies) };
+            if (event.score !== null) { r.success = !!event.passed; r.score = X.score(event.score); }
+            send(build.make(event.score === null ? 'completed' : event.passed ? 'passed' : 'failed', build.module(), t,
+              { competencies: comps, result: r }));
             break;
           case 'exit':
             send(build.make('terminated', build.module(), t, { result: { duration: X.duration(event.durationMs) } }));

@@ -425,8 +425,9 @@
   }
 
   /* Builds statements for one launch. options: course, actor, activityId (the
-   * module's activity in this launch), registration, contextTemplate (cmi5),
-   * extensionBase (IRI prefix for the module's result extensions). */
+   * module's activity in this launch), registration, contextTemplate (cmi5; a
+   * pathway's grouping), extensionBase (IRI prefix for the module's result
+   * extensions), activityType (of the activity itself: "module", or "course" for a pathway). */
   function Statements(options) {
     this.course = options.course;
     this.actor = options.actor;
@@ -434,11 +435,12 @@
     this.registration = options.registration && UUID_RE.test(options.registration) ? options.registration : null;
     this.template = options.contextTemplate || null;
     this.extensionBase = options.extensionBase || (options.course.iri + '/xapi/');
+    this.activityType = ADL_ACTIVITY + (options.activityType || 'module');
   }
 
   Statements.prototype.module = function () {
     return { objectType: 'Activity', id: this.activityId,
-      definition: { type: ADL_ACTIVITY + 'module', name: lang(this.course, this.course.title) } };
+      definition: { type: this.activityType, name: lang(this.course, this.course.title) } };
   };
 
   Statements.prototype.competencies = function (ids) {
