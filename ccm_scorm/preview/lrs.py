@@ -46,6 +46,7 @@ class PreviewLrs:
     statements: list[dict] = field(default_factory=list)
     documents: dict[tuple, tuple[bytes, str]] = field(default_factory=dict)
     sessions: dict[str, str] = field(default_factory=dict)  # registration -> cmi5 session id
+    forgotten: set[str] = field(default_factory=set)  # registrations reset: late statements for them are dropped
     revision: int = 0  # goes up on every change, so that the inspector knows when to look again
     lock: threading.Lock = field(default_factory=threading.Lock)
     changed: threading.Condition = field(default_factory=threading.Condition)
@@ -99,6 +100,8 @@ class PreviewLrs:
                 ids.append(item["id"])
                 if item["id"] in known:
                     continue  # a resend after a lost answer: the same statement once
+                if (item.get("context") or {}).get("registration") in self.forgotten:
+                    continue  # sent by a learner page closed just before its progress was reset
                 item.setdefault("timestamp", stamp)
                 item["stored"] = stamp
                 item.setdefault("version", XAPI_VERSION)
@@ -149,6 +152,8 @@ class PreviewLrs:
                     return _error(404, "no such state document")
                 return LrsAnswer(200, document[0], document[1])
             if method in ("PUT", "POST"):
+                if registration and registration in self.forgotten:
+                    return LrsAnswer(204)  # a late save from a page closed before its progress was reset
                 if state_id is None:
                     return _error(400, "a state document needs a stateId")
                 if state_id == LAUNCH_DATA:
@@ -200,6 +205,8 @@ class PreviewLrs:
             for key in [k for k in self.documents if k[2] == registration]:
                 del self.documents[key]
             self.sessions.pop(registration, None)
+            if registration:
+                self.forgotten.add(registration)
             self._touch()
             return before - len(self.statements)
 
