@@ -148,7 +148,6 @@ def render_pathway(course: Course, pathway: Pathway, adapter: str, needs_network
         modules=shown,
         total_minutes=sum(module.minutes for module in modules),
         organisation=course.settings.organisation.name,
-        logo=organisation_logo_path(course),
     )
     files.update({"index.html": html.encode("utf-8"), **runtime})
     files.update(organisation_files(course))
