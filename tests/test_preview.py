@@ -104,7 +104,7 @@ def test_preview_lrs_answers_like_an_lrs_and_a_cmi5_lms(preview):
     assert status == 200 and launch["moveOn"] == "CompletedAndPassed" and launch["masteryScore"] == 0.8
     assert launch["contextTemplate"]["extensions"]
     q = urllib.parse.urlencode({"profileId": "cmi5LearnerPreferences", "agent": agent})
-    assert http(lrs + "agents/profile?" + q)[0] == 404
+    assert http(lrs + "agents/profile?" + q) == (200, {"languagePreference": "en-GB", "audioPreference": "on"})
     statement = {"actor": json.loads(agent), "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
                  "object": {"id": iri + "/q1"}, "context": {"registration": "r1"}}
     status, ids = http(lrs + "statements", "POST", [statement])

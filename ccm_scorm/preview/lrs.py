@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 
 XAPI_VERSION = "1.0.3"
 LAUNCH_DATA = "LMS.LaunchData"
+LEARNER_PREFERENCES = "cmi5LearnerPreferences"
+DEFAULT_PREFERENCES = {"languagePreference": "en-GB", "audioPreference": "on"}
 SESSION_EXTENSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 STATEMENT_LIMIT = 5000  # the oldest go first: a long preview session never fills the memory
 
@@ -66,9 +68,11 @@ class PreviewLrs:
             if resource == "activities/state":
                 return self._state(method, query, body)
             if resource in ("agents/profile", "activities/profile"):
-                if method == "GET":
-                    return _error(404, "no profile document in the preview")
-                return LrsAnswer(204)
+                if method != "GET":
+                    return LrsAnswer(204)
+                if resource == "agents/profile" and query.get("profileId") == LEARNER_PREFERENCES:
+                    return _json(200, DEFAULT_PREFERENCES)  # what a cmi5 LMS gives a learner who set none
+                return _error(404, "no profile document in the preview")
             if resource == "fetch":
                 return self._fetch(method, query)
             if resource == "about":
