@@ -142,6 +142,8 @@ def test_edits_show_without_a_reload_and_errors_show_with_file_and_line(page, pr
     text = problems.inner_text()
     assert "demo/module.yaml, line " in text, text
     assert page.locator("#pv-frame").is_hidden()
+    status, catalogue = http(server.url)  # the catalogue lists the same errors instead of the modules
+    assert status == 200 and "demo/module.yaml, line " in catalogue and "Demo module</a>" not in catalogue
 
     module_yaml.write_text(good)
     problems.wait_for(state="hidden", timeout=WAIT_MS)
