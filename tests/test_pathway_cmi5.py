@@ -10,7 +10,7 @@ import time
 import pytest
 from lxml import etree
 
-from ccm_scorm.package import zip_bytes
+from ccm_scorm.package import runtime_size, zip_bytes
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, get_target
 from support.cmi5_launcher import SESSION_EXT, Cmi5Launcher
@@ -65,6 +65,7 @@ def test_bundled_pathways_cmi5_xml_valid_block_of_aus(schema):
         # one shared runtime at the root, referenced from each module's folder
         assert sorted(package.runtime_files) == sorted(p for p in package.files if p.startswith("runtime/"))
         assert not any("/runtime/" in p for p in package.files)
+        assert runtime_size(package)[1] <= 30 * 1024  # the per-package runtime budget (gzip)
 
 
 def referenced_files(html: str) -> list[str]:

@@ -11,7 +11,7 @@ import uuid
 
 from lxml import etree
 
-from ccm_scorm.package import zip_bytes
+from ccm_scorm.package import runtime_size, zip_bytes
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, get_target
 from support.paths import REPO_ROOT
@@ -40,6 +40,7 @@ def test_tincan_xml_of_the_bundled_pathways_lists_the_pathway_then_its_modules()
         assert all(a.find(f"{TINCAN}launch") is None for a in activities[1:])
         data = package.files["index.html"].decode()
         assert '"kind":"pathway"' in data and "runtime/adapter-xapi.js" in data
+        assert runtime_size(package)[1] <= 30 * 1024  # the per-package runtime budget (gzip)
 
 
 def launch_url(site, ralph, registration, activity_id) -> str:

@@ -1,30 +1,8 @@
-/* ccm-scorm learner runtime: the cmi5 adapter (cmi5.xml packages).
- *
- * The launch, as the cmi5 specification sets it out:
- *  1. read endpoint, fetch, actor, registration and activityId from the launch URL
- *     (any order; 8.1);
- *  2. POST once to the fetch URL for the auth token (8.2; kept in sessionStorage so
- *     a reload of the same session does not spend the one-time URL again) and send
- *     it as "Authorization: Basic <token>" on every xAPI request;
- *  3. read the State document LMS.LaunchData (contextTemplate, launchMode, moveOn,
- *     masteryScore, returnURL; never written, 10.2.1.0-5) and the Agent Profile
- *     document cmi5LearnerPreferences (11.0.0.0-3), both before the first statement;
- *  4. statements: initialized first, terminated last (9.3.0.0-4/-5); at most one
- *     completed and one passed per registration and no failed after passed
- *     (9.3.0.0-6/-7/-8), at most one of passed/failed per session (9.3.0.0-3: a
- *     failure is sent when the session ends unless the learner passed meanwhile;
- *     the per-registration flags are kept in the State document
- *     "<module IRI>/ccm-state" with the learner's place); no completed, passed or
- *     failed in Browse or Review (10.2.2.0-9/-11). cmi5 defined statements use the
- *     contextTemplate, the registration and the cmi5 category; those whose result
- *     has completion or success also the moveOn category (9.6.2.2-1); passed and
- *     failed carry score and the masteryScore extension (9.6.3.2-2); completed
- *     carries neither score nor success (9.5.1.0-2, 9.5.2.0-3). "Allowed"
- *     statements (experienced, answered) use the contextTemplate without the cmi5
- *     category.
- *  moveOn: a module without a quiz whose moveOn needs "Passed" sends passed (no
- *  score) with completed, so the learner can move on.
- */
+/* ccm-scorm learner runtime: the cmi5 adapter (cmi5.xml packages). The launch and the statement
+ * rules, with the cmi5 requirement ids they meet, are in docs/xapi-cmi5.md: launch parameters (8.1),
+ * one POST to fetch (8.2; token kept in sessionStorage for reloads), LMS.LaunchData and
+ * cmi5LearnerPreferences before the first statement, defined statements in order, at most one
+ * completed/passed per registration (flags in "<module IRI>/ccm-state"), one passed/failed per session. */
 (function () {
   'use strict';
   var X = window.CCMXapi;
@@ -87,9 +65,7 @@
         completion: true, duration: X.duration(Date.now() - t0), extensions: build.competencyResults(event.competencies) } }));
       remember('completed');
     }
-    // At most one of passed/failed per session (9.3.0.0-3), one passed per registration and
-    // no failed after it (9.3.0.0-7/-8). A failure is held back until the session ends, so a
-    // learner who fails and then passes in the same session is recorded as passed.
+    // 9.3.0.0-3/-7/-8: a failure waits for the session's end (a later pass replaces it)
     function judgement(event, passed, withScore) {
       var extensions = {};
       if (typeof data.masteryScore === 'number') extensions[X.MASTERY_EXT] = data.masteryScore;

@@ -1,23 +1,9 @@
-/* ccm-scorm learner runtime: what the xAPI and cmi5 adapters share (window.CCMXapi).
- *
- *  - launch parameters: endpoint (trailing slash added, a trailing "statements"
- *    dropped), auth ("Basic " added when missing), actor (JSON; the old TinCan form
- *    with arrays is accepted), registration, activity id;
- *  - statements: ADL verbs, client-side UUID v4 ids (crypto.getRandomValues, so a
- *    resend is idempotent), full interaction definitions, the framework's
- *    competencies as context activities (type .../activities/objective);
- *  - the durable outbox: every statement is written to localStorage before it is
- *    sent, sent in batches in the order it was made, retried with exponential
- *    back-off on network errors, timeouts, 408, 429 and 5xx; a batch answered with
- *    any other 4xx is split and a statement the LRS refuses on its own is set aside
- *    (kept under "<key>:rejected") and reported, never retried forever. Nothing is
- *    ever POSTed empty. `flushOnExit` sends what is left with fetch keepalive
- *    (sendBeacon cannot carry an Authorization header);
- *  - a small state store: a State API document when the LRS offers one, and always
- *    a copy in localStorage, which is the fallback when it does not.
- * No LRS credential is ever stored in the package: the adapters take it from the
- * launch URL (xAPI) or from the cmi5 fetch URL at run time.
- */
+/* ccm-scorm learner runtime: what the xAPI and cmi5 adapters share (window.CCMXapi): launch
+ * parameters, statements (ADL verbs, UUID v4 ids, interactions, competencies as context activities),
+ * the durable outbox (localStorage first, ordered batches, back-off on network errors/408/429/5xx,
+ * other 4xx set aside under "<key>:rejected", keepalive flush on exit) and a small state store
+ * (State API, with a localStorage copy as fallback). Described in docs/xapi-cmi5.md. No LRS
+ * credential is ever stored in the package. */
 (function () {
   'use strict';
 
@@ -35,7 +21,7 @@
   var BACKOFF_BASE_MS = 1000;
   var BACKOFF_MAX_MS = 30000;
 
-  /* ----------------------------------------------------------------- small */
+  /* small */
 
   function uuid() {
     var c = window.crypto || window.msCrypto, b = new Uint8Array(16);
@@ -68,7 +54,7 @@
     try { store.setItem(key, JSON.stringify(value)); return true; } catch (e) { return false; }
   }
 
-  /* ------------------------------------------------------- launch parameters */
+  /* launch parameters */
 
   function params() {
     var out = {};
@@ -128,7 +114,7 @@
     return { id: id, name: a.name || id };
   }
 
-  /* ------------------------------------------------------------------- HTTP */
+  /* HTTP */
 
   function request(method, url, options) {
     options = options || {};
@@ -162,7 +148,7 @@
     return base + resource + (q ? '?' + q : '');
   }
 
-  /* ----------------------------------------------------------------- outbox */
+  /* outbox */
 
   function Outbox(options) {
     this.key = options.key;
@@ -288,8 +274,7 @@
     return this.inFlight;
   };
 
-  // On pagehide: send what is left with keepalive; it stays queued until a later
-  // page load sees it acknowledged (a resend of the same ids is harmless).
+  // pagehide: send the rest with keepalive; queued until acknowledged (resends are harmless)
   Outbox.prototype.flushOnExit = function () {
     var list = this.queue(), chunks = [], chunk = [], size = 2, budget = KEEPALIVE_BYTES;
     list.forEach(function (s) {
@@ -308,10 +293,9 @@
     });
   };
 
-  /* ------------------------------------------------------------ state store */
+  /* state store */
 
-  // A State API document with a localStorage copy; `use` turns false once the
-  // LRS shows it has no State API (or will not let this learner use it).
+  // A State API document with a localStorage copy; `use` turns false when the LRS refuses it.
   function StateStore(options) {
     this.endpoint = options.endpoint;
     this.auth = options.auth;
@@ -366,7 +350,7 @@
     this.push(true);
   };
 
-  /* ------------------------------------------------------------- statements */
+  /* statements */
 
   function competencyActivity(course, id) {
     var c = (course.competencies || []).filter(function (x) { return x.id === id; })[0];
@@ -424,10 +408,8 @@
     return { scaled: Math.round(percent) / 100, raw: Math.round(percent), min: 0, max: 100 };
   }
 
-  /* Builds statements for one launch. options: course, actor, activityId (the
-   * module's activity in this launch), registration, contextTemplate (cmi5; a
-   * pathway's grouping), extensionBase (IRI prefix for the module's result
-   * extensions), activityType (of the activity itself: "module", or "course" for a pathway). */
+  /* options: course, actor, activityId, registration, contextTemplate (cmi5; a pathway's grouping),
+   * extensionBase (of result extensions), activityType ("module"; "course" for a pathway) */
   function Statements(options) {
     this.course = options.course;
     this.actor = options.actor;
@@ -495,8 +477,7 @@
     return s;
   };
 
-  // Statement timestamps strictly increase within a launch, so the order the
-  // statements were made in can be read back from an LRS.
+  // timestamps strictly increase within a launch (the order can be read back)
   Statements.prototype.stamp = function (time) {
     var ms = Date.parse(time || '');
     if (isNaN(ms)) ms = Date.now();
