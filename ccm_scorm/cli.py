@@ -12,7 +12,6 @@ import click
 
 from . import __version__
 from .build import build, package_count
-from .content_report import course_facts
 from .source import SourceError, check_course, load_course
 from .targets import BuildOptions, BuildRefused, target_names
 
@@ -43,6 +42,8 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems and summary as JSON.")
 def validate(source: Path, as_json: bool) -> None:
     """Check the course in SOURCE (default: modules) and list every problem."""
+    from .content_report import course_facts
+
     course, problems = check_course(source)
     facts = course_facts(course) if course else []
     if as_json:
