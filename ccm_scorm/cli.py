@@ -319,6 +319,8 @@ def new_pathway_command(source: Path, unit_id: str | None, title: str | None, mo
               "identifier (email, LMS id, xAPI account name) to one learner key.")
 @click.option("--roster", type=click.Path(path_type=Path), help="CSV of who should take the training: name, email "
               "or id, optional issued/start date and pathway.")
+@click.option("--pathway", "pathways", multiple=True, metavar="ID",
+              help="Show only this pathway's completion list (repeat for several); printed and in the outputs.")
 @click.option("--rule", default="any", show_default=True, type=click.Choice(["any", "all"]),
               help="When a competency counts as achieved (docs/report.md).")
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["csv", "json", "xlsx", "html"]),
@@ -333,7 +335,8 @@ def new_pathway_command(source: Path, unit_id: str | None, title: str | None, mo
               help="Statements asked for per LRS page.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and notes.")
 def report_command(source: Path, lrs_url, since, statement_files, moodle_files, moodle_modules, match, learner_map,
-                   roster, rule, formats, out_dir, timezone, as_of, lrs_timeout, lrs_page_size, quiet) -> None:
+                   roster, pathways, rule, formats, out_dir, timezone, as_of, lrs_timeout, lrs_page_size,
+                   quiet) -> None:
     """Map learner results (LRS, statement files, Moodle exports) to the competencies of the course in SOURCE."""
     from .report import ReportOptions
     from .report.command import run_report
@@ -341,7 +344,7 @@ def report_command(source: Path, lrs_url, since, statement_files, moodle_files, 
     options = ReportOptions(statements=statement_files, moodle=moodle_files, moodle_modules=moodle_modules,
                             lrs_url=lrs_url, lrs_timeout=lrs_timeout, lrs_page_size=lrs_page_size, since=since,
                             match=match, learner_map=learner_map, roster=roster, rule=rule, timezone=timezone,
-                            as_of=as_of.date() if as_of else None)
+                            as_of=as_of.date() if as_of else None, pathways=pathways)
     sys.exit(run_report(source, options, out_dir, formats, click.echo,
                         prompt=lambda text: click.prompt(text, hide_input=True), quiet=quiet))
 

@@ -38,6 +38,7 @@ class ReportOptions:
     rule: str = DEFAULT_RULE
     timezone: str = "Europe/London"
     as_of: dt.date | None = None
+    pathways: tuple[str, ...] = ()  # limit the pathway view to these; () means every pathway
 
 
 @dataclass
@@ -94,7 +95,10 @@ class Report:
         roster = {}
         for entry in self.roster:
             roster.setdefault(entry.key, []).append(entry)
+        chosen = set(self.options.pathways)
         for pathway in self.course.pathways:
+            if chosen and pathway.id not in chosen:
+                continue
             modules = [m for m in pathway.module_ids if m in self.catalogue.module_index]
             for key in self.learner_keys():
                 entries = [e for e in roster.get(key, []) if not e.pathway or e.pathway == pathway.id]
@@ -118,6 +122,10 @@ def build_report(course: Course, options: ReportOptions) -> Report:
                           "(any mix, each as often as needed)", EXIT_USAGE)
     if options.rule not in RULES:
         raise ReportError(f"unknown rule {options.rule!r}: use one of {', '.join(RULES)}", EXIT_USAGE)
+    unknown = [p for p in options.pathways if p not in {pathway.id for pathway in course.pathways}]
+    if unknown:
+        raise ReportError(f"unknown pathway '{unknown[0]}': the course has "
+                          f"{', '.join(p.id for p in course.pathways) or 'no pathways'}", EXIT_USAGE)
     catalogue = Catalogue(course)
     mapping = read_mapping(options.learner_map) if options.learner_map else None
     resolver = LearnerResolver(options.match, mapping)

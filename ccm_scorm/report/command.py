@@ -41,8 +41,22 @@ def run_report(source: Path, options: ReportOptions, out: Path, formats: tuple[s
         return EXIT_USAGE
     for line in notes_lines(report)[1:]:
         echo(f"note: {line}", err=True)
+    if options.pathways and not quiet:
+        for line in pathway_lines(report):
+            echo(line)
     if not quiet:
         summary = report.competency_summary()
         echo(f"{len(report.matrix.learners)} learners x {len(summary)} competencies "
              f"(rule '{report.matrix.rule}'); wrote {', '.join(str(p) for p in paths)}")
     return 0
+
+
+def pathway_lines(report) -> list[str]:
+    """Who has completed each chosen pathway, who is part-way (and what is left), who has not started."""
+    lines = []
+    for row in report.pathway_rows():
+        name = report.person(row.learner)[0] or row.learner
+        since = f", issued {row.days_since_issue} days ago" if row.days_since_issue is not None else ""
+        left = f" ({len(row.modules_left)} left: {', '.join(row.modules_left)})" if row.state == "part-way" else ""
+        lines.append(f"{row.pathway_id}: {name} — {row.state}{left}{since}")
+    return lines

@@ -60,7 +60,8 @@ class LearnerResolver:
                 if hit:
                     return self._remember(hit, who)
         if self.match == "email":
-            value = who.email.strip().lower()
+            # Someone with no email (a volunteer issued a link by id) is matched by their id.
+            value = who.email.strip().lower() or who.user_id.strip()
         elif self.match == "id":
             value = who.user_id.strip()
         else:
@@ -141,10 +142,11 @@ def read_roster(path: Path, resolver: LearnerResolver, pathway_ids: set[str]) ->
             header = next(reader, None)
             if not header:
                 raise ReportError(f"{path}:1: the roster is empty; it needs a header row (name, email or id, issued)")
-            names = [h.strip().lower() for h in header]
+            names = [h.strip().lower().replace("_", " ") for h in header]
 
             def col(options):
-                return next((i for i, n in enumerate(names) if n in options), None)
+                """The column of the first option present, so an issue date wins over a start date."""
+                return next((names.index(option) for option in options if option in names), None)
 
             c_name, c_email, c_id, c_date, c_path = (col(ROSTER_NAME), col(ROSTER_EMAIL), col(ROSTER_ID),
                                                      col(ROSTER_DATE), col(ROSTER_PATHWAY))
