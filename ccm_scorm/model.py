@@ -240,6 +240,13 @@ class Course:
                 return pathway
         raise KeyError(pathway_id)
 
+    def pathway_competency_ids(self, pathway_id: str) -> tuple[str, ...]:
+        """Every competency the pathway's modules evidence, in module order, each once."""
+        ordered: list[str] = []
+        for module_id in self.pathway(pathway_id).module_ids:
+            ordered.extend(c for c in self.module(module_id).evidenced_competency_ids() if c not in ordered)
+        return tuple(ordered)
+
     def module_iri(self, module_id: str) -> str:
         return f"{self.base_iri}module/{module_id}"
 

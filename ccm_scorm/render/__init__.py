@@ -187,15 +187,9 @@ def organisation_data(course: Course) -> dict:
 def pathway_data(course: Course, pathway: Pathway, adapter: str) -> dict:
     """The pathway as the runtime's course JSON (docs/runtime.md): the modules' own data, in order."""
     modules = [course.module(module_id) for module_id in pathway.module_ids]
-    competencies: list[dict] = []
-    seen: set[str] = set()
-    for module in modules:
-        for competency_id in module.evidenced_competency_ids():
-            if competency_id in seen:
-                continue
-            seen.add(competency_id)
-            competencies.append({"id": competency_id, "title": course.framework.competency(competency_id).title,
-                                 "iri": course.framework.competency_iri(competency_id)})
+    competencies = [{"id": competency_id, "title": course.framework.competency(competency_id).title,
+                     "iri": course.framework.competency_iri(competency_id)}
+                    for competency_id in course.pathway_competency_ids(pathway.id)]
     module_data = []
     for module in modules:
         data = course_data(course, module, adapter)

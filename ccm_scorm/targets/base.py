@@ -61,6 +61,21 @@ class Target:
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
         raise NotImplementedError
 
+    def package(self, course: Course, unit: Module | Pathway, files: dict[str, bytes], lms: str = "") -> Package:
+        """The Package of a module or pathway with these files; the runtime is whatever lies under runtime/."""
+        is_pathway = isinstance(unit, Pathway)
+        return Package(
+            target=self.name,
+            unit_id=unit.id,
+            unit_kind="pathway" if is_pathway else "module",
+            version=unit.version,
+            title=unit.title,
+            files=files,
+            competency_ids=course.pathway_competency_ids(unit.id) if is_pathway else unit.evidenced_competency_ids(),
+            runtime_files=tuple(path for path in files if path.startswith("runtime/")),
+            lms=lms,
+        )
+
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         raise NotImplementedError(f"the {self.name} target cannot build pathways yet")
 

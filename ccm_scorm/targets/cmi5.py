@@ -100,13 +100,6 @@ def pathway_block_id(course: Course, pathway: Pathway) -> str:
     return course.pathway_iri(pathway.id)
 
 
-def pathway_competency_ids(course: Course, pathway: Pathway) -> tuple[str, ...]:
-    competencies: list[str] = []
-    for module_id in pathway.module_ids:
-        competencies.extend(c for c in course.module(module_id).evidenced_competency_ids() if c not in competencies)
-    return tuple(competencies)
-
-
 def pathway_launch_file(module: Module) -> str:
     return f"{module.id}/{LAUNCH_FILE}"
 
@@ -119,7 +112,7 @@ def cmi5_pathway_xml(course: Course, pathway: Pathway) -> bytes:
     course_element = etree.SubElement(root, _q("course"), id=pathway_course_id(course, pathway))
     _text(course_element, "title", pathway.title, language)
     _text(course_element, "description", description, language)
-    competency_ids = pathway_competency_ids(course, pathway)
+    competency_ids = course.pathway_competency_ids(pathway.id)
     _objectives(course, root, competency_ids)
     block = etree.SubElement(root, _q("block"), id=pathway_block_id(course, pathway))
     _text(block, "title", pathway.title, language)
@@ -170,17 +163,7 @@ class Cmi5Target(Target):
         refuse_credentials(self.name, options)
         files = render_lrs_module(course, module, self.adapter)
         files["cmi5.xml"] = cmi5_xml(course, module)
-        return Package(
-            target=self.name,
-            unit_id=module.id,
-            unit_kind="module",
-            version=module.version,
-            title=module.title,
-            files=files,
-            competency_ids=module.evidenced_competency_ids(),
-            runtime_files=tuple(path for path in files if path.startswith("runtime/")),
-            lms="",
-        )
+        return self.package(course, module, files)
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """cmi5.xml with a block of one AU per module; each module's content in `<module id>/`."""
@@ -196,14 +179,4 @@ class Cmi5Target(Target):
                     files[f"{module.id}/{path}"] = _shared_root(data, shared)
                 else:
                     files[f"{module.id}/{path}"] = data
-        return Package(
-            target=self.name,
-            unit_id=pathway.id,
-            unit_kind="pathway",
-            version=pathway.version,
-            title=pathway.title,
-            files=files,
-            competency_ids=pathway_competency_ids(course, pathway),
-            runtime_files=tuple(path for path in files if path.startswith(f"{RUNTIME_DIR}/")),
-            lms="",
-        )
+        return self.package(course, pathway, files)

@@ -13,7 +13,7 @@ from ..model import Course, Module, Pathway
 from ..render import render_module, render_pathway
 from . import lms_profiles, register
 from .base import BuildOptions, Package, Target
-from .scorm_manifest import MANIFEST_NAME, SCORM12, manifest_scorm12, schema_files, unit_of
+from .scorm_manifest import MANIFEST_NAME, SCORM12, manifest_scorm12, schema_files
 
 
 class ScormTarget(Target):
@@ -37,17 +37,7 @@ class ScormTarget(Target):
         files[MANIFEST_NAME] = type(self)._manifest(course, module, content)
         for name, data in schema_files(options.schema_dir, self.schemaversion).items():
             files.setdefault(name, data)
-        return Package(
-            target=self.name,
-            unit_id=module.id,
-            unit_kind="module",
-            version=module.version,
-            title=module.title,
-            files=files,
-            competency_ids=module.evidenced_competency_ids(),
-            runtime_files=tuple(path for path in content if path.startswith("runtime/")),
-            lms=lms_profiles.profile(options),
-        )
+        return self.package(course, module, files, lms=lms_profiles.profile(options))
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """One SCO with a module menu; one objective per competency of the pathway's modules."""
@@ -58,18 +48,7 @@ class ScormTarget(Target):
         files[MANIFEST_NAME] = type(self)._manifest(course, pathway, content)
         for name, data in schema_files(options.schema_dir, self.schemaversion).items():
             files.setdefault(name, data)
-        unit = unit_of(course, pathway)
-        return Package(
-            target=self.name,
-            unit_id=pathway.id,
-            unit_kind="pathway",
-            version=pathway.version,
-            title=pathway.title,
-            files=files,
-            competency_ids=unit.competency_ids,
-            runtime_files=tuple(path for path in content if path.startswith("runtime/")),
-            lms=lms_profiles.profile(options),
-        )
+        return self.package(course, pathway, files, lms=lms_profiles.profile(options))
 
     def lint(self, course: Course, module: Module, options: BuildOptions) -> list[str]:
         manifest = type(self)._manifest(course, module, {"index.html": b""})

@@ -105,11 +105,8 @@ class Unit:
 def unit_of(course: Course, unit: Module | Pathway) -> Unit:
     if isinstance(unit, Pathway):
         modules = [course.module(module_id) for module_id in unit.module_ids]
-        competencies: list[str] = []
-        for module in modules:
-            competencies.extend(c for c in module.evidenced_competency_ids() if c not in competencies)
         return Unit(unit.id, "pathway", unit.version, unit.title, unit.description, course.pathway_iri(unit.id),
-                    any(module.has_quiz for module in modules), None, tuple(competencies))
+                    any(module.has_quiz for module in modules), None, course.pathway_competency_ids(unit.id))
     return Unit(unit.id, "module", unit.version, unit.title, unit.summary, course.module_iri(unit.id), unit.has_quiz,
                 unit.pass_mark, unit.evidenced_competency_ids())
 

@@ -75,34 +75,11 @@ class XapiTarget(Target):
         refuse_credentials(self.name, options)
         files = render_lrs_module(course, module, self.adapter)
         files["tincan.xml"] = tincan_xml(course, module)
-        return Package(
-            target=self.name,
-            unit_id=module.id,
-            unit_kind="module",
-            version=module.version,
-            title=module.title,
-            files=files,
-            competency_ids=module.evidenced_competency_ids(),
-            runtime_files=tuple(path for path in files if path.startswith("runtime/")),
-            lms="",
-        )
+        return self.package(course, module, files)
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """The pathway runtime with the xAPI adapter; tincan.xml lists the pathway and its modules."""
         refuse_credentials(self.name, options)
         files = render_lrs_pathway(course, pathway, self.adapter)
         files["tincan.xml"] = tincan_pathway_xml(course, pathway)
-        competencies: list[str] = []
-        for module_id in pathway.module_ids:
-            competencies.extend(c for c in course.module(module_id).evidenced_competency_ids() if c not in competencies)
-        return Package(
-            target=self.name,
-            unit_id=pathway.id,
-            unit_kind="pathway",
-            version=pathway.version,
-            title=pathway.title,
-            files=files,
-            competency_ids=tuple(competencies),
-            runtime_files=tuple(path for path in files if path.startswith("runtime/")),
-            lms="",
-        )
+        return self.package(course, pathway, files)
