@@ -10,13 +10,15 @@ import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
 from .model import Course, Module, Pathway
-from .package import PackageRecord, read_build_report, write_build_report, write_package
-from .render import runtime_file
+from .package import (REPORT_NAME, PackageRecord, read_build_report, read_report_document, write_build_report,
+                      write_package)
 from .targets import BuildOptions, get_target
 from .targets.base import Target
 
@@ -75,20 +77,72 @@ def _pathway_unit(course: Course, pathway: Pathway) -> tuple:
 
 def input_hash(course: Course, unit: object, target: str, options: BuildOptions) -> str:
     """A fingerprint of everything that goes into one package: if it is unchanged, so is the package."""
-    digest = hashlib.sha256()
-    for part in (__version__, target, repr(options), repr(course.settings), repr(course.framework), repr(unit)):
+    digest = hashlib.sha256(toolkit_fingerprint().encode("ascii"))
+    for part in (target, repr(options), repr(course.settings), repr(course.framework), repr(unit)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
-    for name in sorted(_runtime_names()):
-        digest.update(runtime_file(name))
     return digest.hexdigest()
 
 
-def _runtime_names() -> list[str]:
-    from importlib import resources
+@lru_cache(maxsize=1)
+def toolkit_fingerprint() -> str:
+    """This version of ccm-scorm and every template and runtime file it puts into packages."""
+    digest = hashlib.sha256(__version__.encode("ascii"))
+    render = resources.files("ccm_scorm.render")
+    for folder in ("templates", "runtime"):
+        for entry in sorted(render.joinpath(folder).iterdir(), key=lambda e: e.name):
+            if entry.is_file() and not entry.name.startswith("."):
+                digest.update(f"{folder}/{entry.name}\0".encode("utf-8"))
+                digest.update(entry.read_bytes())
+    return digest.hexdigest()
 
-    folder = resources.files("ccm_scorm.render").joinpath("runtime")
-    return [entry.name for entry in folder.iterdir() if entry.name.endswith((".js", ".css"))]
+
+def source_fingerprint(source: Path, request: object) -> str:
+    """Every file of the course source, and what was asked of the build, without reading the course.
+
+    When it matches the last build's and every package is intact, nothing needs loading at all.
+    """
+    digest = hashlib.sha256(toolkit_fingerprint().encode("ascii"))
+    digest.update(repr(request).encode("utf-8"))
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        relative = path.relative_to(source)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        digest.update(f"\0{relative.as_posix()}\0".encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def grouped_warnings(warnings: list[str]) -> list[str]:
+    """One line for a warning that several modules share ("a (scorm2004): text" for a, b, c…)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for warning in warnings:
+        unit, separator, text = warning.partition("): ")
+        name, _, target = unit.partition(" (")
+        key = (target, text) if separator and target else ("", warning)
+        groups.setdefault(key, []).append(name)
+    lines = []
+    for (target, text), names in groups.items():
+        if not target:
+            lines.append(text)
+        elif len(names) == 1:
+            lines.append(f"{names[0]} ({target}): {text}")
+        else:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            lines.append(f"{len(names)} packages ({target}: {shown}): {text}")
+    return lines
+
+
+def unchanged_build(out_dir: Path, fingerprint: str) -> BuildResult | None:
+    """The last build, if it was made from exactly this source and request and every package is intact."""
+    document = read_report_document(out_dir)
+    if not document or document.get("source_fingerprint") != fingerprint:
+        return None
+    records = read_build_report(out_dir)
+    if not records or not all(_intact(out_dir, record) for record in records):
+        return None
+    return BuildResult(records=records, unchanged=[record.path for record in records],
+                       warnings=list(document.get("warnings", [])), report_path=out_dir / REPORT_NAME)
 
 
 def default_jobs() -> int:
@@ -102,7 +156,7 @@ def default_jobs() -> int:
 def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptions,
           module_ids: tuple[str, ...] = (), force: bool = False,
           progress: Progress | None = None, jobs: int | None = None, pool: str = DEFAULT_POOL,
-          pathway_ids: tuple[str, ...] = ()) -> BuildResult:
+          pathway_ids: tuple[str, ...] = (), source_fingerprint: str = "") -> BuildResult:
     """Build the packages whose inputs changed.
 
     `jobs` packages are built at once (default: one per core); `pool` is "thread",
@@ -123,29 +177,22 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
         target = get_target(target_name)
         for module in modules:
             result.warnings.extend(f"{module.id} ({target_name}): {w}" for w in target.lint(course, module, options))
-            fingerprint = input_hash(course, module, target_name, options)
-            earlier = previous.pop((target_name, "module", module.id), None)
-            if not force and earlier and earlier.input_hash == fingerprint and _intact(out_dir, earlier):
-                slots.append(earlier)
-                result.unchanged.append(earlier.path)
-                if progress:
-                    progress(target_name, module.id)
-            else:
-                pending.append((len(slots), target_name, module, fingerprint))
-                slots.append(None)
-        if pathway_ids and not builds_pathways(target):
+        units: list[tuple[str, Module | Pathway, object]] = [("module", module, module) for module in modules]
+        if builds_pathways(target):
+            units += [("pathway", pathway, _pathway_unit(course, pathway)) for pathway in pathways]
+        elif pathway_ids:
             result.warnings.append(f"{target_name}: this target cannot build pathways yet, so "
                                    f"{', '.join(p.id for p in pathways)} was not built for it (try --target web)")
-        for pathway in pathways if builds_pathways(target) else ():
-            fingerprint = input_hash(course, _pathway_unit(course, pathway), target_name, options)
-            earlier = previous.pop((target_name, "pathway", pathway.id), None)
+        for kind, unit, inputs in units:
+            fingerprint = input_hash(course, inputs, target_name, options)
+            earlier = previous.pop((target_name, kind, unit.id), None)
             if not force and earlier and earlier.input_hash == fingerprint and _intact(out_dir, earlier):
                 slots.append(earlier)
                 result.unchanged.append(earlier.path)
                 if progress:
-                    progress(target_name, pathway.id)
+                    progress(target_name, unit.id)
             else:
-                pending.append((len(slots), target_name, pathway, fingerprint))
+                pending.append((len(slots), target_name, unit, fingerprint))
                 slots.append(None)
     for index, record in _build_all(course, pending, out_dir, options, jobs, pool, progress):
         slots[index] = record
@@ -155,7 +202,7 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
     units = {module.id for module in course.modules} | {pathway.id for pathway in course.pathways}
     result.records.extend(record for record in previous.values()
                           if record.id in units and (out_dir / record.path).exists())
-    result.report_path = write_build_report(result.records, out_dir)
+    result.report_path = write_build_report(result.records, out_dir, source_fingerprint, result.warnings)
     return result
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build, package_count
+from .build import build, grouped_warnings, package_count, source_fingerprint, unchanged_build
 from .source import SourceError, check_course, load_course
 from .targets import BuildOptions, BuildRefused, target_names
 
@@ -107,6 +107,13 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
                   lms: str | None, schema_dir: Path | None, lrs_credential: str | None, force: bool, quiet: bool,
                   as_json: bool, jobs: int | None, pathway_ids: tuple[str, ...] = ()) -> None:
     """Build packages from the course in SOURCE (default: modules)."""
+    request = (targets, lms, schema_dir and sorted((p.name, p.read_bytes()) for p in schema_dir.iterdir()),
+               lrs_credential, module_ids, pathway_ids)
+    fingerprint = source_fingerprint(source, request) if source.is_dir() else ""
+    result = None if force or not fingerprint else unchanged_build(out_dir, fingerprint)
+    if result:
+        _report_build(result, out_dir, quiet, as_json)
+        return
     try:
         course = load_course(source)
     except SourceError as error:
@@ -119,7 +126,7 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
     try:
         with _progress_bar(package_count(course, chosen, module_ids, pathway_ids), quiet or as_json) as progress:
             result = build(course, chosen, out_dir, options, module_ids=module_ids, force=force,
-                           progress=progress, jobs=jobs, pathway_ids=pathway_ids)
+                           progress=progress, jobs=jobs, pathway_ids=pathway_ids, source_fingerprint=fingerprint)
     except KeyError as error:
         click.echo(f"error: {error.args[0]}", err=True)
         sys.exit(EXIT_USAGE)
@@ -130,17 +137,26 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
         click.echo(f"error: cannot write to {error.filename or out_dir}: {error.strerror} — "
                    "check the output folder exists and is writable; nothing half-written was left", err=True)
         sys.exit(EXIT_BUILD)
+    _report_build(result, out_dir, quiet, as_json)
+
+
+def _report_build(result, out_dir: Path, quiet: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"rebuilt": result.rebuilt, "unchanged": result.unchanged,
                                "warnings": result.warnings,
                                "report": str(result.report_path),
                                "packages": [asdict(record) for record in result.records]}, indent=2))
         return
-    for warning in [] if quiet else result.warnings:
+    if quiet:
+        return
+    for warning in grouped_warnings(result.warnings):
         click.echo(f"warning: {warning}", err=True)
-    if not quiet:
+    if result.rebuilt:
         click.echo(f"built {len(result.rebuilt)} packages, {len(result.unchanged)} unchanged, "
                    f"in {out_dir} (report: {result.report_path})")
+    else:
+        click.echo(f"nothing changed: {len(result.unchanged)} packages in {out_dir} are up to date "
+                   f"(report: {result.report_path})")
 
 
 @main.command(name="issue")

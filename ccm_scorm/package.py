@@ -101,9 +101,13 @@ def write_package(package: Package, out_dir: Path, input_hash: str = "") -> Pack
     )
 
 
-def write_build_report(records: list[PackageRecord], out_dir: Path) -> Path:
+def write_build_report(records: list[PackageRecord], out_dir: Path, source_fingerprint: str = "",
+                       warnings: list[str] | None = None) -> Path:
+    """`source_fingerprint` and `warnings` let the next build with nothing changed skip loading the course."""
     report = {
         "generator": f"ccm-scorm {__version__}",
+        "source_fingerprint": source_fingerprint,
+        "warnings": list(warnings or []),
         "packages": [asdict(record) for record in sorted(records, key=lambda r: (r.target, r.kind, r.id))],
     }
     path = out_dir / REPORT_NAME
@@ -111,10 +115,19 @@ def write_build_report(records: list[PackageRecord], out_dir: Path) -> Path:
     return path
 
 
+def read_report_document(out_dir: Path) -> dict:
+    """The earlier build report as it was written, or {} when there is none or it cannot be read."""
+    try:
+        document = json.loads((out_dir / REPORT_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
 def read_build_report(out_dir: Path) -> list[PackageRecord]:
     """The records of an earlier build, or [] when there is none or it cannot be read."""
     try:
-        data = json.loads((out_dir / REPORT_NAME).read_text(encoding="utf-8"))
-        return [PackageRecord(**{**item, "competencies": tuple(item["competencies"])}) for item in data["packages"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        return [PackageRecord(**{**item, "competencies": tuple(item["competencies"])})
+                for item in read_report_document(out_dir)["packages"]]
+    except (KeyError, TypeError):
         return []

@@ -113,3 +113,48 @@ def test_quiet_prints_nothing_and_no_progress_bar_off_a_terminal(tmp_path):
     assert result.output == ""
     result = run("build", course, "-t", "web", "-o", tmp_path / "out2")
     assert "building" not in result.stderr  # CliRunner's stderr is not a terminal
+
+
+def test_with_nothing_changed_the_course_is_not_even_loaded(tmp_path, monkeypatch):
+    import ccm_scorm.cli as cli
+
+    course = write_course(tmp_path)
+    out = tmp_path / "out"
+    first = run("build", course, "--target", "web", "--target", "scorm2004", "--out", out)
+    assert first.exit_code == 0, first.output
+
+    def must_not_load(source):
+        raise AssertionError("the course was loaded although nothing changed")
+
+    monkeypatch.setattr(cli, "load_course", must_not_load)
+    again = run("build", course, "--target", "web", "--target", "scorm2004", "--out", out)
+    assert again.exit_code == 0, again.output
+    assert "nothing changed: 4 packages" in again.output
+    assert again.stderr.count("warning: demo (scorm2004): Moodle calls SCORM 2004 unsupported") == 1
+    # Anything else asked of the build, or any change to the source, loads it again.
+    with pytest.raises(AssertionError, match="nothing changed"):
+        run("build", course, "--target", "web", "--out", out)
+    monkeypatch.undo()
+    (course / "demo" / "pages" / "01-welcome.md").write_text(PAGE_ONE + "\nA new sentence.\n")
+    changed = build_json(course, out, "--target", "scorm2004")
+    assert sorted(changed["rebuilt"]) == ["scorm2004/demo.zip", "scorm2004/starter.zip", "web/demo.zip",
+                                          "web/starter.zip"]
+
+
+def test_a_damaged_package_is_noticed_without_loading_the_course(tmp_path):
+    course = write_course(tmp_path)
+    out = tmp_path / "out"
+    build_json(course, out)
+    (out / "web" / "starter.zip").write_bytes(b"damaged")
+    assert build_json(course, out)["rebuilt"] == ["web/starter.zip"]
+
+
+def test_warnings_shared_by_several_packages_are_printed_once():
+    from ccm_scorm.build import grouped_warnings
+
+    warnings = [f"m{n} (scorm2004): same text" for n in range(5)] + ["m1 (scorm12): other", "plain warning"]
+    assert grouped_warnings(warnings) == [
+        "5 packages (scorm2004: m0, m1, m2 and 2 more): same text",
+        "m1 (scorm12): other",
+        "plain warning",
+    ]
