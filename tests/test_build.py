@@ -133,3 +133,12 @@ def test_unknown_module_filter_is_a_usage_error(tmp_path):
     result = run("build", write_course(tmp_path), "--target", "web", "--module", "nope", "--out", tmp_path / "o")
     assert result.exit_code == 2
     assert "unknown module 'nope'" in result.output
+
+
+@pytest.mark.parametrize("target", ["web", "scorm12", "scorm2004"])
+def test_an_lrs_credential_is_refused_for_every_target(tmp_path, target):
+    out = tmp_path / "out"
+    result = run("build", write_course(tmp_path), "--target", target, "--out", out, "--lrs-auth", "key:secret")
+    assert result.exit_code == 3
+    assert f"refusing --lrs-auth: {target} packages do not talk to an LRS" in result.output
+    assert not out.exists()

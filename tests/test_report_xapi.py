@@ -9,7 +9,6 @@ terminated, every statement naming its competencies in contextActivities.other.
 from __future__ import annotations
 
 import json
-import tracemalloc
 import uuid
 
 import pytest
@@ -17,7 +16,6 @@ from click.testing import CliRunner
 
 from ccm_scorm.cli import main
 from ccm_scorm.report import ReportOptions, build_report
-from ccm_scorm.report.xapi import StatementReader, iter_statement_file
 from ccm_scorm.source import load_course
 from support.course_source import write_course
 

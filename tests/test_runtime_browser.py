@@ -5,7 +5,6 @@ window.__ccmRecording holds every call the core makes to its adapter."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 
 import pytest

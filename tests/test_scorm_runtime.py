@@ -14,7 +14,7 @@ import pytest
 
 from ccm_scorm.source import load_course
 from support.course_source import write_course
-from support.scorm_helpers import build_package, course_data, press, read_pages, take_quiz
+from support.scorm_helpers import build_package, press, read_pages, take_quiz
 
 RIGHT = {"q1-active-listening": ["b"], "q2-advocacy-rights": [False], "q3-barriers": ["a", "b"],
          "q4-services": [["a", "a"], ["b", "b"]], "q5-steps": ["a", "b", "c"], "q6-term": ["Open"]}

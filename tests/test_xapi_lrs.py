@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from support.cmi5_launcher import LrsFront, Learner, build_package, outbox_probe_script
+from support.cmi5_launcher import LrsFront, Learner, build_package
 from support.course_source import write_course
 
 MODULE_IRI = "https://ccm-scorm.example.org/test/module/demo"

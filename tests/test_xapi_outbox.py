@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import collections
 import json
-import time
 import urllib.parse
 import uuid
 

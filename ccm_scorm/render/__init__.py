@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import rcssmin
+import rjsmin
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..model import Course, Module, Pathway, Question, QuestionType
@@ -52,7 +54,16 @@ def template(name: str):
 
 @lru_cache(maxsize=None)
 def runtime_file(name: str) -> bytes:
-    return resources.files("ccm_scorm.render").joinpath(RUNTIME_DIR, name).read_bytes()
+    """A runtime file as packages carry it: comments and spacing stripped (nothing renamed).
+
+    Learners on slow connections download less; the readable source stays in render/runtime/.
+    """
+    text = resources.files("ccm_scorm.render").joinpath(RUNTIME_DIR, name).read_text(encoding="utf-8")
+    if name.endswith(".js"):
+        text = rjsmin.jsmin(text)
+    elif name.endswith(".css"):
+        text = rcssmin.cssmin(text)
+    return text.encode("utf-8")
 
 
 def content_security_policy(needs_network: bool) -> str:

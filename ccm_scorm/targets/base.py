@@ -57,6 +57,11 @@ class Target:
 
     def check_options(self, options: BuildOptions) -> None:
         """Raise BuildRefused if this target must not build with these options (checked before anything is written)."""
+        if options.lrs_credential is not None:
+            raise BuildRefused(
+                f"refusing --lrs-auth: {self.name} packages do not talk to an LRS, and no package ever carries an "
+                "LRS credential. For xAPI and cmi5, the launcher passes the endpoint and a write-only credential "
+                "at launch time (see docs/xapi-cmi5.md). Nothing was written.")
 
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
         raise NotImplementedError

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Optional, Union
 
 from .paths import NODE_MODULES, RALPH_CLI, RALPH_PYTHON, SUPPORT_DIR, require
 
