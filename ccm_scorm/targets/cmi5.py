@@ -24,8 +24,8 @@ from lxml import etree
 from ..model import Course, Module, Pathway
 from ..render import ORGANISATION_DIR, RUNTIME_DIR
 from . import register
-from .base import BuildOptions, Package, Target
-from .xapi_common import LAUNCH_FILE, SUPPORT_SCRIPTS, refuse_credentials, render_lrs_module, text_or
+from .base import BuildOptions, Package
+from .xapi_common import LAUNCH_FILE, LrsTarget, refuse_credentials, render_lrs_module, text_or
 
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 
@@ -149,21 +149,12 @@ def _shared_root(html: bytes, shared: tuple[str, ...]) -> bytes:
 
 
 @register
-class Cmi5Target(Target):
+class Cmi5Target(LrsTarget):
     name = "cmi5"
     title = "cmi5 (cmi5.xml; launched by a cmi5 LMS or player)"
     adapter = "cmi5"
-    needs_network = True
-    support_scripts = SUPPORT_SCRIPTS
-
-    def check_options(self, options: BuildOptions) -> None:
-        refuse_credentials(self.name, options)
-
-    def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
-        refuse_credentials(self.name, options)
-        files = render_lrs_module(course, module, self.adapter)
-        files["cmi5.xml"] = cmi5_xml(course, module)
-        return self.package(course, module, files)
+    manifest_name = "cmi5.xml"
+    module_manifest = staticmethod(cmi5_xml)
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """cmi5.xml with a block of one AU per module; each module's content in `<module id>/`."""

@@ -16,10 +16,8 @@ from lxml import etree
 
 from ..model import Course, Module, Pathway
 from . import register
-from .base import BuildOptions, Package, Target
-from .xapi_common import (
-    LAUNCH_FILE, SUPPORT_SCRIPTS, refuse_credentials, render_lrs_module, render_lrs_pathway, text_or,
-)
+from .base import BuildOptions, Package
+from .xapi_common import LAUNCH_FILE, LrsTarget, refuse_credentials, render_lrs_pathway, text_or
 
 TINCAN_NS = "http://projecttincan.com/tincan.xsd"
 MODULE_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
@@ -61,21 +59,12 @@ def tincan_pathway_xml(course: Course, pathway: Pathway) -> bytes:
 
 
 @register
-class XapiTarget(Target):
+class XapiTarget(LrsTarget):
     name = "xapi"
     title = "xAPI (tincan.xml; launched against an LRS)"
     adapter = "xapi"
-    needs_network = True
-    support_scripts = SUPPORT_SCRIPTS
-
-    def check_options(self, options: BuildOptions) -> None:
-        refuse_credentials(self.name, options)
-
-    def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
-        refuse_credentials(self.name, options)
-        files = render_lrs_module(course, module, self.adapter)
-        files["tincan.xml"] = tincan_xml(course, module)
-        return self.package(course, module, files)
+    manifest_name = "tincan.xml"
+    module_manifest = staticmethod(tincan_xml)
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """The pathway runtime with the xAPI adapter; tincan.xml lists the pathway and its modules."""

@@ -3,9 +3,11 @@ the runtime settings both adapters read from the course data."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ..model import Course, Module, Pathway
 from ..render import render_module, render_pathway
-from .base import BuildOptions, BuildRefused
+from .base import BuildOptions, BuildRefused, Package, Target
 
 # The statement outbox and statement building, loaded between the core and the adapter.
 SUPPORT_SCRIPTS = ("outbox.js",)
@@ -55,3 +57,24 @@ def render_lrs_pathway(course: Course, pathway: Pathway, adapter: str) -> dict[s
 def text_or(value: str, fallback: str) -> str:
     value = (value or "").strip()
     return value if value else fallback
+
+
+class LrsTarget(Target):
+    """What the xAPI and cmi5 targets share: content that talks to the LRS it is launched with,
+    never an LRS credential, and a manifest file beside index.html."""
+
+    needs_network = True
+    support_scripts = SUPPORT_SCRIPTS
+    manifest_name: ClassVar[str] = ""
+
+    def check_options(self, options: BuildOptions) -> None:
+        refuse_credentials(self.name, options)
+
+    def module_manifest(self, course: Course, module: Module) -> bytes:
+        raise NotImplementedError
+
+    def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
+        refuse_credentials(self.name, options)
+        files = render_lrs_module(course, module, self.adapter)
+        files[self.manifest_name] = self.module_manifest(course, module)
+        return self.package(course, module, files)
