@@ -195,6 +195,25 @@ def _metadata(root: etree._Element, edition: Edition, course: Course, module: Un
     _lom(metadata, edition, course, module)
 
 
+def _organization_item(root: etree._Element, cp: str, ids: dict[str, str], title: str) -> etree._Element:
+    """The one organization with its one item (the SCO), both titled; returns the item."""
+    organizations = _sub(root, cp, "organizations", default=ids["organization"])
+    organization = _sub(organizations, cp, "organization", identifier=ids["organization"])
+    _sub(organization, cp, "title", title)
+    item = _sub(organization, cp, "item", identifier=ids["item"], identifierref=ids["resource"], isvisible="true")
+    _sub(item, cp, "title", title)
+    return item
+
+
+def _sco_resource(root: etree._Element, cp: str, scorm_type: str, ids: dict[str, str], files: dict[str, bytes]) -> None:
+    """The SCO's resource, launched from index.html, listing every content file of the package."""
+    resources = _sub(root, cp, "resources")
+    resource = _sub(resources, cp, "resource", identifier=ids["resource"], type="webcontent", href="index.html")
+    resource.set(scorm_type, "sco")
+    for name in _content_files(files):
+        _sub(resource, cp, "file", href=name)
+
+
 def manifest_scorm12(course: Course, unit: Module | Pathway, files: dict[str, bytes]) -> bytes:
     """SCORM 1.2: one item, one SCO resource; a module with a quiz declares its pass mark as masteryscore.
 
@@ -205,20 +224,12 @@ def manifest_scorm12(course: Course, unit: Module | Pathway, files: dict[str, by
     ids = identifiers(module)
     root = _root(edition, module, include_lom_location=True)
     _metadata(root, edition, course, module)
-    organizations = _sub(root, IMSCP12, "organizations", default=ids["organization"])
-    organization = _sub(organizations, IMSCP12, "organization", identifier=ids["organization"])
-    _sub(organization, IMSCP12, "title", module.title)
-    item = _sub(organization, IMSCP12, "item", identifier=ids["item"], identifierref=ids["resource"], isvisible="true")
-    _sub(item, IMSCP12, "title", module.title)
+    item = _organization_item(root, IMSCP12, ids, module.title)
     if module.pass_mark is not None and module.has_quiz:
         # With Moodle's mastery override (on by default) LMSFinish sets passed/failed from score.raw
         # against this: the same rule the runtime applies, so the two always agree.
         _sub(item, ADLCP12, "masteryscore", str(module.pass_mark))
-    resources = _sub(root, IMSCP12, "resources")
-    resource = _sub(resources, IMSCP12, "resource", identifier=ids["resource"], type="webcontent", href="index.html")
-    resource.set(f"{{{ADLCP12}}}scormtype", "sco")
-    for name in _content_files(files):
-        _sub(resource, IMSCP12, "file", href=name)
+    _sco_resource(root, IMSCP12, f"{{{ADLCP12}}}scormtype", ids, files)
     return _serialise(root)
 
 
@@ -233,11 +244,7 @@ def manifest_scorm2004(course: Course, unit: Module | Pathway, files: dict[str, 
     ids = identifiers(module)
     root = _root(edition, module, include_lom_location=False)
     _metadata(root, edition, course, module)
-    organizations = _sub(root, IMSCP, "organizations", default=ids["organization"])
-    organization = _sub(organizations, IMSCP, "organization", identifier=ids["organization"])
-    _sub(organization, IMSCP, "title", module.title)
-    item = _sub(organization, IMSCP, "item", identifier=ids["item"], identifierref=ids["resource"], isvisible="true")
-    _sub(item, IMSCP, "title", module.title)
+    item = _organization_item(root, IMSCP, ids, module.title)
     # Objectives declared here are preloaded by the LMS (cmi.objectives._count starts at their
     # number); the runtime finds them by id. No mapInfo: Moodle does not keep global objectives.
     sequencing = _sub(item, IMSSS, "sequencing")
@@ -248,11 +255,7 @@ def manifest_scorm2004(course: Course, unit: Module | Pathway, files: dict[str, 
         _sub(primary, IMSSS, "minNormalizedMeasure", _decimal(module.pass_mark / 100))
     for competency_id in module.competency_ids:
         _sub(objectives, IMSSS, "objective", objectiveID=competency_id)
-    resources = _sub(root, IMSCP, "resources")
-    resource = _sub(resources, IMSCP, "resource", identifier=ids["resource"], type="webcontent", href="index.html")
-    resource.set(f"{{{ADLCP}}}scormType", "sco")
-    for name in _content_files(files):
-        _sub(resource, IMSCP, "file", href=name)
+    _sco_resource(root, IMSCP, f"{{{ADLCP}}}scormType", ids, files)
     return _serialise(root)
 
 
