@@ -4,6 +4,7 @@ and checked field by field, and by Ralph's pydantic models and npm xapi-validati
 from __future__ import annotations
 
 import json
+import time
 import re
 import urllib.parse
 import uuid
@@ -190,6 +191,10 @@ def test_xapi_resume_uses_the_state_api_when_the_lrs_offers_it(browser, http_ser
                 pg.close(run_before_unload=True)
             else:
                 pg.wait_for_selector("#page-02-speaking-up:not([hidden])")
+                # The outbox sends a moment after the page shows: wait (bounded) for the LRS to have them.
+                deadline = time.monotonic() + 15
+                while by_verb(front.statements())[-2:] != ["resumed", "experienced"] and time.monotonic() < deadline:
+                    pg.wait_for_timeout(100)
         finally:
             ctx.close()
     assert ("PUT", "activities/state") in front.log
