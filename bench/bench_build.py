@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ccm_scorm.build import build, default_jobs  # noqa: E402
+from ccm_scorm.build import build, default_jobs, source_fingerprint, unchanged_build  # noqa: E402
 from ccm_scorm.package import FIXED_TIME  # noqa: E402
 from ccm_scorm.source import load_course  # noqa: E402
 from ccm_scorm.targets import BuildOptions, target_names  # noqa: E402
@@ -120,7 +120,15 @@ def bench_source(name: str, source: Path, targets: list[str], pools: list[str], 
     unchanged_runs = [timed(build, course, targets, last_out, options, jobs=jobs)[0] for _ in range(repeat)]
     result["unchanged_s"] = min(unchanged_runs)
     print(f"nothing changed:          {result['unchanged_s'] * 1000:7.0f} ms  "
-          f"(+ {load_seconds * 1000:.0f} ms to load the source = what 'ccm build' takes)")
+          f"(build() with the course already loaded)")
+    # What `ccm build` does when nothing changed: fingerprint the source files, check the zips, no loading.
+    request = ("bench", tuple(targets))
+    build(course, targets, last_out, options, jobs=jobs, source_fingerprint=source_fingerprint(source, request))
+    command_runs = [timed(lambda: unchanged_build(last_out, source_fingerprint(source, request)))
+                    for _ in range(repeat)]
+    assert all(found is not None for _, found in command_runs), "the unchanged build was not recognised"
+    result["unchanged_command_s"] = min(seconds for seconds, _ in command_runs)
+    print(f"nothing changed, as 'ccm build' checks it (no loading): {result['unchanged_command_s'] * 1000:.0f} ms")
     for target in targets:
         seconds, built = timed(build, course, [target], work / f"{name}-serial-{target}", options, pool="serial")
         records = [r for r in built.records if r.target == target]
@@ -175,9 +183,10 @@ def main() -> None:
     best = min(catalogue["cold"].values())
     print("\naims for the bundled catalogue, all targets:")
     print(f"  cold build under 5 s:          {best:.2f} s  {'met' if best < 5 else 'MISSED'}")
-    everything = catalogue["unchanged_s"] + catalogue["load_s"]
-    print(f"  nothing changed under 0.5 s:   {catalogue['unchanged_s']:.2f} s build "
-          f"({everything:.2f} s with loading)  {'met' if catalogue['unchanged_s'] < 0.5 else 'MISSED'}")
+    command = catalogue["unchanged_command_s"]
+    print(f"  nothing changed under 0.5 s:   {command:.2f} s (source fingerprint and zip checks; "
+          f"{catalogue['unchanged_s'] + catalogue['load_s']:.2f} s if the course had to be loaded)  "
+          f"{'met' if command < 0.5 else 'MISSED'}")
     print(f"  at most 3x zip-only baseline:  {catalogue['ratio_best']:.2f}x  "
           f"{'met' if catalogue['ratio_best'] <= 3 else 'MISSED'}")
     if args.json:
