@@ -235,16 +235,22 @@ def test_cmi5_browse_and_review_send_no_satisfaction_statements(page, lms, mode,
     check_valid(statements, validate_statement, xapi_validation)
 
 
-def test_cmi5_fetch_url_is_used_once_and_a_reload_keeps_the_token(page, lms):
-    """8.2.3.0-1: the fetch URL is one-time; a reload of the same session reuses its token."""
+def test_cmi5_a_reload_after_terminated_sends_nothing_and_says_to_relaunch(page, lms):
+    """8.2.3.0-1: the fetch URL is posted once. Leaving the page sends "terminated", after which the
+    LMS rejects the session's statements (7.1.2.0-1, 9.3.0.0-5): the reloaded page sends nothing
+    and tells the learner to launch again."""
     launch = lms.launch()
     page.goto(launch.url)
     learner = Learner(page)
     learner.wait_started()
     page.reload()
-    learner.wait_started()
+    page.wait_for_selector(".ccm-fatal")
+    assert "launch the module again from your LMS" in page.locator(".ccm-fatal").text_content()
+    page.wait_for_timeout(500)
     assert lms.log.count(("POST", "fetch")) == 1
-    assert "could not start" not in (page.locator("#ccm-main").text_content() or "")
+    verbs = [verb(s) for s in session(lms, launch)]
+    assert verbs[0] == "initialized" and verbs[-1] == "terminated"
+    assert verbs.count("initialized") == 1 and verbs.count("terminated") == 1
 
 
 def test_cmi5_refuses_to_start_when_the_fetch_url_was_spent(browser, lms):

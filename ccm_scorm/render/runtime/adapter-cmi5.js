@@ -11,6 +11,14 @@
 
   function fail(message) { throw new Error(message); }
 
+  // A session ends with "terminated" (sent on Finish or when the page goes away); the LMS then
+  // rejects its statements and its token (7.1.2.0-1, 8.1.2.0-2, 9.3.0.0-5). A reload of the same
+  // launch must therefore not carry on: it says so, and the learner relaunches from the LMS.
+  function endedKey(fetchUrl) { return 'ccm:cmi5:ended:' + fetchUrl; }
+  function sessionStore() {
+    try { return window.sessionStorage; } catch (e) { return null; }
+  }
+
   function fetchToken(fetchUrl) {
     var key = 'ccm:cmi5:token:' + fetchUrl, session = null;
     try { session = window.sessionStorage; } catch (e) { session = null; }
@@ -104,7 +112,11 @@
               recording: false, masteryScore: null, returnURL: null };
           });
         }
-        var authHeader = null;
+        var authHeader = null, store = sessionStore();
+        if (store && store.getItem(endedKey(lrs.fetch))) {
+          return Promise.reject(new Error('this session has already ended, so your LMS will not record anything more ' +
+            'from it. Your progress is saved: close this window and launch the module again from your LMS.'));
+        }
         return fetchToken(lrs.fetch).then(function (token) {
           authHeader = 'Basic ' + token;
           var agent = lrs.actor;
@@ -187,6 +199,8 @@
       finish: function () {
         if (finished) return;
         finished = true;
+        var store = sessionStore();
+        try { if (store && launched && build) store.setItem(endedKey(lrs.fetch), '1'); } catch (e) { /* private mode */ }
         if (stateStore) stateStore.flushOnExit();
         if (outbox) outbox.flushOnExit();
       },
