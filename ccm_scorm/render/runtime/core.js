@@ -769,9 +769,11 @@
         if (focus) h1.focus();
         return;
       }
+      // Only a pathway's state keeps the day it was passed; otherwise say when this copy was made.
       var when = longDate(info.date, info.language);
       cert.appendChild(make('p', { 'class': 'ccm-cert-record' }, ['This is a record that ',
-        make('span', { 'class': 'ccm-cert-name', text: who.text }), ' completed the ' + info.kind + ' “' + info.title + '” on ' + when + '.']));
+        make('span', { 'class': 'ccm-cert-name', text: who.text }), ' completed the ' + info.kind + ' “' + info.title + '”' +
+        (info.dated ? ' on ' + when + '.' : '. This copy was made on ' + when + '.')]));
       if (info.modules.length) {
         cert.appendChild(make('table', { 'class': 'ccm-table ccm-cert-modules' }, [
           make('caption', { text: info.kind === 'pathway' ? 'Modules and scores' : 'Score' }),
@@ -889,7 +891,8 @@
     }
     function showCertificate() {
       var s = runner.summary();
-      cert = certificateView(sess, { kind: 'module', id: course.id, title: course.title, date: new Date(), language: course.language,
+      cert = certificateView(sess, { kind: 'module', id: course.id, title: course.title, date: new Date(), dated: false,
+        language: course.language,
         organisation: course.organisation, modules: [{ title: course.title, score: s.score, passed: s.passed }],
         competencies: evidenced(s.competencies, titlesOf(course.competencies)), back: 'Back to your results' });
       runner.sections.forEach(function (sec) { if (sec) sec.hidden = true; });
@@ -1174,7 +1177,8 @@
       byId('ccm-menu').hidden = true;
       var comps = pathwayCompetencies();
       cert = certificateView(sess, { kind: 'pathway', id: course.id, title: course.title,
-        date: new Date((ps.date === null ? today() : ps.date) * 86400000), language: course.language,
+        date: new Date((ps.date === null ? today() : ps.date) * 86400000), dated: ps.date !== null,
+        language: course.language,
         organisation: course.organisation,
         modules: mods.map(function (m, i) { var r = ps.modules[i].result; return { title: m.title, score: r.score, passed: r.passed }; }),
         competencies: evidenced(comps, titles), back: 'Back to all modules' });
