@@ -307,3 +307,28 @@ def test_no_quiz_module_completes_when_every_page_is_seen(tmp_path, http_server,
         assert {rows[i][field] for i in ("ccm.communication", "ccm.advocacy")} == {"completed"}
         assert "score.raw" not in rows["ccm.communication"]
         lms.page.goto("about:blank")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_browse_mode_records_nothing_of_the_attempt(edition, served, scorm_lms):
+    """A browse launch says the answers will not count, so none reach the LMS: no status, score,
+    interactions or saved answers (which a later real attempt would resume). SCORM 1.2 marks it `browsed`."""
+    mode = {"cmi.core.lesson_mode": "browse"} if edition == "12" else {"cmi.mode": "browse"}
+    lms = scorm_lms(served(edition), edition, seed=mode, wait_for="initialize")
+    frame = lms.frame
+    frame.wait_for_selector("#ccm-notices p")
+    assert "browsing" in frame.inner_text("#ccm-notices")
+    read_pages(frame)
+    take_quiz(frame, RIGHT)
+    press(frame, "button[data-action=exit]", False)
+    lms.wait_for_finish()
+    cmi = lms.cmi()
+    assert cmi.get("cmi.suspend_data", "") == ""
+    assert not any(name.startswith("cmi.interactions.") and not name.endswith("_count") for name in cmi), cmi
+    if edition == "12":
+        assert cmi["cmi.core.lesson_status"] == "browsed"
+        assert cmi.get("cmi.core.score.raw", "") == ""
+    else:
+        assert cmi.get("cmi.success_status", "unknown") == "unknown"
+        assert cmi.get("cmi.score.raw", "") == ""
+    assert not lms.page.ccm_errors

@@ -28,6 +28,10 @@
       var n = parseFloat(v);
       return v && !isNaN(n) && n >= 0 && n <= 100 ? n / 100 : null;
     },
+    browse: function (write, c) {
+      var status = c.get('cmi.core.lesson_status');
+      return (!status || status === 'not attempted') && write('cmi.core.lesson_status', 'browsed');
+    },
     begin: function (c) {
       var changed = false, status = c.get('cmi.core.lesson_status');
       if (!status || status === 'not attempted') { c.set('cmi.core.lesson_status', 'incomplete'); changed = true; }

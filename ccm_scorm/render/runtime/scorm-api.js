@@ -129,6 +129,9 @@
     }
     function set(el, value) {
       if (readOnly || !ready) return false;
+      return write(el, value);
+    }
+    function write(el, value) {
       var r;
       try { r = String(api[ed.fn.set](el, String(value))); } catch (e) { r = 'false'; }
       if (r !== 'true') logError(ed.fn.set + '(' + el + ', "' + String(value).slice(0, 60) + '")');
@@ -258,7 +261,9 @@
           ready = true;
           var el = ed.el;
           var mode = get(el.mode) || 'normal';
-          readOnly = mode === 'review';
+          // Review and browse record nothing: browsed answers "will not count" and must not reach a
+          // later attempt. SCORM 1.2 alone has a status for a browse launch (`browsed`).
+          readOnly = mode === 'review' || mode === 'browse';
           var learner = { id: get(el.learnerId) || '', name: get(el.learnerName) || '' };
           key = base + ':' + learner.id;
           var entry = get(el.entry) || '', lmsState = get(el.suspend) || '', lmsLocation = get(el.location) || '';
@@ -290,6 +295,7 @@
           }
           keep();
           if (changed) soon();
+          if (mode === 'browse' && ed.browse && ed.browse(write, ctx)) commit(false);
           return launchFrom(state, location, learner, mode, true, mastery);
         });
       },
@@ -301,7 +307,7 @@
         }
         ev = compact(ev);
         if (ev.type === 'answer' || ev.type === 'submit' || ev.type === 'complete' || ev.type === 'pathway-result') {
-          if (!ready) return;
+          if (!ready || readOnly) return;
           shadow.p.push(ev);
           var urgent = apply(ev);
           keep();
@@ -309,6 +315,7 @@
         }
       },
       save: function (state, location) {
+        if (readOnly) return;
         shadow.s = state;
         shadow.l = location;
         keep();
