@@ -97,6 +97,13 @@ def toolkit_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def build_request(targets: tuple[str, ...], lms: str | None, schema_dir: Path | None, lrs_credential: str | None,
+                  module_ids: tuple[str, ...], pathway_ids: tuple[str, ...]) -> tuple:
+    """Everything asked of a build besides the course itself, for `source_fingerprint`."""
+    schema_files = sorted((p.name, p.read_bytes()) for p in schema_dir.iterdir() if p.is_file()) if schema_dir else None
+    return (targets, lms, schema_files, lrs_credential, module_ids, pathway_ids)
+
+
 def source_fingerprint(source: Path, request: object) -> str:
     """Every file of the course source, and what was asked of the build, without reading the course.
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build, grouped_warnings, package_count, source_fingerprint, unchanged_build
+from .build import build, build_request, grouped_warnings, package_count, source_fingerprint, unchanged_build
 from .source import SourceError, check_course, load_course
 from .targets import BuildOptions, BuildRefused, target_names
 
@@ -107,8 +107,7 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
                   lms: str | None, schema_dir: Path | None, lrs_credential: str | None, force: bool, quiet: bool,
                   as_json: bool, jobs: int | None, pathway_ids: tuple[str, ...] = ()) -> None:
     """Build packages from the course in SOURCE (default: modules)."""
-    request = (targets, lms, schema_dir and sorted((p.name, p.read_bytes()) for p in schema_dir.iterdir()),
-               lrs_credential, module_ids, pathway_ids)
+    request = build_request(targets, lms, schema_dir, lrs_credential, module_ids, pathway_ids)
     fingerprint = source_fingerprint(source, request) if source.is_dir() else ""
     result = None if force or not fingerprint else unchanged_build(out_dir, fingerprint)
     if result:
