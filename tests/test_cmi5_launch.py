@@ -243,6 +243,11 @@ def test_cmi5_a_reload_after_terminated_sends_nothing_and_says_to_relaunch(page,
     page.goto(launch.url)
     learner = Learner(page)
     learner.wait_started()
+    # The session has begun once the LMS holds its "initialized" (before that, a reload simply starts it).
+    deadline = time.monotonic() + 15
+    while not any(verb(s) == "initialized" and s["context"]["extensions"].get(SESSION_EXT) == launch.session_id
+                  for s in lms.statements()) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     page.reload()
     page.wait_for_selector(".ccm-fatal")
     assert "launch the module again from your LMS" in page.locator(".ccm-fatal").text_content()
