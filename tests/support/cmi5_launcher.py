@@ -259,7 +259,8 @@ class Learner:
         self.page = page
 
     def wait_started(self) -> None:
-        self.page.wait_for_selector("#ccm-next:not([hidden]), #ccm-quiz:not([hidden])", state="attached")
+        """Until the runtime has started (launch done, controls bound), the page is only its static HTML."""
+        self.page.wait_for_selector("html.ccm-ready", state="attached")
         self.page.wait_for_function("() => document.querySelector('section:not([hidden]) h1') !== null")
 
     def read_pages(self) -> None:

@@ -359,6 +359,7 @@
       });
       window.addEventListener('pagehide', function () { onFinish('pagehide'); });
       window.addEventListener('pageshow', function (e) { if (e.persisted && s.ended) window.location.reload(); });
+      document.documentElement.classList.add('ccm-ready'); // started: the controls now work
     };
     return s;
   }
