@@ -113,13 +113,7 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
     if result:
         _report_build(result, out_dir, quiet, as_json)
         return
-    try:
-        course = load_course(source)
-    except SourceError as error:
-        for problem in error.problems.errors:
-            click.echo(str(problem), err=True)
-        click.echo(f"{error}; nothing was built. Run 'ccm validate {source}' for the full list.", err=True)
-        sys.exit(EXIT_SOURCE)
+    course = _load_or_exit(source, "nothing was built")
     chosen = list(targets) or [t for t in course.settings.default_targets if t in target_names()]
     options = BuildOptions(lms=lms or course.settings.lms, schema_dir=schema_dir, lrs_credential=lrs_credential)
     try:
@@ -181,7 +175,7 @@ def issue_command(roster: Path, pathway_id: str, endpoint: str, launch_url: str,
 
     from .issuing import CREDENTIAL_VARIABLE, CredentialError, RosterError, issue
 
-    course = _load_or_exit(source)
+    course = _load_or_exit(source, "nothing was issued")
     try:
         result = issue(course, roster, pathway_id, endpoint, launch_url, os.environ.get(CREDENTIAL_VARIABLE),
                        out_dir, check_credential=not no_check_credential)
@@ -199,13 +193,12 @@ def issue_command(roster: Path, pathway_id: str, endpoint: str, launch_url: str,
                f"the roster with links and registrations is {result.roster}")
 
 
-def _load_or_exit(source: Path):
+def _load_or_exit(source: Path, consequence: str):
     try:
         return load_course(source)
     except SourceError as error:
-        for problem in error.problems.errors:
-            click.echo(str(problem), err=True)
-        click.echo(f"{error}. Run 'ccm validate {source}' for the full list.", err=True)
+        for line in error.report(source, consequence):
+            click.echo(line, err=True)
         sys.exit(EXIT_SOURCE)
 
 

@@ -16,9 +16,8 @@ def _load(source: Path, echo):
     try:
         return load_course(source)
     except SourceError as error:
-        for problem in error.problems.errors:
-            echo(str(problem), err=True)
-        echo(f"{error}; nothing was exported. Run 'ccm validate {source}' for the full list.", err=True)
+        for line in error.report(source, "nothing was exported"):
+            echo(line, err=True)
         return None
 
 

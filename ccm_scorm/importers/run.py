@@ -74,8 +74,9 @@ def run_export(kind: str, source: Path, module_id: str, out: Path | None) -> Out
     try:
         course = load_course(source)
     except SourceError as error:
-        outcome.err.extend(str(problem) for problem in error.problems.errors)
-        return _fail(outcome, EXIT_SOURCE, f"error: {error}; nothing was exported. Run 'ccm validate {source}'.")
+        *problems, closing = error.report(source, "nothing was exported")
+        outcome.err.extend(problems)
+        return _fail(outcome, EXIT_SOURCE, f"error: {closing}")
     try:
         module = course.module(module_id)
     except KeyError:

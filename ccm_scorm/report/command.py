@@ -19,9 +19,8 @@ def run_report(source: Path, options: ReportOptions, out: Path, formats: tuple[s
     try:
         course = load_course(source)
     except SourceError as error:
-        for problem in error.problems.errors:
-            echo(str(problem), err=True)
-        echo(f"{error}; no report was made. Run 'ccm validate {source}' for the full list.", err=True)
+        for line in error.report(source, "no report was made"):
+            echo(line, err=True)
         return EXIT_SOURCE
     if options.lrs_url and not options.lrs_auth:
         options.lrs_auth = lrs_auth_from_environment()

@@ -94,3 +94,8 @@ class SourceError(Exception):
         self.problems = problems
         count = len(problems.errors)
         super().__init__(f"{count} error{'s' if count != 1 else ''} in the course source")
+
+    def report(self, source, consequence: str) -> list[str]:
+        """Every error, then one line saying what was not done and how to see every problem."""
+        return [str(problem) for problem in self.problems.errors] + [
+            f"{self}; {consequence}. Run 'ccm validate {source}' for the full list."]
