@@ -150,6 +150,18 @@ def _ask_id(kind: str, title: str, taken, given: str | None, ask: bool) -> str:
         click.echo(f"  {problem}", err=True)
 
 
+def _title(kind: str, title: str | None, ask: bool) -> str:
+    """The title given, or asked for; never empty."""
+    if not title:
+        if not ask:
+            raise ScaffoldError("--title is needed with --yes", EXIT_USAGE, f"add --title \"{kind.capitalize()} title\"")
+        title = click.prompt(f"Title of the {kind}", err=True)
+    title = title.strip()
+    if not title:
+        raise ScaffoldError("the title is empty", EXIT_USAGE, f"give the {kind} a title")
+    return title
+
+
 # --- modules ---------------------------------------------------------------------------------
 
 def new_module(source: Path, module_id: str | None = None, title: str | None = None,
@@ -158,13 +170,7 @@ def new_module(source: Path, module_id: str | None = None, title: str | None = N
     entries = [(c.id, c.title) for c in framework.competencies]
     modules = existing_modules(source)
     ask = not yes
-    if not title:
-        if not ask:
-            raise ScaffoldError("--title is needed with --yes", EXIT_USAGE, "add --title \"Module title\"")
-        title = click.prompt("Title of the module", err=True).strip()
-    title = title.strip()
-    if not title:
-        raise ScaffoldError("the title is empty", EXIT_USAGE, "give the module a title")
+    title = _title("module", title, ask)
 
     def taken(value: str) -> str | None:
         if value in modules:
@@ -289,13 +295,7 @@ def new_pathway(source: Path, pathway_id: str | None = None, title: str | None =
         raise ScaffoldError(f"there are no modules in {source} to put in a pathway", EXIT_USAGE,
                             "create one first with 'ccm new module'")
     ask = not yes
-    if not title:
-        if not ask:
-            raise ScaffoldError("--title is needed with --yes", EXIT_USAGE, "add --title \"Pathway title\"")
-        title = click.prompt("Title of the pathway", err=True).strip()
-    title = title.strip()
-    if not title:
-        raise ScaffoldError("the title is empty", EXIT_USAGE, "give the pathway a title")
+    title = _title("pathway", title, ask)
     folder = source / "pathways"
 
     def taken(value: str) -> str | None:
