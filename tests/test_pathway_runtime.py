@@ -18,6 +18,7 @@ from ccm_scorm.source import load_course
 from support.pathway_course import (
     PATHWAY_TITLE, RIGHT_FIRST, RIGHT_SECOND, build_pathway, make_pathway_course, write_files,
 )
+from support.worst_state import WORST_MODULE_STATE_JS
 
 STARTED = "() => !!document.querySelector('#ccm-menu-summary p, #ccm-pages section')"
 
@@ -167,27 +168,17 @@ def test_state_in_progress_keeps_every_answer_and_bad_states_start_afresh(page, 
 
 
 WORST_PATHWAY_JS = """([draws, attempts]) => {
+""" + WORST_MODULE_STATE_JS + """
     const course = JSON.parse(document.getElementById('ccm-course').textContent);
     const ps = CCM.pathwayState.fresh(course);
     ps.view = course.modules.length - 1;
     ps.modules = course.modules.map((m, j) => {
-        const qs = m.questions, n = m.pages.length, draw = draws[j];
-        const st = CCM.state.fresh(m);
-        if (!qs.length) { st.view = n - 1; return {state: st}; }  // every page but one seen
-        st.view = n + 1; st.seen = st.seen.map(() => true); st.attempt = attempts[j]; st.qpos = draw.length - 1;
-        st.submitted = true; st.draw = draw; st.score = 100;
-        st.answers = draw.map(i => {
-            const q = qs[i];
-            switch (q.type) {
-                case 'single': return q.options.length - 1;
-                case 'multiple': return q.options.map((o, k) => k);
-                case 'true-false': return false;
-                case 'matching': return q.pairs.map(() => q.pairs.length - 1);
-                case 'ordering': return q.items.map((o, k) => q.items.length - 1 - k);
-                default: return '€'.repeat(q.maxLength || 60);
-            }
-        });
-        return {state: st};
+        if (!m.questions.length) {  // every page but one seen
+            const st = CCM.state.fresh(m);
+            st.view = m.pages.length - 1;
+            return {state: st};
+        }
+        return {state: worstModuleState(m, draws[j], attempts[j])};
     });
     const inProgress = CCM.pathwayState.encode(ps, course);
     const again = CCM.pathwayState.encode(CCM.pathwayState.decode(inProgress, course), course);

@@ -12,6 +12,7 @@ import pytest
 from ccm_scorm.model import Draw, Item, Option, Pair, Page, Question, QuestionType
 from ccm_scorm.render.state_size import max_attempt, worst_case_answer_length, worst_case_state_length
 from support.runtime_build import DRAW, PAGES, RIGHT, WRONG, build, make_course
+from support.worst_state import WORST_MODULE_STATE_JS
 
 START = "() => (window.__ccmRecording || []).some(c => c.method === 'record' && c.args[0].type === 'start')"
 
@@ -454,22 +455,9 @@ def _big_module():
 
 
 WORST_STATE_JS = """([draw, attempt]) => {
+""" + WORST_MODULE_STATE_JS + """
     const course = JSON.parse(document.getElementById('ccm-course').textContent);
-    const qs = course.questions, n = course.pages.length;
-    const st = CCM.state.fresh(course);
-    st.view = n + 1; st.seen = st.seen.map(() => true); st.attempt = attempt; st.qpos = draw.length - 1;
-    st.submitted = true; st.draw = draw; st.score = 100;
-    st.answers = draw.map(i => {
-        const q = qs[i];
-        switch (q.type) {
-            case 'single': return q.options.length - 1;
-            case 'multiple': return q.options.map((o, k) => k);
-            case 'true-false': return false;
-            case 'matching': return q.pairs.map(() => q.pairs.length - 1);
-            case 'ordering': return q.items.map((o, k) => q.items.length - 1 - k);
-            default: return '€'.repeat(q.maxLength);
-        }
-    });
+    const st = worstModuleState(course, draw, attempt);
     const text = CCM.state.encode(st, course);
     const again = CCM.state.encode(CCM.state.decode(text, course), course);
     return [text, again];
