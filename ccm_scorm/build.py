@@ -17,8 +17,8 @@ from typing import Callable
 
 from . import __version__
 from .model import Course, Module, Pathway
-from .package import (REPORT_NAME, PackageRecord, read_build_report, read_report_document, write_build_report,
-                      write_package)
+from .package import (REPORT_NAME, PackageRecord, read_build_report, read_report_document, report_records,
+                      write_build_report, write_package)
 from .targets import BuildOptions, get_target
 from .targets.base import Target
 
@@ -145,7 +145,7 @@ def unchanged_build(out_dir: Path, fingerprint: str) -> BuildResult | None:
     document = read_report_document(out_dir)
     if not document or document.get("source_fingerprint") != fingerprint:
         return None
-    records = read_build_report(out_dir)
+    records = report_records(document)
     if not records or not all(_intact(out_dir, record) for record in records):
         return None
     return BuildResult(records=records, unchanged=[record.path for record in records],

@@ -126,8 +126,12 @@ def read_report_document(out_dir: Path) -> dict:
 
 def read_build_report(out_dir: Path) -> list[PackageRecord]:
     """The records of an earlier build, or [] when there is none or it cannot be read."""
+    return report_records(read_report_document(out_dir))
+
+
+def report_records(document: dict) -> list[PackageRecord]:
+    """The package records of a build report document, or [] when they cannot be read."""
     try:
-        return [PackageRecord(**{**item, "competencies": tuple(item["competencies"])})
-                for item in read_report_document(out_dir)["packages"]]
+        return [PackageRecord(**{**item, "competencies": tuple(item["competencies"])}) for item in document["packages"]]
     except (KeyError, TypeError):
         return []
