@@ -208,3 +208,13 @@ def xapi_validation():
     """xapi_validation(statement_or_list) -> list of warning strings (npm xapi-validation)."""
     yield _ralph.xapi_validation
     _ralph.close_validators()
+
+
+# ----------------------------------------------------------------- Moodle
+@pytest.fixture(scope="session")
+def moodle():
+    """The real Moodle 5.1 site of ../shared/clients/moodle (tests/support/moodle_site.py),
+    started once per session; fails, never skips, when it cannot start."""
+    from support.moodle_site import MoodleSite
+
+    return MoodleSite.start()
