@@ -75,15 +75,28 @@ def test_manifest_shape_for_moodle_and_esr(target, test_course):
     assert set(package.runtime_files) == {name for name in package.files if name.startswith("runtime/")}
 
 
-def test_2004_objectives_primary_and_one_per_competency(test_course):
+def test_2004_declares_only_the_pass_mark_objective(test_course):
+    """Moodle gives the SCO a pass mark from every declared objective (1.0 when it has no
+    measure, the last one winning), so only the primary objective is declared, with the pass
+    mark; the competency objectives are the runtime's (tests/test_scorm_runtime.py)."""
     module = test_course.module("demo")
     manifest = get_target("scorm2004").build_module(test_course, module, BuildOptions()).files["imsmanifest.xml"]
     root = etree.fromstring(manifest)
     imsss = {"s": "http://www.imsglobal.org/xsd/imsss"}
-    primary = root.find(".//s:primaryObjective", imsss)
+    [objectives] = root.iterfind(".//s:objectives", imsss)
+    [primary] = objectives
+    assert primary.tag == "{http://www.imsglobal.org/xsd/imsss}primaryObjective"
     assert primary.get("objectiveID") == "demo" and primary.get("satisfiedByMeasure") == "true"
     assert primary.findtext("s:minNormalizedMeasure", namespaces=imsss) == "0.8"
-    assert [o.get("objectiveID") for o in root.iterfind(".//s:objective", imsss)] == ["ccm.communication", "ccm.advocacy"]
+    assert root.find(".//s:objective", imsss) is None
+
+
+def test_2004_module_without_quiz_declares_no_objective(test_course):
+    module = replace(test_course.module("demo"), questions=())
+    assert not module.has_quiz
+    manifest = get_target("scorm2004").build_module(test_course, module, BuildOptions()).files["imsmanifest.xml"]
+    assert b"imsss:sequencing" not in manifest and b"Objective" not in manifest
+    assert manifest_errors(manifest, EDITION["scorm2004"]) == []
 
 
 def test_identifiers_are_stable_across_versions(test_course):

@@ -11,6 +11,8 @@ What the LMSs need (../shared/reference/lms-facts.md):
   (pathways: `ccm-pathway-<id>`…), so they stay the same from one version to the next (ESR
   and Moodle key learner records on them); the version is in the manifest's `version` attribute.
 - No global objectives (`imsss:mapInfo`): Moodle does not keep them.
+- SCORM 2004 declares one objective at most, the primary objective carrying a module's pass
+  mark: Moodle takes a pass mark from every declared objective (see manifest_scorm2004).
 
 The schema files themselves are never shipped unless the user points the build at their
 own copy (`BuildOptions.schema_dir`): the IMS distribution notice asks redistributors to
@@ -234,10 +236,17 @@ def manifest_scorm12(course: Course, unit: Module | Pathway, files: dict[str, by
 
 
 def manifest_scorm2004(course: Course, unit: Module | Pathway, files: dict[str, bytes]) -> bytes:
-    """SCORM 2004: one item with a primary objective (the module or pathway) and one objective per competency.
+    """SCORM 2004: one item; a module with a quiz declares its pass mark on a primary objective, and
+    nothing else does.
 
-    A pathway's primary objective has no satisfiedByMeasure: the pathway is satisfied when every
-    module is passed, which the runtime reports itself.
+    The LMS gives the SCO `cmi.scaled_passing_score` from the primary objective's
+    minNormalizedMeasure when that objective is satisfiedByMeasure (RTE 4.2.18); the SCO then
+    reports it as the pass mark. Moodle reads a measure from every declared objective instead,
+    1.0 where none is given, the last one winning: any other declared objective (a competency,
+    or a primary objective without a measure) would make the pass mark 100 %. So competency
+    objectives are not declared; the runtime creates them by id at launch (the SCO may add
+    objectives, RTE 4.2.17). A pathway and a module without a quiz declare none: a pathway is
+    passed when every module is, by each module's own pass mark.
     """
     edition = EDITIONS[SCORM2004]
     module = unit_of(course, unit)
@@ -245,18 +254,20 @@ def manifest_scorm2004(course: Course, unit: Module | Pathway, files: dict[str, 
     root = _root(edition, module, include_lom_location=False)
     _metadata(root, edition, course, module)
     item = _organization_item(root, IMSCP, ids, module.title)
-    # Objectives declared here are preloaded by the LMS (cmi.objectives._count starts at their
-    # number); the runtime finds them by id. No mapInfo: Moodle does not keep global objectives.
-    sequencing = _sub(item, IMSSS, "sequencing")
-    objectives = _sub(sequencing, IMSSS, "objectives")
-    primary = _sub(objectives, IMSSS, "primaryObjective", objectiveID=primary_objective_id(module))
     if module.pass_mark is not None and module.has_quiz:
-        primary.set("satisfiedByMeasure", "true")
-        _sub(primary, IMSSS, "minNormalizedMeasure", _decimal(module.pass_mark / 100))
-    for competency_id in module.competency_ids:
-        _sub(objectives, IMSSS, "objective", objectiveID=competency_id)
+        _pass_mark_objective(item, module)
     _sco_resource(root, IMSCP, f"{{{ADLCP}}}scormType", ids, files)
     return _serialise(root)
+
+
+def _pass_mark_objective(item: etree._Element, module: Unit) -> None:
+    """The module's primary objective, satisfied by a score at or above the pass mark. No mapInfo:
+    Moodle does not keep global objectives."""
+    sequencing = _sub(item, IMSSS, "sequencing")
+    objectives = _sub(sequencing, IMSSS, "objectives")
+    primary = _sub(objectives, IMSSS, "primaryObjective", objectiveID=primary_objective_id(module),
+                   satisfiedByMeasure="true")
+    _sub(primary, IMSSS, "minNormalizedMeasure", _decimal(module.pass_mark / 100))
 
 
 def _decimal(value: float) -> str:

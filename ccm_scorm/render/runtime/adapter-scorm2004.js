@@ -1,8 +1,9 @@
 /* ccm-scorm learner runtime: the SCORM 2004 4th Edition adapter (on top of scorm-api.js).
  * cmi.completion_status incomplete at first launch, completed on quiz submission or when every
  * page is seen; cmi.success_status passed/failed on submission. Score raw 0-100 (min 0, max 100:
- * Moodle grades from raw only) and scaled 0-1. Objectives declared in the manifest (the module's
- * primary objective, one per competency) are preloaded by the LMS and found here by id.
+ * Moodle grades from raw only) and scaled 0-1. Objectives (the module's, one per competency) are
+ * found by id: the LMS preloads the one the manifest declares (a quiz module's primary objective,
+ * carrying the pass mark) and the ones kept from earlier sessions; the rest are added here.
  * Interactions as in SCORM 1.2, in 2004's formats. cmi.exit suspend until finished, then normal.
  * Pathway SCO: the primary objective is the pathway; pathway-result is applied as a submission. */
 (function () {
