@@ -20,7 +20,7 @@ from .model import Course, Module, Pathway
 from .package import (REPORT_NAME, PackageRecord, read_build_report, read_report_document, report_records,
                       write_build_report, write_package)
 from .targets import BuildOptions, get_target
-from .targets.base import Target
+from .targets.base import Target, course_unit_id
 
 Progress = Callable[[str, str], None]  # (target, unit id) after each package
 POOLS = ("thread", "process", "serial")
@@ -62,12 +62,48 @@ def builds_pathways(target: Target) -> bool:
     return type(target).build_pathway is not Target.build_pathway
 
 
+def builds_modules(target: Target) -> bool:
+    """Whether a target makes one package per module (a Moodle course backup does not)."""
+    return type(target).build_module is not Target.build_module
+
+
+def builds_course(target: Target) -> bool:
+    """Whether a target makes one package for the whole catalogue."""
+    return type(target).build_course is not Target.build_course
+
+
+Unit = tuple[str, "Module | Pathway | Course", object]  # (kind, what is built, what goes into it)
+
+
+def target_units(course: Course, target: Target, modules: list[Module], pathways: list[Pathway],
+                 whole_course: bool) -> list[Unit]:
+    """The packages one target makes: per module, per pathway and for the whole course, as it implements them."""
+    units: list[Unit] = []
+    if builds_modules(target):
+        units += [("module", module, module) for module in modules]
+    if builds_pathways(target):
+        units += [("pathway", pathway, _pathway_unit(course, pathway)) for pathway in pathways]
+    if whole_course and builds_course(target):
+        units.append(("course", course, (course.modules, course.pathways)))
+    return units
+
+
+def unit_id(kind: str, unit: "Module | Pathway | Course") -> str:
+    return course_unit_id(unit) if kind == "course" else unit.id
+
+
+def builds_whole_course(module_ids: tuple[str, ...], pathway_ids: tuple[str, ...]) -> bool:
+    """Whole-course packages are built when neither modules nor pathways are named."""
+    return not module_ids and not pathway_ids
+
+
 def package_count(course: Course, targets: list[str], module_ids: tuple[str, ...] = (),
                   pathway_ids: tuple[str, ...] = ()) -> int:
     """How many packages `build` with these filters makes (for a progress bar); KeyError on an unknown id."""
     modules = select_modules(course, module_ids) if module_ids or not pathway_ids else []
     pathways = select_pathways(course, pathway_ids, module_ids)
-    return sum(len(modules) + (len(pathways) if builds_pathways(get_target(name)) else 0) for name in targets)
+    whole = builds_whole_course(module_ids, pathway_ids)
+    return sum(len(target_units(course, get_target(name), modules, pathways, whole)) for name in targets)
 
 
 def _pathway_unit(course: Course, pathway: Pathway) -> tuple:
@@ -179,47 +215,52 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
     for target_name in targets:  # refusals first, so a refused build writes nothing at all
         get_target(target_name).check_options(options)
     slots: list[PackageRecord | None] = []  # in target, module order, whatever order the builds finish in
-    pending: list[tuple[int, str, Module, str]] = []
+    pending: list[tuple[int, str, str, Module | Pathway | Course, str]] = []
+    whole_course = builds_whole_course(module_ids, pathway_ids)
     for target_name in targets:
         target = get_target(target_name)
         for module in modules:
             result.warnings.extend(f"{module.id} ({target_name}): {w}" for w in target.lint(course, module, options))
-        units: list[tuple[str, Module | Pathway, object]] = [("module", module, module) for module in modules]
-        if builds_pathways(target):
-            units += [("pathway", pathway, _pathway_unit(course, pathway)) for pathway in pathways]
-        elif pathway_ids:
+        result.warnings.extend(f"{target_name}: {note}" for note in target.course_notes(course, options))
+        if pathway_ids and not builds_pathways(target):
             result.warnings.append(f"{target_name}: this target cannot build pathways yet, so "
                                    f"{', '.join(p.id for p in pathways)} was not built for it (try --target web)")
-        for kind, unit, inputs in units:
+        if module_ids and not builds_modules(target):
+            result.warnings.append(f"{target_name}: this target makes no package per module, so --module "
+                                   "builds nothing for it (build it without --module, or with --pathway)")
+        for kind, unit, inputs in target_units(course, target, modules, pathways, whole_course):
             fingerprint = input_hash(course, inputs, target_name, options)
-            earlier = previous.pop((target_name, kind, unit.id), None)
+            earlier = previous.pop((target_name, kind, unit_id(kind, unit)), None)
             if not force and earlier and earlier.input_hash == fingerprint and _intact(out_dir, earlier):
                 slots.append(earlier)
                 result.unchanged.append(earlier.path)
                 if progress:
-                    progress(target_name, unit.id)
+                    progress(target_name, unit_id(kind, unit))
             else:
-                pending.append((len(slots), target_name, unit, fingerprint))
+                pending.append((len(slots), target_name, kind, unit, fingerprint))
                 slots.append(None)
     for index, record in _build_all(course, pending, out_dir, options, jobs, pool, progress):
         slots[index] = record
     result.records.extend(record for record in slots if record is not None)
     result.rebuilt.extend(slots[index].path for index, *_ in pending)
     # Packages other targets built earlier stay listed while their unit is in the course and the zip exists.
-    units = {module.id for module in course.modules} | {pathway.id for pathway in course.pathways}
+    units = {module.id for module in course.modules} | {pathway.id for pathway in course.pathways} \
+        | {course_unit_id(course)}
     result.records.extend(record for record in previous.values()
                           if record.id in units and (out_dir / record.path).exists())
     result.report_path = write_build_report(result.records, out_dir, source_fingerprint, result.warnings)
     return result
 
 
-def _build_one(course: Course, target_name: str, module: Module | Pathway, options: BuildOptions, out_dir: Path,
-               fingerprint: str) -> PackageRecord:
+def _build_one(course: Course, target_name: str, kind: str, unit: Module | Pathway | Course, options: BuildOptions,
+               out_dir: Path, fingerprint: str) -> PackageRecord:
     target = get_target(target_name)
-    if isinstance(module, Pathway):
-        package = target.build_pathway(course, module, options)
+    if kind == "course":
+        package = target.build_course(course, options)
+    elif kind == "pathway":
+        package = target.build_pathway(course, unit, options)
     else:
-        package = target.build_module(course, module, options)
+        package = target.build_module(course, unit, options)
     return write_package(package, out_dir, fingerprint)
 
 
@@ -232,11 +273,13 @@ def _init_worker(course: Course) -> None:
     _WORKER_COURSE = course
 
 
-def _build_in_worker(target_name: str, module_id: str, options: BuildOptions, out_dir: Path,
-                     fingerprint: str, pathway: bool = False) -> PackageRecord:
+def _build_in_worker(target_name: str, kind: str, unit_id: str, options: BuildOptions, out_dir: Path,
+                     fingerprint: str) -> PackageRecord:
     assert _WORKER_COURSE is not None
-    unit = _WORKER_COURSE.pathway(module_id) if pathway else _WORKER_COURSE.module(module_id)
-    return _build_one(_WORKER_COURSE, target_name, unit, options, out_dir, fingerprint)
+    course = _WORKER_COURSE
+    unit = {"course": lambda: course, "pathway": lambda: course.pathway(unit_id),
+            "module": lambda: course.module(unit_id)}[kind]()
+    return _build_one(course, target_name, kind, unit, options, out_dir, fingerprint)
 
 
 def _build_all(course: Course, pending, out_dir: Path, options: BuildOptions, jobs: int | None, pool: str,
@@ -246,22 +289,22 @@ def _build_all(course: Course, pending, out_dir: Path, options: BuildOptions, jo
     if pool not in POOLS:
         raise ValueError(f"unknown pool {pool!r}; use one of {', '.join(POOLS)}")
     if pool == "serial" or jobs == 1 or len(pending) < 2:
-        for index, target_name, module, fingerprint in pending:
-            yield index, _build_one(course, target_name, module, options, out_dir, fingerprint)
+        for index, target_name, kind, unit, fingerprint in pending:
+            yield index, _build_one(course, target_name, kind, unit, options, out_dir, fingerprint)
             if progress:
-                progress(target_name, module.id)
+                progress(target_name, unit_id(kind, unit))
         return
     workers = min(jobs, len(pending))
     if pool == "process":
         executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(course,))
-        submit = lambda t, m, f: executor.submit(_build_in_worker, t, m.id, options, out_dir, f,
-                                                        isinstance(m, Pathway))  # noqa: E731
+        submit = lambda t, k, u, f: executor.submit(_build_in_worker, t, k, unit_id(k, u), options, out_dir,
+                                                           f)  # noqa: E731
     else:
         executor = ThreadPoolExecutor(workers, thread_name_prefix="ccm-build")
-        submit = lambda t, m, f: executor.submit(_build_one, course, t, m, options, out_dir, f)  # noqa: E731
+        submit = lambda t, k, u, f: executor.submit(_build_one, course, t, k, u, options, out_dir, f)  # noqa: E731
     try:
-        futures = {submit(target_name, module, fingerprint): (index, target_name, module.id)
-                   for index, target_name, module, fingerprint in pending}
+        futures = {submit(target_name, kind, unit, fingerprint): (index, target_name, unit_id(kind, unit))
+                   for index, target_name, kind, unit, fingerprint in pending}
         for future in as_completed(futures):
             index, target_name, module_id = futures[future]
             yield index, future.result()  # a failed package raises here, as in a serial build

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import tarfile
 import tempfile
 import zipfile
 from dataclasses import asdict, dataclass
@@ -22,6 +23,7 @@ from . import __version__
 from .targets.base import Package
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
+FIXED_EPOCH = 315532800  # the same time as a Unix timestamp, for tar entries
 REPORT_NAME = "build-report.json"
 
 
@@ -56,6 +58,27 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def tgz_bytes(files: dict[str, bytes]) -> bytes:
+    """A gzipped POSIX ustar archive (what Moodle's .mbz backups are): sorted entries, fixed owner, mode and times."""
+    tar_buffer = io.BytesIO()
+    with tarfile.open(fileobj=tar_buffer, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+        for name in sorted(files):
+            info = tarfile.TarInfo(name)
+            info.size = len(files[name])
+            info.mtime = FIXED_EPOCH
+            info.mode = 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            archive.addfile(info, io.BytesIO(files[name]))
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as stream:
+        stream.write(tar_buffer.getvalue())
+    return buffer.getvalue()
+
+
+ARCHIVE_WRITERS = {"zip": zip_bytes, "mbz": tgz_bytes}
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -70,7 +93,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def package_path(package: Package) -> str:
-    return f"{package.target}/{package.unit_id}.zip"
+    return f"{package.target}/{package.unit_id}.{package.archive}"
 
 
 def runtime_size(package: Package) -> tuple[int, int]:
@@ -80,7 +103,7 @@ def runtime_size(package: Package) -> tuple[int, int]:
 
 
 def write_package(package: Package, out_dir: Path, input_hash: str = "") -> PackageRecord:
-    data = zip_bytes(package.files)
+    data = ARCHIVE_WRITERS[package.archive](package.files)
     relative = package_path(package)
     write_atomically(out_dir / relative, data)
     raw, gzipped = runtime_size(package)

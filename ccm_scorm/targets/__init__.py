@@ -17,7 +17,7 @@ def _load_builtin_targets() -> None:
     # yet (while the format is being built) is simply not offered.
     import importlib
 
-    for name in ("web", "scorm12", "scorm2004", "xapi", "cmi5"):
+    for name in ("web", "scorm12", "scorm2004", "xapi", "cmi5", "moodle"):
         try:
             importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as error:
@@ -27,7 +27,7 @@ def _load_builtin_targets() -> None:
 
 def target_names() -> list[str]:
     _load_builtin_targets()
-    order = ["web", "scorm12", "scorm2004", "xapi", "cmi5"]
+    order = ["web", "scorm12", "scorm2004", "xapi", "cmi5", "moodle"]
     return sorted(_REGISTRY, key=lambda name: (order.index(name) if name in order else len(order), name))
 
 

@@ -7,11 +7,18 @@ build options. Writing the zip and the build report is `package.py`'s job.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from ..model import Course, Module, Pathway
+
+
+def course_unit_id(course: Course) -> str:
+    """The id of a whole-course package: the course title as a lower-case slug (e.g. "coordinated-care-catalogue")."""
+    slug = re.sub(r"[^a-z0-9]+", "-", course.settings.title.lower()).strip("-")
+    return slug or "course"
 
 
 class BuildRefused(Exception):
@@ -33,7 +40,7 @@ class Package:
 
     target: str
     unit_id: str  # module or pathway id
-    unit_kind: str  # "module" | "pathway"
+    unit_kind: str  # "module" | "pathway" | "course"
     version: str
     title: str
     files: dict[str, bytes]
@@ -41,6 +48,7 @@ class Package:
     runtime_files: tuple[str, ...] = ()  # which of `files` are the shared runtime (for size reports)
     lms: str = ""
     notes: tuple[str, ...] = field(default=())
+    archive: str = "zip"  # "zip", or "mbz" for a Moodle course backup (a gzipped tar)
 
 
 class Target:
@@ -83,6 +91,14 @@ class Target:
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         raise NotImplementedError(f"the {self.name} target cannot build pathways yet")
+
+    def build_course(self, course: Course, options: BuildOptions) -> Package:
+        """One package for the whole catalogue (e.g. a Moodle course); only targets that override it make one."""
+        raise NotImplementedError(f"the {self.name} target does not build a whole-course package")
+
+    def course_notes(self, course: Course, options: BuildOptions) -> list[str]:
+        """What users of this target's packages must know about the whole build (build report and CLI warnings)."""
+        return []
 
     def lint(self, course: Course, module: Module, options: BuildOptions) -> list[str]:
         """Warnings about this module for this target and LMS profile (never errors)."""
