@@ -8,6 +8,7 @@
   var X = window.CCMXapi;
   var LAUNCH_DATA = 'LMS.LaunchData';
   var PREFERENCES = 'cmi5LearnerPreferences';
+  var FINISH_MS = 20000;   // how long Finish waits for the LMS before keeping the rest on the device
 
   function fail(message) { throw new Error(message); }
 
@@ -50,7 +51,8 @@
     var launched = !!(lrs.endpoint && lrs.fetch && lrs.actor && lrs.registration && lrs.activityId);
     var xapiData = course.xapi || {};
     var outbox = null, build = null, stateStore = null, doc = {}, data = {}, mode = 'normal';
-    var finished = false, judgedThisSession = false, heldFailure = null, t0 = Date.now();
+    var finished = false, judgedThisSession = false, heldFailure = null, closing = null, t0 = Date.now();
+    var queued = {};      // completed / passed handed to the outbox in this session
     var localScope = [course.id, course.version, lrs.activityId || '-', lrs.registration || '-',
       lrs.actor ? JSON.stringify(lrs.actor) : 'anonymous'].join('|');
 
@@ -61,14 +63,36 @@
     }
     function send(statement) { if (outbox && !finished) outbox.add(statement); }
     function sent() { doc.sent = doc.sent || {}; return doc.sent; }
-    function remember(flag) {
-      sent()[flag] = true;
-      doc.updated = new Date().toISOString();
-      stateStore.write(doc, true);
+    function already(flag) { return !!(sent()[flag] || queued[flag]); }
+    // A flag is kept in the State document once the LMS has acknowledged its statement, never before:
+    // a statement still on this device when the session ends is sent again by the next launch.
+    function delivered(statements) {
+      var changed = false;
+      statements.forEach(function (st) {
+        var v = String(st.verb.id).split('/').pop();
+        var flag = v === 'failed' ? null : v;
+        if ((flag === 'completed' || flag === 'passed') && !sent()[flag]) { sent()[flag] = true; changed = true; }
+      });
+      if (changed && mode === 'normal') { doc.updated = new Date().toISOString(); stateStore.write(doc, true); }
+    }
+    function remember(flag) { queued[flag] = true; }
+    // What the registration already holds, asked of the LMS when this device's and the State document's
+    // flags do not say (a lost or stale State document must not make completed/passed go out twice).
+    function askRegistration(authHeader) {
+      var flags = ['completed', 'passed'].filter(function (f) { return !sent()[f]; });
+      return Promise.all(flags.map(function (flag) {
+        var url = X.query(lrs.endpoint, 'statements', { registration: lrs.registration, agent: lrs.actor,
+          verb: 'http://adlnet.gov/expapi/verbs/' + flag, activity: lrs.activityId, limit: 1 });
+        return X.request('GET', url, { auth: authHeader }).then(function (r) {
+          return r.status === 200 ? r.json() : null;
+        }).then(function (body) {
+          if (body && body.statements && body.statements.length) sent()[flag] = true;
+        }, function () { /* unknown: this session's own rules still send each at most once */ });
+      }));
     }
     function competencyIds(event) { return (event.competencies || []).map(function (c) { return c.id; }); }
     function sendCompleted(event, t) {
-      if (sent().completed) return;
+      if (already('completed')) return;
       send(defined('completed', t, { moveOn: true, competencies: competencyIds(event), result: {
         completion: true, duration: X.duration(Date.now() - t0), extensions: build.competencyResults(event.competencies) } }));
       remember('completed');
@@ -84,7 +108,7 @@
         result: result, extensions: extensions } };
     }
     function judged(event, t, passed, withScore) {
-      if (sent().passed || judgedThisSession) return;
+      if (already('passed') || judgedThisSession) return;
       if (!passed) { heldFailure = judgement(event, false, withScore); return; }
       heldFailure = null;
       judgedThisSession = true;
@@ -93,7 +117,7 @@
       remember('passed');
     }
     function sendHeldFailure(t) {
-      if (!heldFailure || judgedThisSession || sent().passed) return;
+      if (!heldFailure || judgedThisSession || already('passed')) return;
       judgedThisSession = true;
       send(defined(heldFailure.verb, t, heldFailure.extra));
       heldFailure = null;
@@ -142,7 +166,7 @@
           build = new X.Statements({ course: course, actor: lrs.actor, activityId: lrs.activityId,
             registration: lrs.registration, contextTemplate: data.contextTemplate, extensionBase: xapiData.extensionBase });
           outbox = new X.Outbox({ key: 'ccm:outbox:' + lrs.endpoint + '|' + localScope, endpoint: lrs.endpoint,
-            auth: authHeader, onStatus: relay });
+            auth: authHeader, onStatus: relay, onDelivered: delivered });
           stateStore = new X.StateStore({ endpoint: lrs.endpoint, auth: authHeader,
             fields: { stateId: xapiData.stateId || course.iri + '/ccm-state', activityId: lrs.activityId,
               agent: lrs.actor, registration: lrs.registration },
@@ -150,6 +174,8 @@
           return stateStore.read();
         }).then(function (found) {
           doc = found.doc || {};
+          return mode === 'normal' ? askRegistration(authHeader) : null;
+        }).then(function () {
           if (outbox.pending()) outbox.flush();
           return { state: typeof doc.state === 'string' ? doc.state : null,
             location: typeof doc.location === 'string' ? doc.location : null,
@@ -182,9 +208,9 @@
             sendCompleted(event, t);
             if (data.moveOn === 'Passed' || data.moveOn === 'CompletedAndPassed') judged(event, t, true, false);
             break;
-          case 'exit':
+          case 'exit':     // terminated is sent by finish(), last, once everything else is in
             if (normal) sendHeldFailure(t);
-            send(defined('terminated', t, { result: { duration: X.duration(event.durationMs) } }));
+            closing = defined('terminated', t, { result: { duration: X.duration(event.durationMs) } });
             break;
         }
       },
@@ -196,13 +222,19 @@
         stateStore.write(doc, false);
         if (!launched) report({ kind: 'saved' });
       },
-      finish: function () {
-        if (finished) return;
+      // Finish: state, statements, then terminated alone (resolves true once the LMS has it). The page
+      // going away: what can still leave without breaking the order (docs/xapi-cmi5.md).
+      finish: function (reason) {
+        if (finished) return true;
         finished = true;
-        var store = sessionStore();
-        try { if (store && launched && build) store.setItem(endedKey(lrs.fetch), '1'); } catch (e) { /* private mode */ }
-        if (stateStore) stateStore.flushOnExit();
-        if (outbox) outbox.flushOnExit();
+        if (!launched || !build) return true;
+        var ended = function (told) {
+          var store = sessionStore();
+          try { if (told && store) store.setItem(endedKey(lrs.fetch), '1'); } catch (e) { /* private mode */ }
+          return told;
+        };
+        if (reason === 'pagehide') return ended(X.closeOnPageHide(outbox, stateStore, closing));
+        return X.closeSession(outbox, stateStore, closing, FINISH_MS).then(ended);
       },
       outbox: function () { return outbox; }
     };

@@ -12,7 +12,7 @@
  *   submit    -> completed (first submission in a launch), then passed | failed
  *                (score raw/min/max/scaled, duration, per-competency results)
  *   complete  -> completed (no quiz: every page seen)
- *   exit      -> terminated (session duration)
+ *   exit      -> terminated (session duration), sent last, once the state and every other statement are in
  * Every statement names the competencies it evidences in contextActivities.other.
  * Pathway packages (course.kind "pathway"): start/exit are about the pathway activity
  * (type course); a module's page/answer/submit/complete statements are about that module
@@ -22,6 +22,7 @@
 (function () {
   'use strict';
   var X = window.CCMXapi;
+  var FINISH_MS = 20000;   // how long Finish waits for the LRS before keeping the rest on the device
 
   window.CCM.registerAdapter('xapi', function (course) {
     var report = function () {};
@@ -37,7 +38,7 @@
     var recording = !!(lrs.endpoint && lrs.actor);
     var who = lrs.actor ? JSON.stringify(lrs.actor) : 'anonymous';
     var scope = [course.id, course.version, lrs.activityId, lrs.registration || '-', who].join('|');
-    var outbox = null, stateStore = null, build = null, finished = false, completedSent = {}, t0 = Date.now();
+    var outbox = null, stateStore = null, build = null, finished = false, completedSent = {}, closing = null, t0 = Date.now();
     var xapiData = course.xapi || {}, pathway = course.kind === 'pathway', builders = {};
 
     if (recording) {
@@ -116,8 +117,8 @@
             send(build.make(event.score === null ? 'completed' : event.passed ? 'passed' : 'failed', build.module(), t,
               { competencies: comps, result: r }));
             break;
-          case 'exit':
-            send(build.make('terminated', build.module(), t, { result: { duration: X.duration(event.durationMs) } }));
+          case 'exit':     // sent by finish(), last
+            closing = build.make('terminated', build.module(), t, { result: { duration: X.duration(event.durationMs) } });
             break;
         }
       },
@@ -125,11 +126,14 @@
         stateStore.write({ state: state, location: location, updated: new Date().toISOString() });
         if (!recording) report({ kind: 'saved' });
       },
-      finish: function () {
-        if (finished) return;
+      // Finish: state, statements, then terminated (resolves true once the LRS has them all); the page
+      // going away: what can still leave in one keepalive request.
+      finish: function (reason) {
+        if (finished) return true;
         finished = true;
-        stateStore.flushOnExit();
-        if (outbox) outbox.flushOnExit();
+        if (!recording) { stateStore.flushOnExit(); return true; }
+        if (reason === 'pagehide') return X.closeOnPageHide(outbox, stateStore, closing);
+        return X.closeSession(outbox, stateStore, closing, FINISH_MS);
       },
       outbox: function () { return outbox; }
     };

@@ -120,6 +120,7 @@
     options = options || {};
     var headers = { 'X-Experience-API-Version': XAPI_VERSION };
     if (options.auth) headers.Authorization = options.auth;
+    Object.keys(options.headers || {}).forEach(function (k) { headers[k] = options.headers[k]; });
     var body;
     if (options.body !== undefined) {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -150,19 +151,29 @@
 
   /* outbox */
 
+  // Sent alone, and acknowledged before anything after them leaves: a cmi5 LMS judges every
+  // statement of a request against the session as it was before the request (9.3.0.0-4), and a
+  // defined statement sent alone cannot be dragged down by a refused neighbour.
+  var SOLO_VERBS = ['initialized', 'terminated', 'completed', 'passed', 'failed'];
+  function verbOf(s) { return String(s && s.verb && s.verb.id || '').replace(ADL_VERB, ''); }
+  function isSolo(s) { return SOLO_VERBS.indexOf(verbOf(s)) >= 0; }
+  function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, Math.max(0, ms)); }); }
+
+  /* options: key (localStorage), endpoint, auth, onStatus(status), onDelivered(statements) */
   function Outbox(options) {
     this.key = options.key;
     this.endpoint = options.endpoint;
     this.auth = options.auth;
     this.report = options.onStatus || function () {};
+    this.delivered = options.onDelivered || function () {};
     this.store = storage();
     this.memory = [];        // used only when localStorage is blocked
     this.rejectedMemory = [];
+    this.uncertainMemory = {};
     this.inFlight = false;
     this.failures = 0;
     this.timer = null;
-    this.isolate = 0;        // after a 4xx batch: send this many statements one by one
-    this.closed = false;
+    this.isolate = 0;        // after a refused or conflicting batch: send this many statements one by one
     var self = this;
     window.addEventListener('online', function () { self.retryNow(); });
   }
@@ -184,6 +195,17 @@
   };
   Outbox.prototype.pending = function () { return this.queue().length; };
 
+  // Ids whose POST may have reached the LRS although no answer came back (timeout, 5xx, dropped
+  // connection): before they are sent again the LRS is asked whether it holds them already.
+  Outbox.prototype.uncertain = function () {
+    return this.store ? readJson(this.store, this.key + ':uncertain', {}) : copy(this.uncertainMemory);
+  };
+  Outbox.prototype.setUncertain = function (ids, on) {
+    var marks = this.uncertain();
+    ids.forEach(function (id) { if (on) marks[id] = 1; else delete marks[id]; });
+    if (!this.store || !writeJson(this.store, this.key + ':uncertain', marks)) this.uncertainMemory = marks;
+  };
+
   // Keep the statement first (localStorage), then try to send it.
   Outbox.prototype.add = function (statement) {
     var list = this.queue();
@@ -197,6 +219,12 @@
     var gone = {};
     ids.forEach(function (id) { gone[id] = true; });
     this.setQueue(this.queue().filter(function (s) { return !gone[s.id]; }));
+    this.setUncertain(ids, false);
+  };
+
+  Outbox.prototype.markDelivered = function (statements) {
+    this.remove(statements.map(function (s) { return s.id; }));
+    try { this.delivered(statements); } catch (e) { /* the adapter's bookkeeping must not stop delivery */ }
   };
 
   Outbox.prototype.setAside = function (statement, status, text) {
@@ -229,73 +257,161 @@
     this.schedule(delay);
   };
 
+  // The next request's statements: the oldest, a solo statement alone, one at a time while isolating.
+  Outbox.prototype.nextBatch = function (list) {
+    if (isSolo(list[0]) || this.isolate > 0) return list.slice(0, 1);
+    var batch = [];
+    for (var i = 0; i < list.length && batch.length < BATCH_SIZE && !isSolo(list[i]); i++) batch.push(list[i]);
+    return batch;
+  };
+
+  // -> Promise<"stored"|"absent"|"unknown">: does the LRS hold a statement with this id?
+  Outbox.prototype.lookUp = function (id) {
+    return request('GET', query(this.endpoint, 'statements', { statementId: id }), { auth: this.auth })
+      .then(function (r) {
+        if (r.status === 200) return 'stored';
+        return r.status === 404 ? 'absent' : 'unknown';
+      }, function () { return 'unknown'; });
+  };
+
+  // Before a batch holding uncertain ids is sent: drop the ones the LRS already has.
+  Outbox.prototype.settleUncertain = function (batch) {
+    var self = this, marks = this.uncertain();
+    var doubtful = batch.filter(function (s) { return marks[s.id]; });
+    return doubtful.reduce(function (chain, s) {
+      return chain.then(function (ok) {
+        if (!ok) return false;
+        return self.lookUp(s.id).then(function (found) {
+          if (found === 'stored') self.markDelivered([s]);
+          else if (found === 'absent') self.setUncertain([s.id], false);
+          return found !== 'unknown';
+        });
+      });
+    }, Promise.resolve(true));
+  };
+
+  Outbox.prototype.afterAnswer = function (batch, status, text) {
+    var ids = batch.map(function (s) { return s.id; });
+    if (status >= 200 && status < 300) {
+      this.failures = 0;
+      if (this.isolate > 0) this.isolate -= 1;
+      this.markDelivered(batch);
+      return Promise.resolve();
+    }
+    if (status === 409 && batch.length === 1) {
+      // the LRS holds this id already: an earlier send arrived after all, if the statement is there
+      var self = this;
+      return this.lookUp(ids[0]).then(function (found) {
+        if (found === 'unknown') { self.setUncertain(ids, true); self.backOff(); return 'wait'; }
+        self.failures = 0;
+        if (self.isolate > 0) self.isolate -= 1;
+        if (found === 'stored') self.markDelivered(batch);
+        else self.setAside(batch[0], status, text);
+      });
+    }
+    if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+      this.failures = 0;
+      if (batch.length > 1) this.isolate = batch.length;   // find the statement(s) refused, one by one
+      else {
+        if (this.isolate > 0) this.isolate -= 1;
+        this.setAside(batch[0], status, text);
+      }
+      return Promise.resolve();
+    }
+    this.setUncertain(ids, true);   // 408, 429, 5xx: the LRS may have stored them before failing
+    this.backOff();
+    return Promise.resolve('wait');
+  };
+
   // Send the oldest statements; resolves when this round is over.
   Outbox.prototype.flush = function () {
     var self = this;
     if (this.inFlight) return this.inFlight;
     var list = this.queue();
     if (!list.length) return Promise.resolve();     // never POST an empty batch
-    var batch = list.slice(0, this.isolate > 0 ? 1 : BATCH_SIZE);
-    this.inFlight = request('POST', this.endpoint + 'statements', { auth: this.auth, body: batch })
-      .then(function (response) {
+    var batch = this.nextBatch(list);
+    this.inFlight = this.settleUncertain(batch).then(function (settled) {
+      if (!settled) { self.backOff(); return 'wait'; }
+      var gone = {};
+      self.queue().forEach(function (s) { gone[s.id] = false; });
+      batch = batch.filter(function (s) { return gone[s.id] === false; });
+      if (!batch.length) return null;
+      return request('POST', self.endpoint + 'statements', { auth: self.auth, body: batch }).then(function (response) {
         var status = response.status;
-        return response.text().then(function (text) { return { status: status, text: text }; },
-          function () { return { status: status, text: '' }; });
-      })
-      .then(function (r) {
-        self.inFlight = false;
-        if (r.status >= 200 && r.status < 300) {
-          self.failures = 0;
-          if (self.isolate > 0) self.isolate -= 1;
-          self.remove(batch.map(function (s) { return s.id; }));
-        } else if (r.status === 409 && batch.length === 1) {
-          // the same id is already stored: an earlier send arrived after all
-          self.failures = 0;
-          if (self.isolate > 0) self.isolate -= 1;
-          self.remove([batch[0].id]);
-        } else if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
-          self.failures = 0;
-          if (batch.length > 1) {
-            self.isolate = batch.length;   // find the statement(s) the LRS refuses
-          } else {
-            if (self.isolate > 0) self.isolate -= 1;
-            self.setAside(batch[0], r.status, r.text);
-          }
-        } else {
-          self.backOff();
-          return;
-        }
-        if (self.queue().length) self.schedule(0);
-        else if (!self.rejected().length) self.report({ kind: 'saved' });
+        return response.text().then(function (text) { return self.afterAnswer(batch, status, text); },
+          function () { return self.afterAnswer(batch, status, ''); });
       }, function () {
-        self.inFlight = false;           // network error or timeout
+        self.setUncertain(batch.map(function (s) { return s.id; }), true);  // network error or timeout
         self.backOff();
+        return 'wait';
       });
+    }).then(function (outcome) {
+      self.inFlight = false;
+      if (outcome === 'wait') return;
+      if (self.queue().length) self.schedule(0);
+      else if (!self.rejected().length) self.report({ kind: 'saved' });
+    }, function () {
+      self.inFlight = false;
+      self.backOff();
+    });
     return this.inFlight;
   };
 
-  // pagehide: send the rest with keepalive; queued until acknowledged (resends are harmless)
-  Outbox.prototype.flushOnExit = function () {
-    var list = this.queue(), chunks = [], chunk = [], size = 2, budget = KEEPALIVE_BYTES;
+  // -> Promise<boolean>: keep sending until the queue is empty (true) or `ms` have passed (false).
+  Outbox.prototype.drain = function (ms) {
+    var self = this, until = Date.now() + ms;
+    function round() {
+      if (!self.queue().length) return Promise.resolve(true);
+      if (Date.now() >= until) return Promise.resolve(false);
+      if (self.timer) { clearTimeout(self.timer); self.timer = null; }
+      return self.flush().then(function () {
+        if (!self.queue().length) return true;
+        if (self.failures === 0) return round();
+        return wait(Math.min(BACKOFF_BASE_MS * self.failures, until - Date.now())).then(round);
+      });
+    }
+    return round();
+  };
+
+  // The page is going (no Finish): what can still leave in one keepalive request without breaking the
+  // session's order. `closing` (terminated) is added only when nothing else may arrive after it.
+  // -> true when `closing` went.
+  Outbox.prototype.flushOnExit = function (closing, othersInFlight) {
+    var marks = this.uncertain(), list = this.queue();
+    if (this.inFlight || othersInFlight || list.some(function (s) { return marks[s.id]; })) closing = null;
+    if (list.length && verbOf(list[0]) === 'initialized') { list = list.slice(0, 1); closing = null; }
+    var chunk = [], size = 2;
     list.forEach(function (s) {
       var n = JSON.stringify(s).length + 1;
-      if (chunk.length && (size + n > budget || chunk.length >= BATCH_SIZE * 5)) { chunks.push(chunk); budget -= size; chunk = []; size = 2; }
-      if (n + 2 <= budget) { chunk.push(s); size += n; }
+      if (size + n <= KEEPALIVE_BYTES && !marks[s.id]) { chunk.push(s); size += n; } else closing = null;
     });
-    if (chunk.length) chunks.push(chunk);
-    var self = this;
-    chunks.forEach(function (c) {
-      if (!c.length) return;
-      try {
-        request('POST', self.endpoint + 'statements', { auth: self.auth, body: c, keepalive: true })
-          .then(function (r) { if (r.ok) self.remove(c.map(function (s) { return s.id; })); }, function () {});
-      } catch (e) { /* the page is going anyway */ }
-    });
+    if (closing && size + JSON.stringify(closing).length + 1 <= KEEPALIVE_BYTES) chunk.push(closing);
+    else closing = null;
+    if (!chunk.length) return false;
+    this.setUncertain(chunk.map(function (s) { return s.id; }), true); // a later launch checks before resending
+    try {
+      request('POST', this.endpoint + 'statements', { auth: this.auth, body: chunk, keepalive: true });
+    } catch (e) { /* the page is going anyway */ }
+    return !!closing;
   };
 
   /* state store */
 
+  // The newer of two saved documents (by "updated"); the flags of statements already delivered
+  // ("sent") are kept from both, so a lost or stale copy never makes them go out twice.
+  function newerDoc(a, b) {
+    if (!a || typeof a !== 'object') return b || null;
+    if (!b || typeof b !== 'object') return a;
+    var out = copy(String(a.updated || '') >= String(b.updated || '') ? a : b);
+    var sent = {};
+    [a.sent, b.sent].forEach(function (flags) { Object.keys(flags || {}).forEach(function (k) { if (flags[k]) sent[k] = true; }); });
+    if (Object.keys(sent).length) out.sent = sent;
+    return out;
+  }
+
   // A State API document with a localStorage copy; `use` turns false when the LRS refuses it.
+  // Every write names the version it replaces (If-Match, or If-None-Match: * for a new document);
+  // a conflict (409/412) is resolved by reading the LRS's copy again and merging.
   function StateStore(options) {
     this.endpoint = options.endpoint;
     this.auth = options.auth;
@@ -305,24 +421,36 @@
     this.use = !!(options.endpoint && options.useStateApi !== false);
     this.pendingDoc = null;
     this.timer = null;
+    this.writing = null;                 // the write in flight (a Promise), one at a time
   }
   StateStore.prototype.url = function () { return query(this.endpoint, 'activities/state', this.fields); };
 
-  // -> Promise<{doc, source: "lrs"|"local"|null}>
-  StateStore.prototype.read = function () {
-    var self = this, local = readJson(this.store, this.localKey, null);
-    var fallback = function () { return { doc: local, source: local ? 'local' : null }; };
-    if (!this.use) return Promise.resolve(fallback());
+  // -> Promise<{doc, etag, status}> of the LRS's copy (status "absent", "found" or "unknown")
+  StateStore.prototype.fetchRemote = function () {
+    var self = this;
     return request('GET', this.url(), { auth: this.auth, timeoutMs: 8000 }).then(function (r) {
       if (r.status === 200) {
+        var etag = r.headers.get('ETag');
         return r.json().then(function (doc) {
-          if (doc && typeof doc === 'object') return { doc: doc, source: 'lrs' };
-          return fallback();
-        }, fallback);
+          return { doc: doc && typeof doc === 'object' ? doc : null, etag: etag, status: 'found' };
+        }, function () { return { doc: null, etag: etag, status: 'found' }; });
       }
-      if (r.status !== 404 && r.status !== 204) self.use = false; // 400/401/403/405/501: no State API for us
-      return fallback();
-    }, fallback);
+      if (r.status === 404 || r.status === 204) return { doc: null, etag: null, status: 'absent' };
+      if (r.status !== 408 && r.status !== 429 && r.status < 500) self.use = false; // no State API for us
+      return { doc: null, etag: null, status: 'unknown' };
+    }, function () { return { doc: null, etag: null, status: 'unknown' }; });
+  };
+
+  // -> Promise<{doc, source: "lrs"|"local"|null}>: the newer of the LRS's copy and this device's
+  StateStore.prototype.read = function () {
+    var local = readJson(this.store, this.localKey, null);
+    var fallback = { doc: local, source: local ? 'local' : null };
+    if (!this.use) return Promise.resolve(fallback);
+    return this.fetchRemote().then(function (remote) {
+      if (!remote.doc) return fallback;
+      var doc = newerDoc(remote.doc, local);
+      return { doc: doc, source: doc === remote.doc || !local || String(remote.doc.updated || '') >= String(local.updated || '') ? 'lrs' : 'local' };
+    });
   };
 
   StateStore.prototype.write = function (doc, soon) {
@@ -331,24 +459,91 @@
     this.pendingDoc = doc;
     var self = this;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(function () { self.timer = null; self.push(false); }, soon ? 0 : 1500);
+    this.timer = setTimeout(function () { self.timer = null; self.push(); }, soon ? 0 : 1500);
   };
 
-  StateStore.prototype.push = function (keepalive) {
-    if (!this.use || !this.pendingDoc) return;
-    var doc = this.pendingDoc, self = this;
-    this.pendingDoc = null;
-    try {
-      request('PUT', this.url(), { auth: this.auth, body: doc, keepalive: keepalive }).then(function (r) {
-        if (r.status === 404 || r.status === 405 || r.status === 501 || r.status === 400 ||
-            r.status === 401 || r.status === 403) self.use = false;
-      }, function () { if (!self.pendingDoc) self.pendingDoc = doc; });
-    } catch (e) { /* leaving */ }
+  // One write: read the LRS's version, merge, and PUT naming that version; a few tries on conflict.
+  StateStore.prototype.putMerged = function (doc, tries) {
+    var self = this;
+    return this.fetchRemote().then(function (remote) {
+      if (remote.status === 'unknown') return false;
+      var merged = newerDoc(doc, remote.doc);
+      var headers = remote.status === 'found' && remote.etag ? { 'If-Match': remote.etag } : { 'If-None-Match': '*' };
+      return request('PUT', self.url(), { auth: self.auth, body: merged, headers: headers }).then(function (r) {
+        if (r.status >= 200 && r.status < 300) { writeJson(self.store, self.localKey, merged); return true; }
+        if ((r.status === 409 || r.status === 412) && tries > 1) return self.putMerged(merged, tries - 1);
+        if (r.status === 400 || r.status === 401 || r.status === 403 || r.status === 404 || r.status === 405 ||
+            r.status === 501) { self.use = false; return true; }
+        return false;
+      }, function () { return false; });
+    });
   };
+
+  // -> Promise<boolean>: the pending document (if any) is in the LRS
+  StateStore.prototype.push = function () {
+    var self = this;
+    if (this.writing) return this.writing.then(function () { return self.push(); });
+    if (!this.use || !this.pendingDoc) return Promise.resolve(true);
+    var doc = this.pendingDoc;
+    this.pendingDoc = null;
+    this.writing = this.putMerged(doc, 4).then(function (ok) {
+      self.writing = null;
+      if (!ok && !self.pendingDoc) self.pendingDoc = doc;   // kept for the next try
+      return ok;
+    });
+    return this.writing;
+  };
+
+  // -> Promise<boolean>: every write so far is in the LRS (tried for at most `ms`)
+  StateStore.prototype.settle = function (ms) {
+    var self = this, until = Date.now() + ms;
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    function round() {
+      return self.push().then(function (ok) {
+        if (ok && !self.pendingDoc) return true;
+        if (Date.now() >= until) return false;
+        return wait(Math.min(1000, until - Date.now())).then(round);
+      });
+    }
+    return round();
+  };
+
+  StateStore.prototype.busy = function () { return !!(this.writing || this.pendingDoc || this.timer); };
+
+  // The page is going: a last keepalive PUT of an unsaved document (no conflict check is possible).
   StateStore.prototype.flushOnExit = function () {
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
-    this.push(true);
+    if (!this.use || !this.pendingDoc) return;
+    try {
+      request('PUT', this.url(), { auth: this.auth, body: this.pendingDoc, keepalive: true });
+    } catch (e) { /* leaving */ }
   };
+
+  /* closing a session
+   * Finish: every State write acknowledged, then every statement, then `closing` (terminated) alone,
+   * so nothing can arrive after it. Returns Promise<boolean>: true when terminated was acknowledged.
+   * When the LRS cannot be reached in time, nothing more is sent: statements and state stay on this
+   * device. */
+  function closeSession(outbox, stateStore, closing, ms) {
+    var until = Date.now() + ms;
+    var left = function () { return Math.max(0, until - Date.now()); };
+    var saved = stateStore ? stateStore.settle(left()) : Promise.resolve(true);
+    return saved.then(function (ok) {
+      if (!ok || !outbox) return false;
+      return outbox.drain(left()).then(function (empty) {
+        if (!empty || !closing) return empty && !closing;
+        outbox.add(closing);
+        return outbox.drain(left());
+      });
+    });
+  }
+
+  // The page is going without Finish: state first; terminated only when it cannot overtake anything.
+  function closeOnPageHide(outbox, stateStore, closing) {
+    var stateBusy = !!(stateStore && stateStore.use && stateStore.busy());
+    if (stateStore) stateStore.flushOnExit();
+    return outbox ? outbox.flushOnExit(closing, stateBusy) : false;
+  }
 
   /* statements */
 
@@ -519,7 +714,8 @@
     uuid: uuid, isUuid: function (s) { return UUID_RE.test(s || ''); }, duration: duration,
     params: params, endpoint: endpoint, auth: auth, actor: actor, learner: learner,
     request: request, query: query, storage: storage, readJson: readJson, writeJson: writeJson,
-    Outbox: Outbox, StateStore: StateStore, Statements: Statements, score: score,
+    Outbox: Outbox, StateStore: StateStore, Statements: Statements, score: score, newerDoc: newerDoc,
+    closeSession: closeSession, closeOnPageHide: closeOnPageHide, isSolo: isSolo,
     interaction: interaction, responseText: responseText
   };
 })();
