@@ -256,6 +256,27 @@
     error: 'Something went wrong while saving your progress.',
     'not-recording': 'Your progress is not being recorded. You can still read the pages and try the quiz.'
   };
+  /* Review and browse launches: the LMS keeps nothing of what the learner does (Moodle opens a
+   * finished attempt in review unless the learner starts a new one), so the learner is told so,
+   * and how to make it count. Plain words: many learners are not confident with computers. */
+  var READ_ONLY = {
+    review: {
+      notice: function (what) {
+        return 'You are reviewing a ' + what + ' you have already finished, so nothing you do now is saved. ' +
+          READ_ONLY.review.again;
+      },
+      again: 'To try again and have it count, go back to the page you opened this from and start a new attempt ' +
+        '(in Moodle: tick \u201cStart a new attempt\u201d, then press \u201cEnter\u201d).'
+    },
+    browse: {
+      notice: function (what) {
+        return 'You are browsing this ' + what + ' as a preview, so nothing you do now is saved. ' + READ_ONLY.browse.again;
+      },
+      again: 'To have it count, go back to the page you opened this from and open it in the usual way ' +
+        '(in Moodle: press \u201cEnter\u201d, not \u201cPreview\u201d).'
+    }
+  };
+  function readOnlyMode(launch) { return launch.mode === 'browse' || launch.mode === 'review' ? launch.mode : null; }
 
   function make(tag, attrs, kids) {
     var e = document.createElement(tag);
@@ -498,6 +519,13 @@
       var body = byId('ccm-quiz-body');
       clear(body);
       if (done) return renderDone(body);
+      if (!st.attempt && host.readOnly) {
+        body.appendChild(make('p', { text: 'This quiz has ' + K + (K === 1 ? ' question' : ' questions') +
+          '. You can try it for practice, but your answers will not be saved and will not change your result.' }));
+        body.appendChild(make('p', { text: READ_ONLY[host.readOnly].again }));
+        body.appendChild(button('Start the practice quiz', 'begin'));
+        return heading('Practice quiz');
+      }
       if (!st.attempt) {
         body.appendChild(make('p', { text: 'This quiz has ' + K + (K === 1 ? ' question' : ' questions') +
           '. You need ' + passMarkNow() + '% or more to pass. ' + attemptsText() }));
@@ -644,6 +672,7 @@
     }
     function begin() {
       if (done || st.attempt >= maxAttempt) return;
+      if (host.readOnly && st.submitted) return; // no retry that would look as if it counts
       st.attempt += 1;
       st.submitted = false;
       st.qpos = 0;
@@ -663,6 +692,7 @@
       var r = results();
       st.submitted = true;
       st.score = r.score;
+      if (host.readOnly) st.practice = true; // in memory only (never encoded): this result is saved nowhere
       record({ type: 'submit', attempt: st.attempt, score: r.score, passed: r.passed,
         competencies: compsForEvent(r.competencies), durationMs: Date.now() - sess.t0 });
       host.onResult();
@@ -673,9 +703,16 @@
     function renderResults() {
       var body = byId('ccm-results-body'), r = results();
       clear(body);
-      body.appendChild(make('p', { 'class': 'ccm-score', text: 'You scored ' + r.score + '%. The pass mark is ' + passMarkNow() + '%.' }));
-      body.appendChild(make('p', { 'class': 'ccm-outcome ' + (r.passed ? 'ccm-right' : 'ccm-wrong'),
-        text: r.passed ? '✓ You have passed.' : '✗ You have not passed this time.' }));
+      var practised = !!st.practice;
+      if (practised) {
+        body.appendChild(make('p', { 'class': 'ccm-score', text: 'Your practice score is ' + r.score + '%. The pass mark is ' + passMarkNow() + '%.' }));
+        body.appendChild(make('p', { 'class': 'ccm-outcome', text: 'This practice was not saved, so your result has not changed.' }));
+      } else {
+        body.appendChild(make('p', { 'class': 'ccm-score', text: 'You scored ' + r.score + '%. The pass mark is ' + passMarkNow() + '%.' }));
+        body.appendChild(make('p', { 'class': 'ccm-outcome ' + (r.passed ? 'ccm-right' : 'ccm-wrong'),
+          text: host.readOnly ? (r.passed ? '✓ You passed this attempt.' : '✗ You did not pass this attempt.')
+            : r.passed ? '✓ You have passed.' : '✗ You have not passed this time.' }));
+      }
       var rows = r.competencies.map(function (c) {
         return make('tr', {}, [make('th', { scope: 'row', text: c.title || c.id }),
           make('td', { text: c.score === null ? 'No questions this time' : c.score + '%' }),
@@ -690,12 +727,13 @@
       body.appendChild(make('ol', { 'class': 'ccm-answers' }, st.draw.map(function (qi, i) {
         return make('li', {}, [qs[qi].prompt + ' ', make('strong', { text: r.ok[i] ? '(right)' : '(not right)' })]);
       })));
-      var canRetry = !r.passed && st.attempt < maxAttempt;
+      var canRetry = !r.passed && st.attempt < maxAttempt && !host.readOnly;
+      if (host.readOnly && (practised || !r.passed)) body.appendChild(make('p', { 'class': 'ccm-try-again', text: READ_ONLY[host.readOnly].again }));
       if (course.attempts > 0) {
         body.appendChild(make('p', { text: 'You have used ' + st.attempt + ' of ' + maxAttempt + (maxAttempt === 1 ? ' attempt.' : ' attempts.') }));
       }
       var actions = make('div', { 'class': 'ccm-actions' });
-      var cert = r.passed && host.certificate;
+      var cert = r.passed && !practised && host.certificate;
       if (canRetry) actions.appendChild(button('Try again', 'retry'));
       if (cert) actions.appendChild(button(host.certificate.label, 'certificate'));
       actions.appendChild(button(host.leaveLabel, 'exit', canRetry || cert ? 'ccm-button ccm-secondary' : 'ccm-button'));
@@ -908,6 +946,7 @@
       leave: function () { finish('exit'); },
       onResult: function () {},
       leaveLabel: 'Finish',
+      readOnly: null, // 'review' or 'browse': nothing is saved, the quiz is practice only
       done: null,
       certificate: byId('ccm-certificate') ? { label: 'Get your certificate', show: showCertificate } : null
     };
@@ -928,10 +967,8 @@
         if (at > 0) { st.view = at; entry = 'resume'; }
       }
       if (launch.recording === false) sess.status({ kind: 'not-recording' });
-      if (launch.mode === 'browse' || launch.mode === 'review') {
-        sess.notice(launch.mode === 'review' ? 'You are reviewing this module. Nothing you do now changes your result.'
-          : 'You are browsing this module. Your answers will not count.');
-      }
+      host.readOnly = readOnlyMode(launch);
+      if (host.readOnly) sess.notice(READ_ONLY[host.readOnly].notice('module'));
       runner = moduleRunner(course, st, sess, host);
       sess.record({ type: 'start', entry: entry });
       sess.bind(function (t) {
@@ -1085,6 +1122,7 @@
       }
     }
     function onResult() {
+      if (host.readOnly) return; // a practice in review or browse never becomes a module result
       if (!runner.isFinished() || (ps.modules[current] && ps.modules[current].result)) return;
       ps.modules[current] = { result: runner.summary() };
       if (!allFinished()) return;
@@ -1102,6 +1140,7 @@
       leave: function () { showMenu(true); },
       onResult: function () { onResult(); },
       leaveLabel: 'Back to all modules',
+      readOnly: null,
       done: null,
       certificate: null
     };
@@ -1214,10 +1253,8 @@
         }
       }
       if (launch.recording === false) sess.status({ kind: 'not-recording' });
-      if (launch.mode === 'browse' || launch.mode === 'review') {
-        sess.notice(launch.mode === 'review' ? 'You are reviewing this pathway. Nothing you do now changes your results.'
-          : 'You are browsing this pathway. Your answers will not count.');
-      }
+      host.readOnly = readOnlyMode(launch);
+      if (host.readOnly) sess.notice(READ_ONLY[host.readOnly].notice('pathway'));
       sess.record({ type: 'start', entry: entry });
       sess.bind(function (t) {
         var act = t.getAttribute('data-action');
