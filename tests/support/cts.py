@@ -189,8 +189,9 @@ class CatalogueLearner:
                 return
         raise AssertionError("the pages never ended")
 
-    def answer_questions(self, correct: bool = True, stop_after: Optional[int] = None) -> None:
-        """Start (or retry) the quiz, answer every question on screen, and submit (unless stopped early)."""
+    def answer_questions(self, correct: bool | Callable[[int], bool] = True, stop_after: Optional[int] = None) -> None:
+        """Start (or retry) the quiz, answer every question (rightly, wrongly, or as `correct(position)`
+        says), and submit; with `stop_after`, stop after that many answers."""
         from .scorm_helpers import answer
 
         for action in ("begin", "retry"):
@@ -206,7 +207,8 @@ class CatalogueLearner:
             if self.page.locator(f"#ccm-q{pos}-form .ccm-feedback").count() == 0:
                 if stop_after is not None and done >= stop_after:
                     return
-                answer(self.page, q, right_response(q) if correct else wrong_response(q))
+                right = correct(pos) if callable(correct) else correct
+                answer(self.page, q, right_response(q) if right else wrong_response(q))
                 done += 1
             if self.page.locator("button[data-action=next-question]").count():
                 self.page.click("button[data-action=next-question]")
@@ -214,6 +216,11 @@ class CatalogueLearner:
             self.page.click("button[data-action=submit]")
             self.page.wait_for_selector("#ccm-results:not([hidden])")
             return
+
+    def wait_saved(self, timeout: float = 30_000) -> None:
+        """Until the status line says the progress is saved (every statement acknowledged)."""
+        self.page.wait_for_function(
+            "() => (document.getElementById('ccm-status') || {}).textContent === 'Progress saved'", timeout=timeout)
 
     def finish(self) -> None:
         self.page.locator("button[data-action=exit], button[data-action=exit-pathway]").first.click()

@@ -254,7 +254,10 @@
   };
   var NOTICE = {
     error: 'Something went wrong while saving your progress.',
-    'not-recording': 'Your progress is not being recorded. You can still read the pages and try the quiz.'
+    'not-recording': 'Your progress is not being recorded. You can still read the pages and try the quiz.',
+    unsent: 'Your learning system could not be reached, so the end of this session has not been recorded yet. ' +
+      'Nothing is lost: it is kept on this device. Open the module again from your learning system on this ' +
+      'device when you are back online, and it will carry on from where you stopped.'
   };
   /* Review and browse launches: the LMS keeps nothing of what the learner does (Moodle opens a
    * finished attempt in review unless the learner starts a new one), so the learner is told so,
@@ -354,12 +357,34 @@
         return s.launch;
       });
     };
+    // -> null when already ended, else Promise<boolean>: false when the platform could not be told
+    // everything (what is left stays on this device for the next launch).
     s.finish = function (reason, finished) {
-      if (s.ended) return false;
+      if (s.ended) return null;
       s.record({ type: 'exit', finished: finished, durationMs: Date.now() - s.t0 });
       s.ended = true;
-      s.safe(function () { adapter.finish(reason); });
-      return true;
+      return Promise.resolve(s.safe(function () { return adapter.finish(reason); })).then(function (told) {
+        return told !== false;
+      }, function () { return false; });
+    };
+    // After Finish: back to the platform once it has everything; otherwise say what happened.
+    s.leaveTo = function (closing) {
+      var status = byId('ccm-status');
+      if (status) status.textContent = TEXT.saving || '';
+      closing.then(function (told) {
+        if (told) {
+          if (status) status.textContent = TEXT.saved || '';
+          if (s.launch.returnURL) window.location.assign(s.launch.returnURL);
+          return;
+        }
+        if (status) status.textContent = '';
+        s.notice(NOTICE.unsent);
+        if (s.launch.returnURL) {
+          var back = make('p', {});
+          back.appendChild(make('a', { href: s.launch.returnURL, text: 'Go back to your learning system' }));
+          byId('ccm-notices').appendChild(back);
+        }
+      });
     };
     s.bind = function (onClick, onSubmit, onFinish) {
       document.addEventListener('click', function (e) {
@@ -915,8 +940,8 @@
   function startModule(course, adapter) {
     var sess = session(adapter), runner = null, cert = null, passMark = course.passMark;
     function finish(reason) {
-      if (!sess.finish(reason, runner.isFinished())) return;
-      if (reason !== 'exit') return;
+      var closing = sess.finish(reason, runner.isFinished());
+      if (!closing || reason !== 'exit') return;
       runner.sections.forEach(function (s) { if (s) s.hidden = true; });
       if (cert) cert.hide();
       byId('ccm-pager').hidden = true;
@@ -926,7 +951,7 @@
       document.title = 'Finished – ' + course.title;
       byId('ccm-progress').textContent = '';
       end.querySelector('h1').focus();
-      if (sess.launch.returnURL) window.location.assign(sess.launch.returnURL);
+      sess.leaveTo(closing);
     }
     function showCertificate() {
       var s = runner.summary();
@@ -1228,8 +1253,8 @@
     }
     function finish(reason) {
       if (current >= 0) save();
-      if (!sess.finish(reason, allFinished())) return;
-      if (reason !== 'exit') return;
+      var closing = sess.finish(reason, allFinished());
+      if (!closing || reason !== 'exit') return;
       moduleUi(false);
       byId('ccm-menu').hidden = true;
       if (cert) cert.hide();
@@ -1237,7 +1262,7 @@
       end.hidden = false;
       document.title = 'Finished – ' + course.title;
       end.querySelector('h1').focus();
-      if (sess.launch.returnURL) window.location.assign(sess.launch.returnURL);
+      sess.leaveTo(closing);
     }
     return sess.startAdapter(course).then(function (launch) {
       if (typeof launch.masteryScore === 'number') mastery = Math.round(launch.masteryScore * 1000) / 10;

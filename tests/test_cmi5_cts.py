@@ -1,0 +1,231 @@
+"""Every cmi5 package of the bundled catalogue, in ADL's cmi5 Content Test Suite (CATAPULT) in front of
+ADL_LRS, launched from the CTS's own launch URLs in Chromium and driven as a learner would.
+
+The verdict is the CTS's: "conformant" means no cmi5 requirement was seen violated in any session
+of the registration and the AU's moveOn criteria were met. What ADL_LRS stored is read back to check
+what the CTS does not: every statement id once, one completed and one passed per registration, and
+terminated last in its session.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from support.cts import CatalogueLearner, Cts, wait_until
+from support.paths import REPO_ROOT
+
+CATALOGUE_MODULES = sorted(p.parent.name for p in (REPO_ROOT / "modules").glob("*/module.yaml"))
+CATALOGUE_PATHWAYS = sorted(p.stem for p in (REPO_ROOT / "modules" / "pathways").glob("*.yaml"))
+VERB = "http://adlnet.gov/expapi/verbs/"
+SESSION_EXT = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+MASTERY_EXT = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
+
+
+@pytest.fixture(scope="session")
+def cts() -> Cts:
+    return Cts.start()
+
+
+@pytest.fixture(scope="session")
+def cmi5_packages(tmp_path_factory) -> Path:
+    """The catalogue's cmi5 packages, built by the real command line."""
+    out = tmp_path_factory.mktemp("cmi5-catalogue")
+    subprocess.run([sys.executable, "-m", "ccm_scorm.cli", "build", "--target", "cmi5", "--out", str(out), "-q",
+                    str(REPO_ROOT / "modules")], check=True, cwd=REPO_ROOT)
+    return out / "cmi5"
+
+
+@pytest.fixture(scope="session")
+def imported(cts, cmi5_packages):
+    """Imports each package into the CTS once: name -> the CTS course."""
+    courses: dict[str, dict] = {}
+
+    def course(name: str) -> dict:
+        if name not in courses:
+            courses[name] = cts.import_course(cmi5_packages / f"{name}.zip")
+        return courses[name]
+
+    return course
+
+
+@pytest.fixture
+def registration(cts, browser):
+    """Factory: registration(course) -> a new learner's Registration in that CTS course."""
+    made: list[Registration] = []
+
+    def make(course: dict) -> "Registration":
+        made.append(Registration(cts, browser, course))
+        return made[-1]
+
+    yield make
+    for reg in made:
+        reg.close()
+
+
+class Registration:
+    """One CTS test (a cmi5 registration for a new learner) and the sessions launched in it, all in one
+    browser profile, as a learner who comes back on the same computer."""
+
+    def __init__(self, cts: Cts, browser, course: dict):
+        self.cts, self.browser, self.course = cts, browser, course
+        self.test = cts.new_test(course["id"])
+        self.sessions: list[int] = []
+        self.context = browser.new_context()
+        self.context.set_default_timeout(30_000)
+        login = self.context.request.post(self.cts.api + "/login", data={
+            "username": cts.env["CMI5_CTS_USER"], "password": cts.env["CMI5_CTS_PASSWORD"], "storeCookie": True})
+        assert login.ok, login.text()
+
+    def close(self) -> None:
+        self.context.close()
+
+    def launch(self, drive, au_index: int = 0, fault=None, **options) -> int:
+        """Launches one AU session and lets `drive(learner)` work through it. The learner then presses
+        Finish (and lands on the LMS's return URL), unless `drive` closed the window itself. Returns
+        once the CTS has recorded the session's terminated, with no requirement violated."""
+        session = self.cts.new_session(self.test["id"], au_index, **options)
+        self.sessions.append(session.id)
+        page = self.context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        if fault:
+            fault(page)
+        page.goto(session.launch_url)
+        learner = CatalogueLearner(page)
+        learner.wait_started()
+        drive(learner)
+        if not page.is_closed():
+            learner.finish()
+            page.wait_for_url(lambda url: "/return-url" in url or "/client/" in url, timeout=60_000)
+            page.close()
+        assert errors == [], errors
+        wait_until(lambda: self.ended(session.id), f"session {session.id} to be terminated in the CTS")
+        violated = self.cts.violations(session.id)
+        assert violated == [], (f"session {session.id} violated {self.cts.explain(violated)}\n"
+                                f"{self.cts.session_log_text(session.id)}")
+        return session.id
+
+    def ended(self, session_id: int) -> bool:
+        summaries = [e["metadata"].get("summary", "") for e in self.cts.session_logs(session_id)]
+        return any("verbs/terminated" in s for s in summaries)
+
+    def verdict(self) -> tuple[str, list[dict]]:
+        return self.cts.verdict(self.test["id"])
+
+    def statements(self) -> list[dict]:
+        return self.cts.statements(self.test["code"])
+
+
+def verb(statement: dict) -> str:
+    return statement["verb"]["id"].replace(VERB, "")
+
+
+def assert_lrs_record(reg: Registration, au_ids: list[str]) -> list[dict]:
+    """What ADL_LRS holds for the registration: each id once; one completed and one passed per AU;
+    in every session the AU's initialized first and terminated last."""
+    stored = reg.statements()
+    ids = Counter(s["id"] for s in stored)
+    assert [i for i, n in ids.items() if n > 1] == []
+    for au in au_ids:
+        mine = [s for s in stored if s["object"]["id"] == au]
+        counts = Counter(verb(s) for s in mine)
+        assert counts["completed"] == 1, counts
+        assert counts["passed"] == 1, counts
+    by_session: dict[str, list[dict]] = {}
+    for s in stored:
+        sid = (s.get("context") or {}).get("extensions", {}).get(SESSION_EXT)
+        if sid and verb(s) not in ("launched", "satisfied", "abandoned", "waived"):
+            by_session.setdefault(sid, []).append(s)
+    for sid, items in by_session.items():
+        items.sort(key=lambda s: s["stored"])
+        assert verb(items[0]) == "initialized", (sid, [verb(s) for s in items])
+        assert verb(items[-1]) == "terminated", (sid, [verb(s) for s in items])
+    return stored
+
+
+def read_all(learner: CatalogueLearner) -> None:
+    learner.read_pages()
+
+
+def leave_mid_quiz(learner: CatalogueLearner) -> None:
+    """Two answers in, the learner sees their progress saved and closes the window."""
+    learner.read_pages()
+    with learner.page.expect_response(lambda r: r.request.method == "PUT" and "activities/state" in r.url):
+        learner.answer_questions(correct=True, stop_after=2)
+    learner.wait_saved()
+    learner.page.close()
+
+
+def fail_the_rest(learner: CatalogueLearner) -> None:
+    learner.page.wait_for_selector("form.ccm-question")  # the resumed attempt opens at the quiz
+    learner.answer_questions(correct=False)
+    assert learner.page.locator("#ccm-results").is_visible()
+
+
+def pass_quiz(learner: CatalogueLearner) -> None:
+    learner.read_pages()
+    learner.answer_questions(correct=True)
+
+
+def retry_and_pass(learner: CatalogueLearner) -> None:
+    learner.page.wait_for_selector("#ccm-results:not([hidden]), form.ccm-question, #ccm-pages section")
+    if not learner.page.locator("button[data-action=retry]").count():
+        learner.read_pages()
+    learner.answer_questions(correct=True)
+
+
+def look_around(learner: CatalogueLearner) -> None:
+    learner.page.wait_for_selector("#ccm-notices .ccm-notice")
+
+
+@pytest.mark.parametrize("module", CATALOGUE_MODULES)
+def test_module_is_conformant_through_resume_fail_pass_browse_and_review(registration, imported, module):
+    """One registration, five sessions: leave mid-quiz; resume and fail; pass in a later session;
+    then a Browse and a Review launch. Conformant, satisfied, and nothing stored twice."""
+    reg = registration(imported(module))
+    au = reg.course["metadata"]["aus"][0]["lmsId"]
+    reg.launch(leave_mid_quiz)
+    reg.launch(fail_the_rest)
+    reg.launch(retry_and_pass)
+    reg.launch(look_around, launchMode="Browse")
+    reg.launch(look_around, launchMode="Review")
+    result, aus = reg.verdict()
+    assert (result, aus[0]["isSatisfied"], aus[0]["isPassed"], aus[0]["isCompleted"]) == ("conformant", 1, 1, 1)
+    stored = assert_lrs_record(reg, [au])
+    assert Counter(verb(s) for s in stored if s["object"]["id"] == au)["failed"] == 1
+
+
+@pytest.mark.parametrize("pathway", CATALOGUE_PATHWAYS)
+def test_pathway_block_is_conformant(registration, imported, pathway):
+    """A pathway's block: each of its AUs launched in turn and passed; every AU satisfied."""
+    reg = registration(imported(pathway))
+    au_ids = [a["lmsId"] for a in reg.course["metadata"]["aus"]]
+    for index in range(len(au_ids)):
+        reg.launch(pass_quiz, au_index=index)
+    result, aus = reg.verdict()
+    assert result == "conformant"
+    assert [a["isSatisfied"] for a in aus] == [1] * len(au_ids)
+    assert_lrs_record(reg, au_ids)
+
+
+def test_mastery_score_set_at_launch_decides_the_pass(registration, imported):
+    """The LMS's masteryScore (0.5) replaces the module's 80 %: a 62.5 % attempt passes, and passed
+    carries the masteryscore extension the session was launched with."""
+    reg = registration(imported("communication"))
+
+    def mostly_right(learner: CatalogueLearner) -> None:
+        learner.read_pages()
+        learner.answer_questions(correct=lambda position: position not in (0, 1, 2))
+
+    reg.launch(mostly_right, masteryScore=0.5)
+    result, aus = reg.verdict()
+    assert (result, aus[0]["isSatisfied"]) == ("conformant", 1)
+    passed = [s for s in reg.statements() if verb(s) == "passed"]
+    assert len(passed) == 1
+    assert passed[0]["context"]["extensions"][MASTERY_EXT] == 0.5
+    assert 0.5 <= passed[0]["result"]["score"]["scaled"] < 0.8
