@@ -5,6 +5,7 @@
   sql(query, params)         rows of Moodle's database as dicts (psycopg, %s placeholders)
   ws(function, **params)     a REST web-service call with the admin token
   run_task(classname)        a scheduled task now (cron does not run on the kit's site)
+  cli(script, *args)         one of Moodle's admin/cli scripts; run_adhoc_tasks(classname) queued ad hoc tasks
   new_course(name)           a course with completion on -> its id
   new_user(username, course) a student enrolled in the course, unique name per call
   login(page, user, pw)      Moodle's login form, in a Playwright page
@@ -117,6 +118,18 @@ class MoodleSite:
             pytest.fail(f"Moodle task {classname} failed (exit {result.returncode}):\n{result.stdout[-2000:]}\n"
                         f"{result.stderr[-2000:]}", pytrace=False)
 
+    def cli(self, script: str, *args: Any) -> str:
+        """Run one of Moodle's own admin/cli scripts (e.g. "restore_backup.php"); its output, or a failed test."""
+        result = self._run_php(self.moodle_dir / "admin" / "cli" / script, tuple(str(a) for a in args))
+        if result.returncode != 0:
+            pytest.fail(f"Moodle's {script} {' '.join(map(str, args))} failed (exit {result.returncode}):\n"
+                        f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}", pytrace=False)
+        return result.stdout
+
+    def run_adhoc_tasks(self, classname: str) -> None:
+        """Run the queued ad hoc tasks of one class now, e.g. r'\\core\\task\\asynchronous_restore_task'."""
+        self.cli("adhoc_task.php", "--execute", f"--classname={classname}")
+
     def sql(self, query: str, params: tuple | list | dict = ()) -> list[dict]:
         """Rows of a read query on Moodle's database (table prefix mdl_; psycopg %s placeholders)."""
         import psycopg
@@ -165,8 +178,8 @@ class MoodleSite:
             page.fill("#password", password)
             if page.input_value("#username") != username or page.input_value("#password") != password:
                 continue
-            page.click("#loginbtn")
-            page.wait_for_load_state("load")
+            with page.expect_navigation(wait_until="load"):  # the form's POST, then Moodle's redirect
+                page.click("#loginbtn")
             if "login/index.php" not in page.url:
                 return
         pytest.fail(f"could not log in to Moodle as {username} after {LOGIN_ATTEMPTS} tries "
