@@ -18,6 +18,8 @@ from Moodle's database: what Moodle made of the backup, never what the build say
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import secrets
 import tarfile
 from pathlib import Path
@@ -166,6 +168,14 @@ def restore(moodle, backup: Path) -> int:
     return int(moodle.helper("restore_course", "--file", backup)["courseid"])
 
 
+def restore_with_moodles_cli(moodle, backup: Path) -> int:
+    """admin/cli/restore_backup.php, as docs/moodle-course.md tells administrators to run it."""
+    output = moodle.cli("restore_backup.php", f"--file={backup}", "--categoryid=1")
+    found = re.search(r"Restored course ID: (\d+)", output)
+    assert found, output
+    return int(found.group(1))
+
+
 def scorm_activities(moodle, course_id: int) -> list[dict]:
     return moodle.sql(
         "SELECT s.*, cm.id AS cmid, cm.completion, cm.completionview, cm.completionpassgrade, cm.idnumber AS cmidnumber,"
@@ -286,7 +296,6 @@ def test_the_build_warns_that_the_framework_goes_in_first(catalogue_course, tmp_
     warnings = catalogue_course["warnings"]
     assert "warning: moodle: import the competency framework" in warnings
     assert "moodle-csv" in warnings
-    import json
     report = json.loads((catalogue_course["folder"] / "out" / "build-report.json").read_text(encoding="utf-8"))
     assert any("import the competency framework" in w for w in report["warnings"])
 
@@ -361,11 +370,49 @@ def test_without_the_framework_restore_drops_every_competency_link(moodle, small
     source = write_source(tmp_path / "source", absent)
     build_moodle(source, tmp_path / "out")
     assert not moodle.sql("SELECT id FROM mdl_competency_framework WHERE idnumber = %s", (absent,))
-    course_id = restore(moodle, tmp_path / "out" / "moodle" / "first-steps.mbz")
+    course_id = restore_with_moodles_cli(moodle, tmp_path / "out" / "moodle" / "first-steps.mbz")
     activities = scorm_activities(moodle, course_id)
     assert sorted(row["cmidnumber"] for row in activities) == ["boundaries", "listening"]
     assert all(module_links(moodle, row["cmid"]) == {} for row in activities)
     assert moodle.sql("SELECT id FROM mdl_competency_coursecomp WHERE courseid = %s", (course_id,)) == []
+
+
+def restore_in_the_ui(moodle, page, backup: Path) -> int:
+    """Site administration > Courses > Restore course, as an administrator does it: upload, confirm, a new
+    course in the default category, the default settings, perform. Moodle 5.1 restores in the background
+    (an ad hoc task that cron would run); it is run here, and the new course's id returned."""
+    newest = moodle.sql("SELECT COALESCE(MAX(id), 0) AS id FROM mdl_course")[0]["id"]
+    moodle.login(page, moodle.admin_user, moodle.admin_password)
+    page.goto(f"{moodle.url}/backup/restorefile.php?contextid=1")
+    page.get_by_role("button", name="Choose a file...").click()
+    page.get_by_text("Upload a file").click()
+    page.set_input_files("input[name=repo_upload_file]", str(backup))
+    page.get_by_role("button", name="Upload this file").click()
+    page.locator(".filepicker-filename").filter(has_text=backup.name).wait_for()
+    page.get_by_role("button", name="Restore").click()
+    page.get_by_role("button", name="Continue").click()  # 1. Confirm
+    new_course = page.locator("form").filter(has=page.locator("input[name=target][value='2']"))
+    new_course.locator("input[name=targetid]").first.check()
+    new_course.get_by_role("button", name="Continue").click()  # 2. Destination: a new course
+    page.get_by_role("button", name="Next").click()  # 3. Settings
+    page.get_by_role("button", name="Next").click()  # 4. Schema
+    page.get_by_role("button", name="Perform restore").click()  # 5. Review
+    page.get_by_text("Return to course").wait_for()
+    moodle.run_adhoc_tasks(r"\core\task\asynchronous_restore_task")
+    rows = moodle.wait_until(lambda: moodle.sql("SELECT id FROM mdl_course WHERE id > %s AND fullname LIKE %s",
+                                                (newest, "First steps%")), "the course restored in the UI")
+    return int(rows[-1]["id"])
+
+
+def test_the_course_restores_through_moodles_restore_page(moodle, small_course, new_page):
+    course_id = restore_in_the_ui(moodle, new_page(), small_course["out"] / "moodle" / "first-steps.mbz")
+    activities = {row["cmidnumber"]: row for row in scorm_activities(moodle, course_id)}
+    assert sorted(activities) == ["boundaries", "listening"]
+    assert activities["listening"]["completionstatusrequired"] == STATUS_PASSED
+    assert activities["boundaries"]["completionstatusrequired"] == STATUS_COMPLETED
+    framework = "ccm-moodle-course-test"
+    assert module_links(moodle, activities["boundaries"]["cmid"]) == \
+        {f"{framework}/{framework}.boundaries": COMPLETE_THE_COMPETENCY}
 
 
 # ------------------------------------------------------------------ reproducible, well formed
