@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .build import build, build_request, grouped_warnings, package_count, source_fingerprint, unchanged_build
 from .source import SourceError, check_course, load_course
-from .targets import BuildOptions, BuildRefused, target_names
+from .targets import BuildOptions, BuildRefused, module_target_names, target_names
 
 DEFAULT_SOURCE = "modules"
 DEFAULT_OUT = "packages_out"
@@ -392,7 +392,7 @@ def framework_mapping_command(source: Path, targets: tuple[str, ...], out_file: 
 @source_argument
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port on 127.0.0.1; the next free one is used if it is taken.")
-@click.option("--target", "-t", default=None, type=click.Choice(target_names()),
+@click.option("--target", "-t", default=None, type=click.Choice(module_target_names()),
               help="Package format to preview (it can be changed in the page). Default: the course file's first.")
 @click.option("--no-open", is_flag=True, help="Do not open the browser.")
 def preview_command(source: Path, port: int, target: str | None, no_open: bool) -> None:

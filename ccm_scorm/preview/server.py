@@ -35,7 +35,7 @@ from lxml import etree
 
 from ..render import json_for_html
 from ..render.state_size import SCORM12_SUSPEND_DATA_LIMIT, worst_case_state_length
-from ..targets import BuildRefused, get_target, target_names
+from ..targets import BuildRefused, get_target, module_target_names
 from ..targets.base import Target
 from ..targets.lms_profiles import SCORM2004_SUSPEND_DATA_LIMIT
 from .lrs import SESSION_EXTENSION, PreviewLrs
@@ -97,7 +97,7 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, source: Path, port: int = DEFAULT_PORT, target: str = "web", poll_seconds: float = 0.3):
         started = time.perf_counter()
         self.workspace = Workspace(Path(source), poll_seconds=poll_seconds)
-        self.default_target = target if target in target_names() else "web"
+        self.default_target = target if target in module_target_names() else "web"
         self.lrs = PreviewLrs()
         self.lrs.launch_data = self._launch_data
         self._bind_first_free(port)
@@ -307,7 +307,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _route(self, method: str, path: str, query: dict[str, str]) -> Answer:
         server = self.server
         target = query.get("target") or server.default_target
-        if target not in target_names():
+        if target not in module_target_names():
             target = server.default_target
         if method == "POST" and path == "/preview-api/reset":
             self._body()
@@ -392,7 +392,7 @@ def _message_page(title: str, text: str) -> bytes:
 
 def _targets(selected: str) -> list[dict]:
     return [{"name": name, "label": TARGET_SHORT.get(name, name), "selected": name == selected}
-            for name in target_names()]
+            for name in module_target_names()]
 
 
 def render_catalogue(server: PreviewServer, target: str) -> str:
@@ -470,7 +470,7 @@ def run_preview(source: Path | str, port: int = DEFAULT_PORT, target: str | None
     if target is None:
         course = server.workspace.snapshot.course
         choices = course.settings.default_targets if course else ()
-        server.default_target = next((name for name in choices if name in target_names()), "web")
+        server.default_target = next((name for name in choices if name in module_target_names()), "web")
     server.workspace.start_watching()
     snapshot = server.workspace.snapshot
     echo(f"Previewing {source} at {server.url} (ready in {time.perf_counter() - started:.1f} s; "

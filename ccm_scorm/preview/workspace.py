@@ -19,7 +19,7 @@ from pathlib import Path
 from ..model import Course
 from ..source import check_course
 from ..source.problems import Problem
-from ..targets import BuildOptions, BuildRefused, Package, get_target, target_names
+from ..targets import BuildOptions, BuildRefused, Package, get_target, module_target_names
 
 POLL_SECONDS = 0.3
 # Editors' temporary files: a save is seen when the real file changes.
@@ -149,7 +149,7 @@ class Workspace:
         course = snapshot.course
         if course is None:
             raise LookupError("the course has errors")
-        if target_name not in target_names():
+        if target_name not in module_target_names():
             raise LookupError(f"unknown target {target_name!r}")
         target = get_target(target_name)
         options = BuildOptions(lms=course.settings.lms)

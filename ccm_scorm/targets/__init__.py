@@ -31,6 +31,11 @@ def target_names() -> list[str]:
     return sorted(_REGISTRY, key=lambda name: (order.index(name) if name in order else len(order), name))
 
 
+def module_target_names() -> list[str]:
+    """The targets that make one package per module (what `ccm preview` can show); not the course-backup ones."""
+    return [name for name in target_names() if type(get_target(name)).build_module is not Target.build_module]
+
+
 def get_target(name: str) -> Target:
     _load_builtin_targets()
     try:
@@ -39,4 +44,5 @@ def get_target(name: str) -> Target:
         raise KeyError(f"unknown target {name!r}; choose from {', '.join(target_names())}") from None
 
 
-__all__ = ["BuildOptions", "BuildRefused", "Package", "Target", "get_target", "register", "target_names"]
+__all__ = ["BuildOptions", "BuildRefused", "Package", "Target", "get_target", "module_target_names", "register",
+           "target_names"]
