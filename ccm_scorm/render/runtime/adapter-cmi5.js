@@ -62,6 +62,14 @@
       return build.make(verb, build.module(), time, extra);
     }
     function send(statement) { if (outbox && !finished) outbox.add(statement); }
+    // Per launch (fetch URL), in sessionStorage: survives a reload of the same launch only.
+    function sessionFlag(name, value) {
+      var store = sessionStore(), key = 'ccm:cmi5:' + name + ':' + lrs.fetch;
+      try {
+        if (value) store.setItem(key, '1');
+        return !!(store && store.getItem(key));
+      } catch (e) { return !!value; }
+    }
     function sent() { doc.sent = doc.sent || {}; return doc.sent; }
     function already(flag) { return !!(sent()[flag] || queued[flag]); }
     // A flag is kept in the State document once the LMS has acknowledged its statement, never before:
@@ -188,8 +196,10 @@
         if (!build) return;
         var t = event.time, normal = mode === 'normal';
         switch (event.type) {
-          case 'start':
+          case 'start':    // once per session: a reload of the same launch carries on with it
+            if (sessionFlag('begun')) break;
             send(defined('initialized', t));
+            sessionFlag('begun', true);
             break;
           case 'page':
             send(build.make('experienced', build.page(event), t, { parent: true }));

@@ -368,10 +368,14 @@
       }, function () { return false; });
     };
     // After Finish: back to the platform once it has everything; otherwise say what happened.
+    // <html data-ccm-session> says where the end of the session is: "closing" while the platform is
+    // being told, then "closed" (it has everything) or "kept" (the rest waits on this device).
     s.leaveTo = function (closing) {
-      var status = byId('ccm-status');
+      var status = byId('ccm-status'), html = document.documentElement;
       if (status) status.textContent = TEXT.saving || '';
+      html.setAttribute('data-ccm-session', 'closing');
       closing.then(function (told) {
+        html.setAttribute('data-ccm-session', told ? 'closed' : 'kept');
         if (told) {
           if (status) status.textContent = TEXT.saved || '';
           if (s.launch.returnURL) window.location.assign(s.launch.returnURL);
