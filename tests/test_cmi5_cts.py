@@ -9,6 +9,7 @@ terminated last in its session.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -122,7 +123,7 @@ class Registration:
 
 
 def verb(statement: dict) -> str:
-    return statement["verb"]["id"].replace(VERB, "")
+    return statement["verb"]["id"].rsplit("/", 1)[-1]
 
 
 def assert_lrs_record(reg: Registration, au_ids: list[str]) -> list[dict]:
@@ -229,3 +230,68 @@ def test_mastery_score_set_at_launch_decides_the_pass(registration, imported):
     assert len(passed) == 1
     assert passed[0]["context"]["extensions"][MASTERY_EXT] == 0.5
     assert 0.5 <= passed[0]["result"]["score"]["scaled"] < 0.8
+
+
+class Faults:
+    """Faults between the AU and the LMS, injected on the AU's statement requests (Playwright routing):
+    each rule is (which POST, by count, matching a verb) -> what happens to it. Every statement id the AU
+    ever sent is kept, to check that the LRS ends up with each exactly once."""
+
+    def __init__(self, rules):
+        self.rules = rules          # list of (verb, what): the first POST carrying `verb` gets `what`
+        self.used: set[int] = set()
+        self.sent_ids: set[str] = set()
+        self.applied: list[str] = []
+        self.down_left = 0
+
+    def install(self, page) -> None:
+        page.route("**/lrs/statements*", self.handle)
+
+    def handle(self, route) -> None:
+        request = route.request
+        if request.method != "POST":
+            return route.continue_()
+        body = json.loads(request.post_data or "[]")
+        body = body if isinstance(body, list) else [body]
+        self.sent_ids.update(s["id"] for s in body)
+        verbs = {s["verb"]["id"].replace(VERB, "") for s in body}
+        if self.down_left > 0:        # the LMS is down: nothing gets through
+            self.down_left -= 1
+            self.applied.append("down")
+            return route.abort("connectionrefused")
+        for index, (wanted, what) in enumerate(self.rules):
+            if index in self.used or wanted not in verbs:
+                continue
+            self.used.add(index)
+            self.applied.append(what)
+            if what == "stored-then-504":       # stored, but the answer is lost behind a proxy timeout
+                route.fetch()
+                return route.fulfill(status=504, body="Gateway Timeout")
+            if what == "stored-then-dropped":   # stored, then the connection drops
+                route.fetch()
+                return route.abort("connectionreset")
+            if what == "503":                   # refused before it reached the LRS
+                return route.fulfill(status=503, body="Service Unavailable")
+            if what.startswith("down-"):        # down for this and the next N-1 requests
+                self.down_left = int(what.split("-")[1]) - 1
+                return route.abort("connectionrefused")
+        return route.continue_()
+
+
+def test_faults_between_au_and_lms_lose_nothing_and_duplicate_nothing(registration, imported):
+    """Answers lost after the LRS stored them (504, dropped connection), a 503, and the LMS down for a
+    while (at the first page and again at Finish): the AU is satisfied, the CTS sees no violation, and
+    ADL_LRS holds every statement id the AU ever sent, exactly once."""
+    reg = registration(imported("communication"))
+    faults = Faults([("experienced", "stored-then-dropped"), ("answered", "stored-then-504"),
+                     ("answered", "503"), ("answered", "down-3"), ("completed", "stored-then-504"),
+                     ("terminated", "down-2")])
+    reg.launch(pass_quiz, fault=faults.install)
+    assert sorted(set(faults.applied)) == sorted(["stored-then-dropped", "stored-then-504", "503", "down-3",
+                                                  "down-2", "down"])
+    result, aus = reg.verdict()
+    assert (result, aus[0]["isSatisfied"]) == ("conformant", 1)
+    stored = assert_lrs_record(reg, [reg.course["metadata"]["aus"][0]["lmsId"]])
+    by_au = {s["id"]: verb(s) for s in stored if verb(s) not in ("launched", "satisfied")}
+    assert {i: v for i, v in by_au.items() if i not in faults.sent_ids} == {}
+    assert faults.sent_ids - set(by_au) == set()
