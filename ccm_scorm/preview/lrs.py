@@ -83,6 +83,10 @@ class PreviewLrs:
 
     # --------------------------------------------------------- statements
     def _statements(self, method: str, query: dict[str, str], body: bytes) -> LrsAnswer:
+        if method == "GET" and query.get("statementId"):
+            with self.lock:
+                found = [s for s in self.statements if s.get("id") == query["statementId"]]
+            return _json(200, found[0]) if found else _error(404, "no statement with that id")
         if method == "GET":
             return _json(200, {"statements": self.find(query), "more": ""})
         if method not in ("POST", "PUT"):

@@ -273,11 +273,42 @@
     return other.filter(function (a) { return a && a.definition && /\/objective$/.test(a.definition.type || ''); })
       .map(function (a) { return langText(a.definition.name) || a.id; }).join('; ');
   }
+  // Statements the LRS refused as invalid: the runtime sets them aside on the device (…:rejected).
+  function refusedStatements() {
+    var out = [];
+    try {
+      var store = window.localStorage;
+      for (var i = 0; i < store.length; i++) {
+        var key = store.key(i);
+        if (/^ccm:outbox:.*:rejected$/.test(key || '') && key.indexOf(registration(false)) >= 0) {
+          out = out.concat(JSON.parse(store.getItem(key) || '[]'));
+        }
+      }
+    } catch (e) { /* storage blocked: nothing to show */ }
+    return out;
+  }
+  function renderRefused() {
+    var box = $('pv-refused'), refused = refusedStatements();
+    if (!box) return;
+    clear(box);
+    box.hidden = !refused.length;
+    if (!refused.length) return;
+    box.appendChild(el('p', refused.length + (refused.length === 1 ? ' statement was' : ' statements were') +
+      ' refused by the LRS and set aside on this device (they will not be sent again):'));
+    var list = el('ul');
+    refused.forEach(function (r) {
+      var verb = (r.statement && r.statement.verb) || {};
+      list.appendChild(el('li', (langText(verb.display) || verb.id || 'statement') + ': HTTP ' + r.status +
+        (r.answer ? ' – ' + r.answer : '')));
+    });
+    box.appendChild(list);
+  }
   function renderLrs() {
     if (!records) return;
     var body = $('pv-statements').tBodies[0], statements = records.statements || [];
     $('pv-statement-count').textContent = statements.length ? statements.length + ' statement' +
       (statements.length === 1 ? '' : 's') + ' for this registration (' + registration(false) + ').' : 'No statements yet.';
+    renderRefused();
     keepScroll($('pv-statements'), function () {
       clear(body);
       statements.forEach(function (s, i) {

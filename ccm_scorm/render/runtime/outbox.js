@@ -269,8 +269,10 @@
   Outbox.prototype.lookUp = function (id) {
     return request('GET', query(this.endpoint, 'statements', { statementId: id }), { auth: this.auth })
       .then(function (r) {
-        if (r.status === 200) return 'stored';
-        return r.status === 404 ? 'absent' : 'unknown';
+        if (r.status === 404) return 'absent';
+        if (r.status !== 200) return 'unknown';
+        return r.json().then(function (s) { return s && s.id === id ? 'stored' : 'unknown'; },
+          function () { return 'unknown'; });
       }, function () { return 'unknown'; });
   };
 
@@ -468,7 +470,8 @@
     return this.fetchRemote().then(function (remote) {
       if (remote.status === 'unknown') return false;
       var merged = newerDoc(doc, remote.doc);
-      var headers = remote.status === 'found' && remote.etag ? { 'If-Match': remote.etag } : { 'If-None-Match': '*' };
+      // the version replaced; an LRS that shows no ETag gets no precondition
+      var headers = remote.status === 'absent' ? { 'If-None-Match': '*' } : remote.etag ? { 'If-Match': remote.etag } : {};
       return request('PUT', self.url(), { auth: self.auth, body: merged, headers: headers }).then(function (r) {
         if (r.status >= 200 && r.status < 300) { writeJson(self.store, self.localKey, merged); return true; }
         if ((r.status === 409 || r.status === 412) && tries > 1) return self.putMerged(merged, tries - 1);
