@@ -178,8 +178,8 @@ def restore_with_moodles_cli(moodle, backup: Path) -> int:
 
 def scorm_activities(moodle, course_id: int) -> list[dict]:
     return moodle.sql(
-        "SELECT s.*, cm.id AS cmid, cm.completion, cm.completionview, cm.completionpassgrade, cm.idnumber AS cmidnumber,"
-        "       cs.name AS sectionname"
+        "SELECT s.*, cm.id AS cmid, cm.completion, cm.completionview, cm.completionpassgrade,"
+        "       cm.idnumber AS cmidnumber, cs.name AS sectionname"
         "  FROM mdl_scorm s"
         "  JOIN mdl_course_modules cm ON cm.instance = s.id"
         "  JOIN mdl_modules m ON m.id = cm.module AND m.name = 'scorm'"
@@ -235,6 +235,10 @@ def test_catalogue_activities_are_set_as_the_docs_recommend(moodle, catalogue_co
         assert row["completion"] == COMPLETION_AUTOMATIC, module.id
         assert row["completionstatusrequired"] == (STATUS_PASSED if module.has_quiz else STATUS_COMPLETED), module.id
         assert row["completionview"] == 0 and row["completionpassgrade"] == 0
+        grade_item = moodle.sql("SELECT grademax, gradepass FROM mdl_grade_items WHERE itemtype = 'mod'"
+                                " AND itemmodule = 'scorm' AND iteminstance = %s", (row["id"],))
+        assert [(float(g["grademax"]), float(g["gradepass"])) for g in grade_item] == \
+            [(100.0, float(module.pass_mark) if module.has_quiz else 0.0)], module.id
         assert row["launch"] and moodle.sql("SELECT launch FROM mdl_scorm_scoes WHERE id = %s",
                                             (row["launch"],))[0]["launch"] == "index.html"
     # A section per pathway, in the course file's order, each module in the first pathway that lists it.
@@ -310,7 +314,7 @@ def small_course(moodle, tmp_path_factory):
     return {"source": source, "course": load_course(source), "out": folder / "out"}
 
 
-def finish_in_player(moodle, page, frame_done) -> None:
+def finish_in_player(moodle, page) -> None:
     """Leave the player as a learner does (the package commits and finishes on pagehide)."""
     page.goto(f"{moodle.url}/my/")
     page.wait_for_load_state("load")
@@ -336,13 +340,13 @@ def test_a_learner_completes_the_pathway_course_in_moodles_player(moodle, small_
     frame = moodle.open_player(page, activities["listening"]["cmid"])
     read_pages(frame)
     take_quiz(frame, RIGHT_ANSWERS)
-    finish_in_player(moodle, page, frame)
+    finish_in_player(moodle, page)
     moodle.wait_until(lambda: completion_state(moodle, activities["listening"]["cmid"], user_id) == 1,
                       "the quiz module complete (Require status: Passed)")
 
     frame = moodle.open_player(page, activities["boundaries"]["cmid"])
     read_pages(frame)
-    finish_in_player(moodle, page, frame)
+    finish_in_player(moodle, page)
     moodle.wait_until(lambda: completion_state(moodle, activities["boundaries"]["cmid"], user_id) == 1,
                       "the module without a quiz complete (Require status: Completed)")
 
@@ -357,10 +361,33 @@ def test_a_learner_completes_the_pathway_course_in_moodles_player(moodle, small_
     evidenced = {cid for module in course.modules for cid in module.evidenced_competency_ids()}
     assert {row["idnumber"]: row["proficiency"] for row in ratings} == {cid: 1 for cid in evidenced}
 
+    assert_a_failed_quiz_rates_nothing(moodle, new_page(), course_id, activities["listening"])
+
     moodle.run_task(COMPLETION_TASK)
     completed = moodle.sql("SELECT timecompleted FROM mdl_course_completions WHERE course = %s AND userid = %s",
                            (course_id, user_id))
     assert completed and completed[0]["timecompleted"], "the course is not complete after both activities"
+
+
+def assert_a_failed_quiz_rates_nothing(moodle, page, course_id: int, activity: dict) -> None:
+    """Another learner fails the quiz: the activity is not complete, the grade is the score, and no linked
+    competency is rated proficient."""
+    username, password = moodle.new_user("failing", course_id)
+    user_id = moodle.sql("SELECT id FROM mdl_user WHERE username = %s", (username,))[0]["id"]
+    moodle.login(page, username, password)
+    frame = moodle.open_player(page, activity["cmid"])
+    read_pages(frame)
+    take_quiz(frame, {"q1-open": ["a"], "q2-advocate": [False]})  # one of two right: 50 %, under the 80 % pass mark
+    finish_in_player(moodle, page)
+    grade_sql = ("SELECT gg.finalgrade FROM mdl_grade_grades gg JOIN mdl_grade_items gi ON gi.id = gg.itemid"
+                 " WHERE gi.itemmodule = 'scorm' AND gi.iteminstance = %s AND gg.userid = %s"
+                 "   AND gg.finalgrade IS NOT NULL")
+    grades = moodle.wait_until(lambda: moodle.sql(grade_sql, (activity["id"], user_id)), "the failed attempt's grade")
+    assert [float(row["finalgrade"]) for row in grades] == [50.0]
+    assert completion_state(moodle, activity["cmid"], user_id) == 0
+    proficient = moodle.sql("SELECT competencyid FROM mdl_competency_usercompcourse"
+                            " WHERE userid = %s AND courseid = %s AND proficiency = 1", (user_id, course_id))
+    assert proficient == []
 
 
 def test_without_the_framework_restore_drops_every_competency_link(moodle, small_course, tmp_path):

@@ -46,6 +46,7 @@ COURSE_FORMAT = "topics"
 TEXT_COLUMN_MAX = 255  # Moodle's varchar(255) columns: activity and section names, SCO titles, file names
 COURSE_FULLNAME_MAX = 254  # course.fullname is varchar(254)
 COURSE_SHORTNAME_MAX = 255
+IDNUMBER_MAX = 100  # course_modules.idnumber
 RULE_COMPLETE_COMPETENCY = 3  # course_module_competency::OUTCOME_COMPLETE
 COURSE_RULE_EVIDENCE = 1  # course_competency::OUTCOME_EVIDENCE, what Moodle gives a course link by default
 COMPLETION_AUTOMATIC = 2
@@ -200,6 +201,7 @@ def course_backup(course: Course, fullname: str, shortname: str, summary_html: s
         for module_id in section.module_ids:
             module = course.module(module_id)
             check_length("activity name", module.title, TEXT_COLUMN_MAX)
+            check_length("module id (the activity's ID number)", module.id, IDNUMBER_MAX)
             files = scorm12.build_module(course, module, scorm_options).files
             activities.append(Activity(number=len(activities) + 1, module=module, section=section,
                                        settings=recommended_settings(module), package_name=f"{module.id}.zip",
@@ -392,7 +394,7 @@ def section_xml(backup: CourseBackup, section: Section) -> etree._Element:
 def module_xml(activity: Activity) -> etree._Element:
     return element("module", {
         "modulename": "scorm", "sectionid": activity.section.backup_id, "sectionnumber": activity.section.number,
-        "idnumber": activity.module.id[:100], "added": BACKUP_TIME, "score": 0, "indent": 0, "visible": 1,
+        "idnumber": activity.module.id, "added": BACKUP_TIME, "score": 0, "indent": 0, "visible": 1,
         "visibleoncoursepage": 1, "visibleold": 1, "groupmode": 0, "groupingid": 0,
         "completion": COMPLETION_AUTOMATIC, "completiongradeitemnumber": None, "completionpassgrade": 0,
         "completionview": 0, "completionexpected": 0, "availability": None, "showdescription": 0,
@@ -416,7 +418,8 @@ def scorm_xml(activity: Activity) -> etree._Element:
         "maxattempt": s.max_attempts, "forcecompleted": s.force_completed, "forcenewattempt": s.force_new_attempt,
         "lastattemptlock": s.last_attempt_lock, "masteryoverride": s.mastery_override, "displayattemptstatus": 1,
         "displaycoursestructure": 0, "updatefreq": 0, "sha1hash": hashlib.sha1(activity.package).hexdigest(),
-        "md5hash": "", "revision": 1, "launch": launch_sco_id(activity), "skipview": 0, "hidebrowse": 0, "hidetoc": 0, "nav": 1,
+        "md5hash": "", "revision": 1, "launch": launch_sco_id(activity), "skipview": 0, "hidebrowse": 0,
+        "hidetoc": 0, "nav": 1,
         "navpositionleft": -100, "navpositiontop": -100, "auto": 0, "popup": s.display, "options": "",
         "width": 100, "height": 500, "timeopen": 0, "timeclose": 0, "timemodified": BACKUP_TIME,
         "completionstatusrequired": STATUS_REQUIRED[s.completion_status_required],
