@@ -465,3 +465,12 @@ def test_every_xml_file_of_the_backup_parses(tmp_path):
                 data = archive.extractfile(member).read()
                 assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
                 etree.fromstring(data)
+
+
+def test_the_framework_mapping_names_the_backups_the_build_wrote(tmp_path):
+    source = write_source(tmp_path / "source", "ccm-moodle-course-test")
+    build_moodle(source, tmp_path / "out")
+    mapping = CliRunner().invoke(main, ["framework", "mapping", str(source), "-t", "moodle"], catch_exceptions=False)
+    named = {line.split(",", 1)[0] for line in mapping.stdout.splitlines()[1:]}
+    written = {f"moodle/{path.name}" for path in (tmp_path / "out" / "moodle").iterdir()}
+    assert named == written

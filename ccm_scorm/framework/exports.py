@@ -14,6 +14,7 @@ import json
 import uuid
 
 from ..model import Competency, Course, Framework
+from ..targets.base import course_unit_id
 
 EXPORT_FORMATS = ("moodle-csv", "case-json", "markdown")
 
@@ -150,18 +151,21 @@ MAPPING_HEADER = ["package", "target", "module_id", "module_title", "version", "
 
 def mapping_csv(course: Course, targets: list[str]) -> str:
     """One row per package and competency it evidences; package paths as `ccm build` writes them
-    (`<target>/<module>.zip`). `evidenced_by` says whether the module lists the competency or
-    only one of its questions names it (a cross-link)."""
+    (`<target>/<module>.zip`; a target that makes no package per module, such as the Moodle
+    course backup, names its whole-course package). `evidenced_by` says whether the module lists
+    the competency or only one of its questions names it (a cross-link)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(MAPPING_HEADER)
     framework = course.framework
     for target in targets:
+        archive = _archive(target)
         for module in course.modules:
             pathways = " ".join(p.id for p in course.pathways if module.id in p.module_ids)
+            package = f"{target}/{module.id if _builds_modules(target) else course_unit_id(course)}.{archive}"
             for cid in module.evidenced_competency_ids():
                 how = "module" if cid in module.competency_ids else "question"
-                writer.writerow([f"{target}/{module.id}.zip", target, module.id, module.title, module.version, cid,
+                writer.writerow([package, target, module.id, module.title, module.version, cid,
                                  framework.competency(cid).title, framework.competency_iri(cid),
                                  "yes" if cid == module.primary_competency_id else "no", how,
                                  course.module_iri(module.id), pathways])
@@ -175,10 +179,31 @@ def mapping_csv(course: Course, targets: list[str]) -> str:
                     if cid not in seen:
                         seen.append(cid)
             for cid in seen:
-                writer.writerow([f"{target}/{pathway.id}.zip", target, "", pathway.title, "", cid,
+                writer.writerow([f"{target}/{pathway.id}.{archive}", target, "", pathway.title, "", cid,
                                  framework.competency(cid).title, framework.competency_iri(cid), "no", "pathway",
                                  course.pathway_iri(pathway.id), pathway.id])
     return buffer.getvalue()
+
+
+def _archive(target_name: str) -> str:
+    from ..targets import get_target
+
+    try:
+        return get_target(target_name).archive
+    except KeyError:
+        return "zip"
+
+
+def _builds_modules(target_name: str) -> bool:
+    """Whether this target makes one package per module (a Moodle course backup holds them all)."""
+    from ..targets import get_target
+    from ..targets.base import Target
+
+    try:
+        target = get_target(target_name)
+    except KeyError:
+        return True
+    return type(target).build_module is not Target.build_module
 
 
 def _builds_pathways(target_name: str) -> bool:

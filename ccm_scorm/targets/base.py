@@ -62,6 +62,8 @@ class Target:
     needs_network: ClassVar[bool] = False
     # Runtime files the adapter builds on, loaded between the core and the adapter.
     support_scripts: ClassVar[tuple[str, ...]] = ()
+    # The kind of file its packages are written as (Package.archive).
+    archive: ClassVar[str] = "zip"
 
     def check_options(self, options: BuildOptions) -> None:
         """Raise BuildRefused if this target must not build with these options (checked before anything is written)."""

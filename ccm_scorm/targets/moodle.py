@@ -142,6 +142,7 @@ class CourseBackup:
 class MoodleTarget(Target):
     name = "moodle"
     title = "Moodle course backup (.mbz): one SCORM 1.2 activity per module, completion and competencies wired"
+    archive = "mbz"
 
     def build_course(self, course: Course, options: BuildOptions) -> Package:
         """The whole catalogue: a section per pathway, then one for the modules in no pathway."""
@@ -164,7 +165,7 @@ class MoodleTarget(Target):
     def _package(self, kind: str, unit_id: str, version: str, title: str, backup: CourseBackup) -> Package:
         return Package(target=self.name, unit_id=unit_id, unit_kind=kind, version=version, title=title,
                        files=backup_files(backup),
-                       competency_ids=backup.competency_ids, lms="moodle", archive="mbz")
+                       competency_ids=backup.competency_ids, lms="moodle", archive=self.archive)
 
 
 def paragraph(text: str) -> str:
