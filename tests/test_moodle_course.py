@@ -116,6 +116,8 @@ pass_mark: 80
 attempts: 0
 """
 
+EXTRA = BOUNDARIES.replace("id: boundaries", "id: extra").replace("Keeping to your role", "An extra module")
+
 PATHWAY = """\
 id: first-steps
 title: First steps
@@ -138,6 +140,8 @@ def write_source(root: Path, framework: str) -> Path:
         "boundaries/module.yaml": BOUNDARIES,
         "boundaries/pages/01-role.md": PAGE.replace("{title}", "Your role"),
         "boundaries/pages/02-limits.md": PAGE.replace("{title}", "Its limits"),
+        "extra/module.yaml": EXTRA,
+        "extra/pages/01-extra.md": PAGE.replace("{title}", "Extra"),
         "pathways/first-steps.yaml": PATHWAY,
     }
     for name, text in files.items():
@@ -392,14 +396,16 @@ def assert_a_failed_quiz_rates_nothing(moodle, page, course_id: int, activity: d
 
 def test_without_the_framework_restore_drops_every_competency_link(moodle, small_course, tmp_path):
     """The build's warning is true: restored with a framework the site does not have, the course keeps its
-    activities and loses every link to a competency, with no error."""
+    activities (a section per pathway, then the modules in none) and loses every link to a competency,
+    with no error."""
     absent = f"ccm-absent-{secrets.token_hex(4)}"
     source = write_source(tmp_path / "source", absent)
     build_moodle(source, tmp_path / "out")
     assert not moodle.sql("SELECT id FROM mdl_competency_framework WHERE idnumber = %s", (absent,))
-    course_id = restore_with_moodles_cli(moodle, tmp_path / "out" / "moodle" / "first-steps.mbz")
+    course_id = restore_with_moodles_cli(moodle, tmp_path / "out" / "moodle" / "moodle-course-test.mbz")
     activities = scorm_activities(moodle, course_id)
-    assert sorted(row["cmidnumber"] for row in activities) == ["boundaries", "listening"]
+    assert [(row["sectionname"], row["cmidnumber"]) for row in activities] == \
+        [("First steps", "listening"), ("First steps", "boundaries"), ("More modules", "extra")]
     assert all(module_links(moodle, row["cmid"]) == {} for row in activities)
     assert moodle.sql("SELECT id FROM mdl_competency_coursecomp WHERE courseid = %s", (course_id,)) == []
 
