@@ -480,3 +480,25 @@ def test_the_framework_mapping_names_the_backups_the_build_wrote(tmp_path):
     named = {line.split(",", 1)[0] for line in mapping.stdout.splitlines()[1:]}
     written = {f"moodle/{path.name}" for path in (tmp_path / "out" / "moodle").iterdir()}
     assert named == written
+
+
+def test_a_title_longer_than_moodle_keeps_is_refused(moodle, tmp_path):
+    """Moodle's own column width (read from its database) is the limit: a pathway title that fills the course's
+    full name restores intact, one character more is refused before anything is written."""
+    width = moodle.sql("SELECT character_maximum_length AS width FROM information_schema.columns"
+                       " WHERE table_name = 'mdl_course' AND column_name = 'fullname'")[0]["width"]
+    source = write_source(tmp_path / "source", "ccm-moodle-course-test")
+    pathway_file = source / "pathways" / "first-steps.yaml"
+    unique = f"long-{secrets.token_hex(4)}"  # a short name the site has not seen, so Moodle adds no " copy N"
+    written = pathway_file.read_text(encoding="utf-8").replace("id: first-steps", f"id: {unique}")
+    longest = "First steps " + "x" * (width - len("First steps "))
+    pathway_file.write_text(written.replace("title: First steps", f"title: {longest}"), encoding="utf-8")
+    build_moodle(source, tmp_path / "fits")
+    course_id = restore(moodle, tmp_path / "fits" / "moodle" / f"{unique}.mbz")
+    assert moodle.sql("SELECT fullname FROM mdl_course WHERE id = %s", (course_id,))[0]["fullname"] == longest
+
+    pathway_file.write_text(written.replace("title: First steps", f"title: {longest}x"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(source), "--target", "moodle", "--out", str(tmp_path / "over")])
+    assert result.exit_code == 3
+    assert f"Moodle keeps at most {width}" in result.stderr
+    assert not (tmp_path / "over" / "moodle" / f"{unique}.mbz").exists()

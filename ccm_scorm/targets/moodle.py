@@ -43,9 +43,10 @@ MOODLE_VERSION = "2025100600"  # the Moodle 5.1 backup format, as its own backup
 MOODLE_RELEASE = "5.1"
 SCORM_MODULE_VERSION = "2025100600"
 COURSE_FORMAT = "topics"
-TEXT_COLUMN_MAX = 255  # Moodle's varchar(255) columns: activity and section names, SCO titles, file names
-COURSE_FULLNAME_MAX = 254  # course.fullname is varchar(254)
-COURSE_SHORTNAME_MAX = 255
+# Moodle 5.1's column widths (read from its database): names are varchar(1333); short names, SCO rows,
+# file names and the package reference varchar(255); id numbers varchar(100).
+NAME_MAX = 1333  # course.fullname, course_sections.name, scorm.name, grade_items.itemname
+TEXT_COLUMN_MAX = 255  # course.shortname, scorm.reference, scorm_scoes.manifest/identifier/title, files.filename
 IDNUMBER_MAX = 100  # course_modules.idnumber
 RULE_COMPLETE_COMPETENCY = 3  # course_module_competency::OUTCOME_COMPLETE
 COURSE_RULE_EVIDENCE = 1  # course_competency::OUTCOME_EVIDENCE, what Moodle gives a course link by default
@@ -192,17 +193,18 @@ def catalogue_sections(course: Course) -> tuple[Section, ...]:
 
 def course_backup(course: Course, fullname: str, shortname: str, summary_html: str,
                   sections: tuple[Section, ...], options: BuildOptions) -> CourseBackup:
-    check_length("course full name", fullname, COURSE_FULLNAME_MAX)
-    check_length("course short name", shortname, COURSE_SHORTNAME_MAX)
+    check_length("course full name", fullname, NAME_MAX)
+    check_length("course short name", shortname, TEXT_COLUMN_MAX)
     scorm12 = get_target("scorm12")
     scorm_options = replace(options, lms="moodle")
     activities: list[Activity] = []
     for section in sections:
-        check_length("section name", section.name, TEXT_COLUMN_MAX)
+        check_length("section name", section.name, NAME_MAX)
         for module_id in section.module_ids:
             module = course.module(module_id)
-            check_length("activity name", module.title, TEXT_COLUMN_MAX)
+            check_length("activity name", module.title, NAME_MAX)
             check_length("module id (the activity's ID number)", module.id, IDNUMBER_MAX)
+            check_length("package file name", f"{module.id}.zip", TEXT_COLUMN_MAX)
             files = scorm12.build_module(course, module, scorm_options).files
             activities.append(Activity(number=len(activities) + 1, module=module, section=section,
                                        settings=recommended_settings(module), package_name=f"{module.id}.zip",
@@ -217,7 +219,7 @@ def course_backup(course: Course, fullname: str, shortname: str, summary_html: s
 def check_length(what: str, value: str, limit: int) -> None:
     if len(value) > limit:
         raise BuildRefused(f"the {what} {value[:60]!r}… is {len(value)} characters long; Moodle keeps at most "
-                           f"{limit}: shorten it in the source. Nothing was written for the moodle target.")
+                           f"{limit}: shorten it in the source. The course backup was not written.")
 
 
 # ------------------------------------------------------------------ XML helpers
@@ -456,22 +458,26 @@ def manifest_scoes(activity: Activity) -> list[Sco]:
     rows: list[Sco] = []
     for organization in root.iterfind("cp:organizations/cp:organization", ns):
         org_id = organization.get("identifier")
-        check_length("SCO title", organization.findtext("cp:title", "", ns), TEXT_COLUMN_MAX)
         rows.append(Sco(manifest_id, "", "/", org_id, "", "", organization.findtext("cp:title", "", ns), ()))
-        for item in organization.iter(f"{{{ns['cp']}}}item"):
-            resource = resources.get(item.get("identifierref", ""))
-            parent = item.getparent()
-            data = [("isvisible", item.get("isvisible", "true")), ("parameters", item.get("parameters", ""))]
-            mastery = item.findtext("adlcp:masteryscore", None, ns)
-            if mastery is not None:
-                data.append(("masteryscore", mastery.strip()))
-            title = item.findtext("cp:title", "", ns)
-            check_length("SCO title", title, TEXT_COLUMN_MAX)
-            rows.append(Sco(manifest_id, org_id, parent.get("identifier"), item.get("identifier"),
-                            resource.get("href", "") if resource is not None else "",
-                            resource.get(f"{{{ns['adlcp']}}}scormtype", "") if resource is not None else "",
-                            title, tuple(data)))
+        rows += [item_sco(item, manifest_id, org_id, resources, ns)
+                 for item in organization.iter(f"{{{ns['cp']}}}item")]
+    for row in rows:
+        for what in ("manifest", "organization", "parent", "identifier", "title"):
+            check_length(f"SCO {what}", getattr(row, what), TEXT_COLUMN_MAX)
     return rows
+
+
+def item_sco(item: etree._Element, manifest_id: str, org_id: str, resources: dict, ns: dict[str, str]) -> Sco:
+    """One <item>: its resource's launch file and SCORM type, and the data Moodle's 1.2 parser keeps."""
+    resource = resources.get(item.get("identifierref", ""))
+    data = [("isvisible", item.get("isvisible", "true")), ("parameters", item.get("parameters", ""))]
+    mastery = item.findtext("adlcp:masteryscore", None, ns)
+    if mastery is not None:
+        data.append(("masteryscore", mastery.strip()))
+    launch = resource.get("href", "") if resource is not None else ""
+    scormtype = resource.get(f"{{{ns['adlcp']}}}scormtype", "") if resource is not None else ""
+    return Sco(manifest_id, org_id, item.getparent().get("identifier"), item.get("identifier"), launch, scormtype,
+               item.findtext("cp:title", "", ns), tuple(data))
 
 
 def sco_id(activity: Activity, number: int) -> int:
