@@ -229,6 +229,16 @@ def test_88_percent_passes_the_80_percent_module(edition, moodle, player):
     assert {k: v[1] for k, v in ratings(moodle, activity, learner).items()} == {
         "mp.listening": 1, "mp.speaking-up": 1}
 
+    # Coming back after the pass starts a fresh attempt; the pass, grade and rating stay.
+    frame = moodle.open_player(page, activity.cmid)
+    assert lms_value(frame, edition, "cmi.core.entry" if edition == "scorm12" else "cmi.entry") == "ab-initio"
+    assert frame.locator("#ccm-notices p").count() == 0
+    exit_activity(page)
+    progress = "cmi.core.lesson_status" if edition == "scorm12" else "cmi.completion_status"
+    wait_stored(moodle, activity, learner, 2, progress, "incomplete")
+    assert completion_and_grade(moodle, activity, learner) == (COMPLETION_COMPLETE, 88.0)
+    assert set(ratings(moodle, activity, learner)) == set(mp.QUIZ_COMPETENCIES)
+
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_pass_after_a_fail_in_the_same_session(edition, moodle, player):
