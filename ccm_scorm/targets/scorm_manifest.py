@@ -240,13 +240,13 @@ def manifest_scorm2004(course: Course, unit: Module | Pathway, files: dict[str, 
     nothing else does.
 
     The LMS gives the SCO `cmi.scaled_passing_score` from the primary objective's
-    minNormalizedMeasure when that objective is satisfiedByMeasure (RTE 4.2.18); the SCO then
-    reports it as the pass mark. Moodle reads a measure from every declared objective instead,
-    1.0 where none is given, the last one winning: any other declared objective (a competency,
-    or a primary objective without a measure) would make the pass mark 100 %. So competency
-    objectives are not declared; the runtime creates them by id at launch (the SCO may add
-    objectives, RTE 4.2.17). A pathway and a module without a quiz declare none: a pathway is
-    passed when every module is, by each module's own pass mark.
+    minNormalizedMeasure when that objective is satisfiedByMeasure (SCORM 2004 RTE,
+    cmi.scaled_passing_score); the runtime uses it as the pass mark. Moodle reads a measure from
+    every declared objective instead, 1.0 where none is given, the last one winning: any other
+    declared objective (a competency, or a primary objective without a measure) would make the
+    pass mark 100 %. So competency objectives are not declared; the runtime creates them by id at
+    launch (the SCO may add objectives). A pathway and a module without a quiz declare none: a
+    pathway is passed when every module is, by each module's own pass mark.
     """
     edition = EDITIONS[SCORM2004]
     module = unit_of(course, unit)
