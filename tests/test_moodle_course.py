@@ -450,9 +450,10 @@ def test_the_course_restores_through_moodles_restore_page(moodle, small_course, 
 
 # ------------------------------------------------------------------ reproducible, well formed
 def test_two_builds_are_byte_identical(tmp_path):
-    source = write_source(tmp_path / "source", "ccm-moodle-course-test")
-    build_moodle(source, tmp_path / "one")
-    build_moodle(source, tmp_path / "two")
+    """From two copies of the source in different folders, in parallel and one at a time."""
+    build_moodle(write_source(tmp_path / "source", "ccm-moodle-course-test"), tmp_path / "one")
+    ccm("build", write_source(tmp_path / "elsewhere" / "copy", "ccm-moodle-course-test"), "--target", "moodle",
+        "--out", tmp_path / "two", "--jobs", "1")
     one = sorted((tmp_path / "one" / "moodle").glob("*.mbz"))
     assert [p.name for p in one] == ["first-steps.mbz", "moodle-course-test.mbz"]
     for path in one:
