@@ -317,9 +317,14 @@ def test_browse_mode_records_nothing_of_the_attempt(edition, served, scorm_lms):
     lms = scorm_lms(served(edition), edition, seed=mode, wait_for="initialize")
     frame = lms.frame
     frame.wait_for_selector("#ccm-notices p")
-    assert "browsing" in frame.inner_text("#ccm-notices")
+    assert "browsing" in frame.inner_text("#ccm-notices") and "nothing you do now is saved" in frame.inner_text("#ccm-notices")
     read_pages(frame)
+    assert "practice" in frame.inner_text("#ccm-quiz-body")
     take_quiz(frame, RIGHT)
+    results = frame.inner_text("#ccm-results-body")
+    assert "This practice was not saved" in results and "You have passed" not in results, results
+    assert "Your practice results by competency (not saved)" in results
+    assert frame.locator("#ccm-results button[data-action=retry], #ccm-results button[data-action=certificate]").count() == 0
     press(frame, "button[data-action=exit]", False)
     lms.wait_for_finish()
     cmi = lms.cmi()

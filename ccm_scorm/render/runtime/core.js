@@ -748,7 +748,7 @@
           make('td', { text: c.status === 'passed' ? 'Passed' : c.status === 'failed' ? 'Not passed yet' : 'Completed' })]);
       });
       body.appendChild(make('table', { 'class': 'ccm-table' }, [
-        make('caption', { text: 'Your results by competency' }),
+        make('caption', { text: practised ? 'Your practice results by competency (not saved)' : 'Your results by competency' }),
         make('thead', {}, [make('tr', {}, [make('th', { scope: 'col', text: 'Competency' }),
           make('th', { scope: 'col', text: 'Score' }), make('th', { scope: 'col', text: 'Result' })])]),
         make('tbody', {}, rows)]));
