@@ -490,9 +490,9 @@ def test_a_title_longer_than_moodle_keeps_is_refused(moodle, tmp_path):
                        " WHERE table_name = 'mdl_course' AND column_name = 'fullname'")[0]["width"]
     source = write_source(tmp_path / "source", "ccm-moodle-course-test")
     pathway_file = source / "pathways" / "first-steps.yaml"
-    unique = f"long-{secrets.token_hex(4)}"  # a short name the site has not seen, so Moodle adds no " copy N"
+    unique = f"long-{secrets.token_hex(4)}"  # names the site has not seen, so Moodle adds no " copy N"
     written = pathway_file.read_text(encoding="utf-8").replace("id: first-steps", f"id: {unique}")
-    longest = "First steps " + "x" * (width - len("First steps "))
+    longest = f"First steps {unique} " + "x" * (width - len(f"First steps {unique} "))
     pathway_file.write_text(written.replace("title: First steps", f"title: {longest}"), encoding="utf-8")
     build_moodle(source, tmp_path / "fits")
     course_id = restore(moodle, tmp_path / "fits" / "moodle" / f"{unique}.mbz")
