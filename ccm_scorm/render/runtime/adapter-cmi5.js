@@ -53,6 +53,8 @@
     var outbox = null, build = null, stateStore = null, doc = {}, data = {}, mode = 'normal';
     var finished = false, judgedThisSession = false, heldFailure = null, closing = null, t0 = Date.now();
     var queued = {};      // completed / passed handed to the outbox in this session
+    var carried = [];     // statements of earlier sessions, sent after this session's initialized
+    var carriedFailure = null;  // an earlier session's failed: sent at this session's end unless it passes
     var localScope = [course.id, course.version, lrs.activityId || '-', lrs.registration || '-',
       lrs.actor ? JSON.stringify(lrs.actor) : 'anonymous'].join('|');
 
@@ -84,6 +86,55 @@
       if (changed && mode === 'normal') { doc.updated = new Date().toISOString(); stateStore.write(doc, true); }
     }
     function remember(flag) { queued[flag] = true; }
+
+    // Statements an earlier session of this registration could not deliver (the LMS was unreachable
+    // when it ended). Its initialized and terminated are dropped (that session is over: the LMS
+    // abandons it); the rest is sent in this session, after its initialized, in this session's
+    // context. completed/passed/failed wait for a Normal launch (Browse and Review may not send them).
+    function sessionOf(st) { return ((st.context || {}).extensions || {})[X.SESSION_EXT]; }
+    function takeEarlierSessions() {
+      var current = (data.contextTemplate.extensions || {})[X.SESSION_EXT];
+      var heldKey = outbox.key + ':held', store = X.storage();
+      var list = outbox.queue(), keep = [], earlier = X.readJson(store, heldKey, []);
+      list.forEach(function (st) { (sessionOf(st) === current ? keep : earlier).push(st); });
+      if (keep.length === list.length && !X.readJson(store, heldKey, []).length) return [];
+      outbox.setQueue(keep);
+      var now = [], later = [];
+      earlier.forEach(function (st) {
+        var verb = String(st.verb.id).split('/').pop();
+        if (verb === 'initialized' || verb === 'terminated') return;
+        var judged = verb === 'completed' || verb === 'passed' || verb === 'failed';
+        if (judged && (mode !== 'normal' || already(verb === 'failed' ? 'passed' : verb))) {
+          if (mode !== 'normal') later.push(st);
+          return;
+        }
+        if (verb === 'failed') { carriedFailure = intoThisSession(st); return; }  // as this session's own
+        if (judged) remember(verb);
+        if (verb === 'passed') judgedThisSession = true;
+        now.push(intoThisSession(st));
+      });
+      X.writeJson(store, heldKey, later);
+      return now;
+    }
+    function intoThisSession(st) {
+      var template = JSON.parse(JSON.stringify(data.contextTemplate));
+      var context = st.context || {};
+      context.extensions = context.extensions || {};
+      Object.keys(template.extensions || {}).forEach(function (k) { context.extensions[k] = template.extensions[k]; });
+      if (context.extensions[X.MASTERY_EXT] !== undefined && typeof data.masteryScore === 'number') {
+        context.extensions[X.MASTERY_EXT] = data.masteryScore;
+      }
+      var activities = context.contextActivities = context.contextActivities || {};
+      Object.keys(template.contextActivities || {}).forEach(function (kind) {
+        var list = Array.isArray(activities[kind]) ? activities[kind] : activities[kind] ? [activities[kind]] : [];
+        [].concat(template.contextActivities[kind]).forEach(function (a) {
+          if (!list.some(function (b) { return b.id === a.id; })) list.push(a);
+        });
+        activities[kind] = list;
+      });
+      st.context = context;
+      return st;
+    }
     // What the registration already holds, asked of the LMS when this device's and the State document's
     // flags do not say (a lost or stale State document must not make completed/passed go out twice).
     function askRegistration(authHeader) {
@@ -118,17 +169,17 @@
     function judged(event, t, passed, withScore) {
       if (already('passed') || judgedThisSession) return;
       if (!passed) { heldFailure = judgement(event, false, withScore); return; }
-      heldFailure = null;
+      heldFailure = carriedFailure = null;
       judgedThisSession = true;
       var j = judgement(event, true, withScore);
       send(defined(j.verb, t, j.extra));
       remember('passed');
     }
     function sendHeldFailure(t) {
-      if (!heldFailure || judgedThisSession || already('passed')) return;
+      if (judgedThisSession || already('passed') || !(heldFailure || carriedFailure)) return;
       judgedThisSession = true;
-      send(defined(heldFailure.verb, t, heldFailure.extra));
-      heldFailure = null;
+      send(heldFailure ? defined(heldFailure.verb, t, heldFailure.extra) : carriedFailure);
+      heldFailure = carriedFailure = null;
     }
 
     return {
@@ -173,7 +224,9 @@
           if (prefs.languagePreference && window.console) console.info('ccm: learner language preference ' + prefs.languagePreference);
           build = new X.Statements({ course: course, actor: lrs.actor, activityId: lrs.activityId,
             registration: lrs.registration, contextTemplate: data.contextTemplate, extensionBase: xapiData.extensionBase });
-          outbox = new X.Outbox({ key: 'ccm:outbox:' + lrs.endpoint + '|' + localScope, endpoint: lrs.endpoint,
+          // one queue per registration and AU, not per session: what an earlier session could not
+          // deliver is carried into this one (takeEarlierSessions)
+          outbox = new X.Outbox({ key: 'ccm:outbox:cmi5|' + localScope, endpoint: lrs.endpoint,
             auth: authHeader, onStatus: relay, onDelivered: delivered });
           stateStore = new X.StateStore({ endpoint: lrs.endpoint, auth: authHeader,
             fields: { stateId: xapiData.stateId || course.iri + '/ccm-state', activityId: lrs.activityId,
@@ -184,6 +237,7 @@
           doc = found.doc || {};
           return mode === 'normal' ? askRegistration(authHeader) : null;
         }).then(function () {
+          carried = takeEarlierSessions();
           if (outbox.pending()) outbox.flush();
           return { state: typeof doc.state === 'string' ? doc.state : null,
             location: typeof doc.location === 'string' ? doc.location : null,
@@ -197,9 +251,10 @@
         var t = event.time, normal = mode === 'normal';
         switch (event.type) {
           case 'start':    // once per session: a reload of the same launch carries on with it
-            if (sessionFlag('begun')) break;
-            send(defined('initialized', t));
+            if (!sessionFlag('begun')) send(defined('initialized', t));
             sessionFlag('begun', true);
+            carried.forEach(send);
+            carried = [];
             break;
           case 'page':
             send(build.make('experienced', build.page(event), t, { parent: true }));
