@@ -265,14 +265,23 @@
     return batch;
   };
 
-  // -> Promise<"stored"|"absent"|"unknown">: does the LRS hold a statement with this id?
+  // -> Promise<"stored"|"absent"|"unreadable"|"unknown">: does the LRS hold a statement with this id?
+  // A 200 counts only when it carries that statement; some LRSs (Ralph 5.1) answer a statementId query
+  // with {"statements": [...]}, empty when they do not hold it. A credential that may only write
+  // statements (401/403) cannot ask: "unreadable".
   Outbox.prototype.lookUp = function (id) {
+    var want = String(id).toLowerCase();
+    var same = function (s) { return !!(s && typeof s === 'object' && String(s.id || '').toLowerCase() === want); };
     return request('GET', query(this.endpoint, 'statements', { statementId: id }), { auth: this.auth })
       .then(function (r) {
         if (r.status === 404) return 'absent';
+        if (r.status === 401 || r.status === 403) return 'unreadable';
         if (r.status !== 200) return 'unknown';
-        return r.json().then(function (s) { return s && s.id === id ? 'stored' : 'unknown'; },
-          function () { return 'unknown'; });
+        return r.json().then(function (body) {
+          if (same(body)) return 'stored';
+          if (body && Array.isArray(body.statements)) return body.statements.some(same) ? 'stored' : 'absent';
+          return 'unknown';
+        }, function () { return 'unknown'; });
       }, function () { return 'unknown'; });
   };
 
@@ -285,7 +294,8 @@
         if (!ok) return false;
         return self.lookUp(s.id).then(function (found) {
           if (found === 'stored') self.markDelivered([s]);
-          else if (found === 'absent') self.setUncertain([s.id], false);
+          // absent, or not ours to read: send it again (an LRS that has it answers 409: afterAnswer)
+          else if (found === 'absent' || found === 'unreadable') self.setUncertain([s.id], false);
           return found !== 'unknown';
         });
       });
@@ -307,7 +317,9 @@
         if (found === 'unknown') { self.setUncertain(ids, true); self.backOff(); return 'wait'; }
         self.failures = 0;
         if (self.isolate > 0) self.isolate -= 1;
-        if (found === 'stored') self.markDelivered(batch);
+        // "unreadable": a write-only credential cannot ask; the id is a random UUID v4 made here, so what
+        // the LRS holds under it is this statement, sent earlier
+        if (found === 'stored' || found === 'unreadable') self.markDelivered(batch);
         else self.setAside(batch[0], status, text);
       });
     }
@@ -424,6 +436,7 @@
     this.pendingDoc = null;
     this.timer = null;
     this.writing = null;                 // the write in flight (a Promise), one at a time
+    this.plain = false;                  // true: this LRS cannot be sent If-Match / If-None-Match (CORS)
   }
   StateStore.prototype.url = function () { return query(this.endpoint, 'activities/state', this.fields); };
 
@@ -471,14 +484,25 @@
       if (remote.status === 'unknown') return false;
       var merged = newerDoc(doc, remote.doc);
       // the version replaced; an LRS that shows no ETag gets no precondition
-      var headers = remote.status === 'absent' ? { 'If-None-Match': '*' } : remote.etag ? { 'If-Match': remote.etag } : {};
-      return request('PUT', self.url(), { auth: self.auth, body: merged, headers: headers }).then(function (r) {
+      var headers = self.plain ? {} :
+        remote.status === 'absent' ? { 'If-None-Match': '*' } : remote.etag ? { 'If-Match': remote.etag } : {};
+      var answered = function (r) {
         if (r.status >= 200 && r.status < 300) { writeJson(self.store, self.localKey, merged); return true; }
         if ((r.status === 409 || r.status === 412) && tries > 1) return self.putMerged(merged, tries - 1);
         if (r.status === 400 || r.status === 401 || r.status === 403 || r.status === 404 || r.status === 405 ||
             r.status === 501) { self.use = false; return true; }
         return false;
-      }, function () { return false; });
+      };
+      return request('PUT', self.url(), { auth: self.auth, body: merged, headers: headers }).then(answered, function (error) {
+        // The LRS answered the GET a moment ago, yet this PUT did not get through: a cross-origin LRS
+        // whose CORS rules do not allow If-Match / If-None-Match (Ralph's do not) refuses the preflight.
+        // Write without them from then on, once such a PUT is answered.
+        if (self.plain || !Object.keys(headers).length || (error && error.name === 'AbortError')) return false;
+        return request('PUT', self.url(), { auth: self.auth, body: merged }).then(function (r) {
+          self.plain = true;
+          return answered(r);
+        }, function () { return false; });
+      });
     });
   };
 
