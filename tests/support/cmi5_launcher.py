@@ -7,12 +7,22 @@ must offer, on the same origin as the content (no CORS involved):
   POST /fetch/<token id>          the one-time fetch URL -> {"auth-token": ...}
                                   (a second POST answers error-code 1, 8.2.3.0-1)
   /lrs/activities/state           the State API, in memory (LMS.LaunchData is
-                                  written by `launch()`; the AU's own documents)
-  /lrs/agents/profile             the Agent Profile API (cmi5LearnerPreferences)
+                                  written by `launch()`; the AU's own documents),
+                                  with ADL_LRS's concurrency rules: GET answers an
+                                  ETag (the quoted SHA-1 of the body); PUT/POST/DELETE
+                                  with If-Match that is not the current ETag, or
+                                  If-None-Match: * on an existing document -> 412;
+                                  PUT on an existing document with neither -> 409
+  /lrs/agents/profile             the Agent Profile API (cmi5LearnerPreferences), same rules
   /lrs/statements                 checked (Authorization must be the session's
                                   token) and forwarded to Ralph with Ralph's own
                                   credential; every statement the AU sent is kept
-                                  in `received` in arrival order
+                                  in `received` in arrival order. GET is forwarded
+                                  too; a statementId query is answered as the spec
+                                  says (200 with the statement, 404 without), which
+                                  Ralph 5.1 does not do (200 {"statements": []}).
+                                  `faults` makes the next POSTs be stored in Ralph and
+                                  then answered 504 or dropped (a lost response).
   /return.html                    the returnURL page
 
 `LrsFront` (the State/Profile API and the statements proxy without the cmi5 parts)
@@ -22,6 +32,7 @@ is also used by the xAPI tests for an LRS that offers the State API.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import threading
@@ -80,7 +91,8 @@ class Received:
 
     statements: list
     authorization: str
-    status: int
+    status: int  # what the AU was answered (0: the connection was dropped)
+    stored: int = 0  # what Ralph answered
 
 
 class LrsFront:
@@ -95,6 +107,8 @@ class LrsFront:
         self.received: list[Received] = []
         self.log: list[tuple[str, str]] = []  # (method, resource) in arrival order
         self.tokens: set[str] = set()  # accepted Authorization values (all when empty)
+        # what the next statement POSTs get once Ralph has stored them: "504" or "drop" (one per POST)
+        self.faults: list[str] = []
         site.add_route(prefix, self.handle)
 
     @property
@@ -123,26 +137,46 @@ class LrsFront:
             return self.document(req, self.profiles, ("agent", "profileId"))
         return Response(404, {"detail": "Not Found"})
 
+    @staticmethod
+    def etag(body: bytes) -> str:
+        return '"' + hashlib.sha1(body).hexdigest() + '"'
+
     def document(self, req: Request, store: dict, names: tuple[str, ...]) -> Response:
         q = {k: v[0] for k, v in req.query.items()}
         try:
             key = tuple(agent_key(q[n]) if n == "agent" else q.get(n, "") for n in names)
         except (KeyError, ValueError):
             return Response(400, {"error": "missing or bad parameters"})
+        headers = {k.lower(): v for k, v in req.headers.items()}
         with self.lock:
+            current = store.get(key)
             if req.method == "GET":
-                if key not in store:
+                if current is None:
                     return Response(404, {"error": "no such document"})
-                return Response(200, store[key], {"Content-Type": "application/json"})
-            if req.method in ("PUT", "POST"):
-                store[key] = req.body
-                return Response(204, b"")
+                return Response(200, current, {"Content-Type": "application/json", "ETag": self.etag(current)})
+            if req.method not in ("PUT", "POST", "DELETE"):
+                return Response(405, b"")
+            # ADL_LRS's concurrency rules (xAPI 2.0 / 1.0.3 section 6.3 Concurrency)
+            if_match, if_none = headers.get("if-match"), headers.get("if-none-match")
+            if if_match is not None and (current is None or if_match.strip() not in ("*", self.etag(current))):
+                return Response(412, {"error": "If-Match does not match the document's ETag"})
+            if if_none is not None and if_none.strip() == "*" and current is not None:
+                return Response(412, {"error": "If-None-Match: * but the document exists"})
+            if req.method == "PUT" and current is not None and if_match is None and if_none is None:
+                return Response(409, {"error": "the document exists: If-Match or If-None-Match is required"})
             if req.method == "DELETE":
                 store.pop(key, None)
-                return Response(204, b"")
-        return Response(405, b"")
+            elif req.method == "POST" and current is not None:
+                merged = json.loads(current)
+                merged.update(json.loads(req.body))
+                store[key] = json.dumps(merged).encode()
+            else:
+                store[key] = req.body
+            return Response(204, b"")
 
     def forward(self, req: Request) -> Response:
+        if req.method == "GET":
+            return self.query(req)
         if req.method not in ("POST", "PUT"):
             return Response(405, b"")
         try:
@@ -155,7 +189,24 @@ class LrsFront:
             path += "?" + urllib.parse.urlencode({k: v[0] for k, v in req.query.items()})
         answer = self.ralph.request(req.method, path, body=req.body)
         with self.lock:
-            self.received.append(Received(statements, req.headers.get("Authorization", ""), answer.status))
+            fault = self.faults.pop(0) if self.faults and req.method == "POST" else None
+            status = {"504": 504, "drop": 0}.get(fault, answer.status)
+            self.received.append(Received(statements, req.headers.get("Authorization", ""), status, answer.status))
+        if fault == "drop":
+            return Response(drop=True)
+        if fault == "504":
+            return Response(504, {"error": "gateway timeout"})
+        return Response(answer.status, answer.body, {"Content-Type": "application/json"})
+
+    def query(self, req: Request) -> Response:
+        """GET statements, forwarded to Ralph; a statementId query answered as a spec LRS does."""
+        q = {k: v[0] for k, v in req.query.items()}
+        answer = self.ralph.request("GET", "statements?" + urllib.parse.urlencode(q))
+        if answer.status == 200 and "statementId" in q:
+            found = (answer.json() or {}).get("statements", [])
+            if not found:
+                return Response(404, {"error": "no statement with that id"})
+            return Response(200, found[0], {"Content-Type": "application/json"})
         return Response(answer.status, answer.body, {"Content-Type": "application/json"})
 
 

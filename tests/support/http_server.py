@@ -70,6 +70,7 @@ class Response:
     status: int = 200
     body: Union[bytes, str, dict, list, None] = b""
     headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False  # close the connection without answering (a lost response)
 
 
 RouteHandler = Callable[[Request], Union[Response, bytes, str, dict, list, None]]
@@ -255,6 +256,14 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if not isinstance(result, Response):
                 result = Response(200, result)
+            if result.drop:
+                import socket
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return
             body = result.body
             ctype = result.headers.pop("Content-Type", None) if result.headers else None
             if isinstance(body, (dict, list)):

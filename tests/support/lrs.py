@@ -314,3 +314,24 @@ class RalphLrs:
     # -------------------------------------------------------- validators
     validate_statement = staticmethod(validate_statement)
     xapi_validation = staticmethod(xapi_validation)
+
+
+class RemoteLrs:
+    """An LRS that runs elsewhere (ADL_LRS of the cmi5 kit, `kits.start_kit("cmi5")`): the same
+    ``url``, ``base_url``, ``auth_header``, ``request``, ``post``, ``statements`` (following
+    `more`) and ``statement`` as `RalphLrs`. One account, so ``write_only_auth_header`` is it too."""
+
+    def __init__(self, url: str, username: str, password: str, name: str = "LRS"):
+        self.url = url if url.endswith("/") else url + "/"
+        parts = urllib.parse.urlsplit(self.url)
+        self.base_url = f"{parts.scheme}://{parts.netloc}"
+        self.username, self.password, self.name = username, password, name
+        self.auth_header = self.write_only_auth_header = basic_auth(username, password)
+
+    def log(self) -> str:
+        return f"({self.name} runs outside the tests; see its kit's logs)"
+
+    request = RalphLrs.request
+    post = RalphLrs.post
+    statements = RalphLrs.statements
+    statement = RalphLrs.statement
