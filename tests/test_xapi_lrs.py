@@ -19,8 +19,7 @@ import pytest
 
 from support.cmi5_launcher import LrsFront, Learner, build_package
 from support.course_source import write_course
-from support.kits import start_kit
-from support.lrs import RemoteLrs
+from support.lrs import RemoteLrs, adl_lrs_fixture
 
 MODULE_IRI = "https://ccm-scorm.example.org/test/module/demo"
 COMPETENCY = "https://ccm-scorm.example.org/test/competency/"
@@ -39,8 +38,7 @@ def package(tmp_path):
 def adl_lrs():
     """ADL_LRS of the cmi5 kit, reached directly from the page (its CORS allows any origin, the
     If-Match / If-None-Match headers, and exposes ETag)."""
-    env = start_kit("cmi5")
-    return RemoteLrs(env["CMI5_LRS_URL"], env["CMI5_LRS_USER"], env["CMI5_LRS_PASSWORD"], name="ADL_LRS")
+    return adl_lrs_fixture()
 
 
 @pytest.fixture(params=["ralph", "adl_lrs"])

@@ -96,7 +96,8 @@ class Received:
 
 
 class LrsFront:
-    """State API + Agent Profile API in memory, statements forwarded to Ralph."""
+    """State API + Agent Profile API in memory, statements forwarded to Ralph (or to any LRS with
+    RalphLrs's `request`, e.g. a RemoteLrs for ADL_LRS)."""
 
     def __init__(self, site, ralph, prefix: str = "/lrs/", state_api: bool = True):
         self.site, self.ralph, self.prefix = site, ralph, prefix
@@ -203,7 +204,8 @@ class LrsFront:
         q = {k: v[0] for k, v in req.query.items()}
         answer = self.ralph.request("GET", "statements?" + urllib.parse.urlencode(q))
         if answer.status == 200 and "statementId" in q:
-            found = (answer.json() or {}).get("statements", [])
+            body = answer.json() or {}
+            found = body.get("statements", []) if "statements" in body else [body]  # Ralph's list, or a spec answer
             if not found:
                 return Response(404, {"error": "no statement with that id"})
             return Response(200, found[0], {"Content-Type": "application/json"})

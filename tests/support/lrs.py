@@ -335,3 +335,12 @@ class RemoteLrs:
     post = RalphLrs.post
     statements = RalphLrs.statements
     statement = RalphLrs.statement
+
+
+def adl_lrs_fixture():
+    """ADL_LRS of the cmi5 kit (started by `kits.start_kit("cmi5")`, idempotent), as a RemoteLrs.
+    Its CORS allows any origin with If-Match / If-None-Match and exposes ETag, so pages reach it directly."""
+    from .kits import start_kit
+
+    env = start_kit("cmi5")
+    return RemoteLrs(env["CMI5_LRS_URL"], env["CMI5_LRS_USER"], env["CMI5_LRS_PASSWORD"], name="ADL_LRS")
