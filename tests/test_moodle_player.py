@@ -30,6 +30,7 @@ COMPLETION_COMPLETE = 1
 
 STATUS = {"scorm12": "cmi.core.lesson_status", "scorm2004": "cmi.success_status"}
 SCORE = {"scorm12": "cmi.core.score.raw", "scorm2004": "cmi.score.raw"}
+MOODLE_VERSION = {"scorm12": "SCORM_1.2", "scorm2004": "SCORM_1.3"}
 API_GET = {"scorm12": "parent.API.LMSGetValue", "scorm2004": "parent.API_1484_11.GetValue"}
 PASS_MARK_ELEMENT = {"scorm12": ("cmi.student_data.mastery_score", "80"),
                      "scorm2004": ("cmi.scaled_passing_score", "0.8")}
@@ -70,7 +71,7 @@ class Player:
         self.site.enrol(self.learner, course_id)
         made = self.site.helper("add_scorm", "--course", course_id, "--zip", self.packages / edition / f"{unit}.zip",
                                 "--name", unit, *settings.add_scorm_args)
-        assert made["scos"] == 1
+        assert made["scos"] == 1 and made["version"] == MOODLE_VERSION[edition]  # the edition is recognised
         for competency in competencies_of(unit):
             self.site.helper("link_competency", "--cmid", made["cmid"], "--competency", competency,
                              "--framework", mp.FRAMEWORK_ID, "--rule", "complete")
