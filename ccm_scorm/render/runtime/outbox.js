@@ -174,6 +174,7 @@
     this.failures = 0;
     this.timer = null;
     this.isolate = 0;        // after a refused or conflicting batch: send this many statements one by one
+    this.sending = null;     // the statements of the POST in flight
     var self = this;
     window.addEventListener('online', function () { self.retryNow(); });
   }
@@ -350,6 +351,7 @@
       self.queue().forEach(function (s) { gone[s.id] = false; });
       batch = batch.filter(function (s) { return gone[s.id] === false; });
       if (!batch.length) return null;
+      self.sending = batch;
       return request('POST', self.endpoint + 'statements', { auth: self.auth, body: batch }).then(function (response) {
         var status = response.status;
         return response.text().then(function (text) { return self.afterAnswer(batch, status, text); },
@@ -361,11 +363,13 @@
       });
     }).then(function (outcome) {
       self.inFlight = false;
+      self.sending = null;
       if (outcome === 'wait') return;
       if (self.queue().length) self.schedule(0);
       else if (!self.rejected().length) self.report({ kind: 'saved' });
     }, function () {
       self.inFlight = false;
+      self.sending = null;
       self.backOff();
     });
     return this.inFlight;
@@ -391,7 +395,15 @@
   // session's order. `closing` (terminated) is added only when nothing else may arrive after it.
   // -> true when `closing` went.
   Outbox.prototype.flushOnExit = function (closing, othersInFlight) {
-    var marks = this.uncertain(), list = this.queue();
+    var list = this.queue();
+    // The statements of the POST still on its way are not sent twice: they are marked for a check by
+    // the next launch (the page going may cancel that POST). After a solo one (initialized...) nothing
+    // may overtake it, so nothing more leaves.
+    var going = {}, solo = false;
+    (this.sending || []).forEach(function (s) { going[s.id] = true; solo = solo || isSolo(s); });
+    if (this.sending && this.sending.length) this.setUncertain(Object.keys(going), true);
+    if (solo) list = [];
+    var marks = this.uncertain();
     if (this.inFlight || othersInFlight || list.some(function (s) { return marks[s.id]; })) closing = null;
     if (list.length && verbOf(list[0]) === 'initialized') { list = list.slice(0, 1); closing = null; }
     var chunk = [], size = 2;
@@ -559,8 +571,13 @@
       if (!ok || !outbox) return false;
       return outbox.drain(left()).then(function (empty) {
         if (!empty || !closing) return empty && !closing;
-        outbox.add(closing);
-        return outbox.drain(left());
+        // a statement delivered while draining may have written the State again (cmi5: the completed /
+        // passed flags); that write, too, is acknowledged before terminated
+        return (stateStore ? stateStore.settle(left()) : Promise.resolve(true)).then(function (settled) {
+          if (!settled) return false;
+          outbox.add(closing);
+          return outbox.drain(left());
+        });
       });
     });
   }
