@@ -1,8 +1,11 @@
 """cmi5 packages launched in Chromium by a test-side cmi5 launcher in front of Ralph.
 
 Each test names the cmi5 requirement ids (npm @cmi5/requirements) it checks; the
-common rules for every session are in `check_session`.
-"""
+common rules for every session are in `check_session`, including the order the runtime
+guarantees by construction: initialized alone in the session's first request, completed /
+passed / failed alone, terminated alone in its last, nothing after it, each id sent once.
+No fixed sleeps: tests wait for `<html data-ccm-session="closed">` (the LMS acknowledged
+terminated), the return URL, or the requests the page makes."""
 
 from __future__ import annotations
 
@@ -53,24 +56,29 @@ def lms(tmp_path, http_server, ralph):
     return Cmi5Launcher(site, ralph, AU_ID, preferences=PREFERENCES)
 
 
-def session(lms, launch, timeout=15.0) -> list[dict]:
-    """The statements of one launch as the LMS received them, once "terminated" is in."""
-    deadline = time.monotonic() + timeout
-    while True:
-        mine, seen = [], {}
-        for s in lms.statements():
-            if s["context"]["extensions"].get(SESSION_EXT) != launch.session_id:
-                continue
-            # a resend (the exit flush repeats what was still in flight) has the same id and the
-            # same content, so the LRS keeps one copy (xAPI 2.2.1 idempotent POST)
-            if s["id"] in seen:
-                assert s == seen[s["id"]], "a statement id was reused for different content"
-                continue
-            seen[s["id"]] = s
-            mine.append(s)
-        if mine and verb(mine[-1]) == "terminated" or time.monotonic() > deadline:
-            return mine
-        time.sleep(0.1)
+def closed(page, timeout=30_000):
+    """Until Finish is over: the LMS acknowledged terminated, sent after everything else."""
+    page.wait_for_function("() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)",
+                           timeout=timeout)
+    assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed", \
+        page.inner_text("#ccm-notices")
+
+
+def requests_of(lms, launch):
+    """The statement requests of one launch, in arrival order."""
+    return [r for r in lms.received
+            if any(s["context"]["extensions"].get(SESSION_EXT) == launch.session_id for s in r.statements)]
+
+
+def session(lms, launch) -> list[dict]:
+    """The statements of one launch as the LMS received them, in arrival order. Call it once the session
+    is over (closed, or the return URL reached): the runtime sends terminated last, after everything else
+    is acknowledged. No id may arrive twice (no resend without a fault)."""
+    mine = [s for r in requests_of(lms, launch) for s in r.statements
+            if s["context"]["extensions"].get(SESSION_EXT) == launch.session_id]
+    ids = [s["id"] for s in mine]
+    assert len(ids) == len(set(ids)), "a statement was sent twice"
+    return mine
 
 
 def check_session(lms, launch, statements, mastery=0.8):
@@ -78,6 +86,14 @@ def check_session(lms, launch, statements, mastery=0.8):
     verbs = [verb(s) for s in statements]
     assert verbs[0] == "initialized", "9.3.0.0-4: initialized first"
     assert verbs[-1] == "terminated", "9.3.0.0-5: terminated last"
+    # by construction: initialized alone, and acknowledged, before anything else; each defined statement
+    # alone; terminated alone in the session's last request, after which nothing more reached the LMS
+    sent = requests_of(lms, launch)
+    assert all(r.status == 200 for r in sent), [r.status for r in sent]
+    assert [verb(s) for s in sent[0].statements] == ["initialized"]
+    assert [verb(s) for s in sent[-1].statements] == ["terminated"]
+    assert all(len(r.statements) == 1 for r in sent if DEFINED & {verb(s) for s in r.statements})
+    assert lms.log[sent[-1].seq + 1:] == [], "a request reached the LMS after terminated"
     defined = [v for v in verbs if v in DEFINED]
     assert len(defined) == len(set(defined)), "9.3.0.0-2 / 9.3.2.0-3: no defined verb twice in a session"
     assert len([v for v in defined if v in ("passed", "failed")]) <= 1, "9.3.0.0-3"
@@ -147,9 +163,8 @@ def test_cmi5_normal_pass_then_relaunch(page, lms, ralph, validate_statement, xa
     learner.wait_started()
     learner.read_pages()
     learner.take_quiz(correct=True)
-    page.wait_for_function("() => document.getElementById('ccm-status').textContent === 'Progress saved'")
     learner.finish()
-    page.wait_for_url("**/return.html")
+    page.wait_for_url("**/return.html")  # only once the LMS has acknowledged terminated
     statements = session(lms, launch)
     assert [verb(s) for s in statements] == ["initialized", "experienced", "experienced"] + ["answered"] * 6 + [
         "completed", "passed", "terminated"]
@@ -171,6 +186,7 @@ def test_cmi5_normal_pass_then_relaunch(page, lms, ralph, validate_statement, xa
     page.goto(again.url)
     page.wait_for_selector("#ccm-results:not([hidden])")  # resumed from the AU's State document
     learner.finish()
+    closed(page)
     second = session(lms, again)
     assert [verb(s) for s in second] == ["initialized", "terminated"]
     check_session(lms, again, second)
@@ -185,6 +201,7 @@ def test_cmi5_normal_fail(page, lms, validate_statement, xapi_validation):
     learner.read_pages()
     learner.take_quiz(correct=False)
     learner.finish()
+    closed(page)
     statements = session(lms, launch)
     assert [verb(s) for s in statements] == ["initialized", "experienced", "experienced"] + ["answered"] * 6 + [
         "completed", "failed", "terminated"]
@@ -208,6 +225,7 @@ def test_cmi5_fail_then_pass_in_one_session_sends_only_passed(page, lms):
     page.click("button[data-action=retry]")
     learner.take_quiz(correct=True)
     learner.finish()
+    closed(page)
     statements = session(lms, launch)
     assert [verb(s) for s in statements] == ["initialized", "experienced", "experienced"] + ["answered"] * 6 + [
         "completed"] + ["answered"] * 6 + ["passed", "terminated"]
@@ -227,6 +245,7 @@ def test_cmi5_browse_and_review_send_no_satisfaction_statements(page, lms, mode,
     learner.read_pages()
     learner.take_quiz(correct=True)
     learner.finish()
+    closed(page)
     statements = session(lms, launch)
     assert [verb(s) for s in statements] == ["initialized", "experienced", "experienced"] + ["answered"] * 6 + [
         "terminated"]
@@ -235,27 +254,59 @@ def test_cmi5_browse_and_review_send_no_satisfaction_statements(page, lms, mode,
     check_valid(statements, validate_statement, xapi_validation)
 
 
-def test_cmi5_a_reload_after_terminated_sends_nothing_and_says_to_relaunch(page, lms):
-    """8.2.3.0-1: the fetch URL is posted once. Leaving the page sends "terminated", after which the
-    LMS rejects the session's statements (7.1.2.0-1, 9.3.0.0-5): the reloaded page sends nothing
-    and tells the learner to launch again."""
+def test_cmi5_a_reload_before_the_end_carries_on_with_the_same_session(page, lms):
+    """Leaving while a State write is still waiting: terminated is not sent (it could overtake the write;
+    the LMS would then refuse the write and all that follows), so the session has not ended, and a reload
+    of the same launch carries on with it: the token kept (8.2.3.0-1: fetch posted once), no second
+    initialized (9.3.0.0-4), and the statement that was on its way when the page went arrives once."""
     launch = lms.launch()
-    page.goto(launch.url)
+    with page.expect_response(lambda r: "/lrs/statements" in r.url and r.request.method == "POST") as first:
+        page.goto(launch.url)
+    assert first.value.status == 200  # initialized, alone, acknowledged
     learner = Learner(page)
     learner.wait_started()
-    # The session has begun once the LMS holds its "initialized" (before that, a reload simply starts it).
-    deadline = time.monotonic() + 15
-    while not any(verb(s) == "initialized" and s["context"]["extensions"].get(SESSION_EXT) == launch.session_id
-                  for s in lms.statements()) and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
-    page.reload()
+    # in one turn of the page: show page 2 (its State write waits 1.5 s, its experienced is queued) and leave
+    page.evaluate("() => { document.getElementById('ccm-next').click(); location.reload(); }")
+    learner.wait_started()
+    page.wait_for_selector("#page-02-speaking-up:not([hidden])")
+    assert page.locator(".ccm-fatal").count() == 0
+    learner.read_pages()
+    learner.take_quiz(correct=True)
+    learner.finish()
+    closed(page)
+    assert lms.log.count(("POST", "fetch")) == 1
+    statements = session(lms, launch)
+    verbs = [verb(s) for s in statements]
+    assert verbs.count("initialized") == 1 and verbs.count("terminated") == 1
+    pages = [s["object"]["id"].rsplit("/", 1)[-1] for s in statements if verb(s) == "experienced"]
+    assert pages[:2] == ["01-welcome", "02-speaking-up"], pages
+    check_session(lms, launch, statements)
+
+
+def test_cmi5_a_reload_after_terminated_sends_nothing_and_says_to_relaunch(page, lms):
+    """8.2.3.0-1: the fetch URL is posted once. Leaving with nothing on its way (State written, outbox
+    empty) sends terminated alone in the last keepalive request, after which the LMS rejects the session's
+    statements (7.1.2.0-1, 9.3.0.0-5): the reloaded page sends nothing and tells the learner to launch again."""
+    launch = lms.launch()
+    with page.expect_response(lambda r: "/lrs/activities/state" in r.url and r.request.method == "PUT",
+                              timeout=20_000) as put:
+        page.goto(launch.url)
+        learner = Learner(page)
+        learner.wait_started()
+    assert put.value.status == 204
+    page.wait_for_function("() => document.getElementById('ccm-status').textContent === 'Progress saved'")
+    page.reload()  # the unloading page's keepalive request is not reported to Playwright: read the LMS
     page.wait_for_selector(".ccm-fatal")
     assert "launch the module again from your LMS" in page.locator(".ccm-fatal").text_content()
-    page.wait_for_timeout(500)
+    deadline = time.monotonic() + 15  # the keepalive request's answer (bounded)
+    while not any(verb(s) == "terminated" for s in session(lms, launch)):
+        assert time.monotonic() < deadline, "terminated never reached the LMS"
+        page.wait_for_timeout(50)
     assert lms.log.count(("POST", "fetch")) == 1
     verbs = [verb(s) for s in session(lms, launch)]
-    assert verbs[0] == "initialized" and verbs[-1] == "terminated"
-    assert verbs.count("initialized") == 1 and verbs.count("terminated") == 1
+    assert verbs == ["initialized", "experienced", "terminated"]
+    assert [verb(s) for s in requests_of(lms, launch)[-1].statements] == ["terminated"], "terminated alone"
+    assert lms.log[requests_of(lms, launch)[-1].seq + 1:] == [], "nothing after terminated"
 
 
 def test_cmi5_refuses_to_start_when_the_fetch_url_was_spent(browser, lms):

@@ -5,7 +5,6 @@ against the cmi5 CourseStructure.xsd), each AU launching its module's own conten
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from lxml import etree
@@ -92,14 +91,16 @@ def test_one_au_launched_through_the_cmi5_launcher(page, tmp_path, http_server, 
     read_pages(page)
     take_quiz(page, {q.id: r for q, r in zip(module.questions, RIGHT_SECOND)})
     page.click("button[data-action=exit]")
-    deadline = time.monotonic() + 15
-    while True:
-        mine = {s["id"]: s for s in lms.statements()
-                if s.get("context", {}).get("extensions", {}).get(SESSION_EXT) == launch.session_id}
-        verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in mine.values()]
-        if "terminated" in verbs or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
+    # Finish is over once the LMS acknowledged terminated, sent last after everything else
+    page.wait_for_function("() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)",
+                           timeout=30_000)
+    assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed"
+    sent = [s for r in lms.received for s in r.statements
+            if s.get("context", {}).get("extensions", {}).get(SESSION_EXT) == launch.session_id]
+    mine = {s["id"]: s for s in sent}
+    assert len(mine) == len(sent), "a statement was sent twice"
+    verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in sent]
+    assert verbs[0] == "initialized" and verbs[-1] == "terminated"
     assert [v for v in verbs if v in ("initialized", "completed", "passed", "failed", "terminated")] == [
         "initialized", "completed", "passed", "terminated"]
     for s in mine.values():

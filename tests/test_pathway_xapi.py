@@ -49,6 +49,13 @@ def launch_url(site, ralph, registration, activity_id) -> str:
         "registration": registration, "activity_id": activity_id})
 
 
+def closed(page, timeout=30_000):
+    page.wait_for_function("() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)",
+                           timeout=timeout)
+    assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed", \
+        page.inner_text("#ccm-notices")
+
+
 def verb(statement) -> str:
     return statement["verb"]["id"].rsplit("/", 1)[-1]
 
@@ -65,7 +72,7 @@ def test_pathway_statements_in_ralph(page, tmp_path, http_server, ralph, validat
     do_module(page, 0, RIGHT_FIRST)
     do_module(page, 1, RIGHT_SECOND)
     page.get_by_role("button", name="Finish for now").click()
-    page.wait_for_function("() => document.getElementById('ccm-status').textContent === 'Progress saved'")
+    closed(page)
     # a second session: the menu, review a finished module, finish; no second pathway result
     page.goto(url)
     page.wait_for_function(STARTED)
@@ -74,8 +81,7 @@ def test_pathway_statements_in_ralph(page, tmp_path, http_server, ralph, validat
     page.wait_for_selector("#ccm-pages section")
     page.click("a[data-menu]")
     page.get_by_role("button", name="Finish for now").click()
-    page.wait_for_function("() => document.getElementById('ccm-status').textContent === 'Progress saved'")
-    page.wait_for_timeout(300)
+    closed(page)  # the LRS acknowledged terminated, sent after every other statement: it has them all
 
     statements = ralph.statements(registration=registration)
     assert statements
@@ -103,5 +109,7 @@ def test_pathway_statements_in_ralph(page, tmp_path, http_server, ralph, validat
     assert per_module == {(v, m) for v in ("completed", "passed") for m in modules}
     answered = [s["object"]["id"].rsplit("/", 1)[-1] for s in statements if verb(s) == "answered"]
     assert sorted(answered) == sorted(["q01-open", "q06-term", "k1-tell", "k2-who"])
-    # Ralph has no State API (404): the adapter keeps the state on the device instead
-    assert [e for e in page.ccm_errors if "404" not in e or "/activities/state" not in e] == []
+    # Ralph has no State API (404), and its CORS rules refuse the preflight of a conditional PUT (then a
+    # plain PUT gets 404/405): the adapter keeps the state on the device instead
+    assert [e for e in page.ccm_errors if "/activities/state" not in e or not (
+        "404" in e or "405" in e or "CORS" in e or "ERR_FAILED" in e)] == []

@@ -93,6 +93,7 @@ class Received:
     authorization: str
     status: int  # what the AU was answered (0: the connection was dropped)
     stored: int = 0  # what Ralph answered
+    seq: int = -1  # its place in LrsFront.log
 
 
 class LrsFront:
@@ -125,9 +126,20 @@ class LrsFront:
         return not self.tokens or req.headers.get("Authorization") in self.tokens
 
     def handle(self, req: Request) -> Response:
+        armed = bool(self.faults)
+        response = self.answer(req)
+        if armed:
+            # While faults are armed every answer closes its connection, so that the faulted request comes
+            # on a fresh one: Chromium resends by itself a request whose *reused* connection was dropped
+            # before any answer, and the module would never see the fault.
+            response.headers.setdefault("Connection", "close")
+        return response
+
+    def answer(self, req: Request) -> Response:
         resource = req.path[len(self.prefix):]
         with self.lock:
             self.log.append((req.method, resource))
+            req.seq = len(self.log) - 1
         if not self.authorised(req):
             return Response(401, {"error": "wrong credential"})
         if resource == "statements":
@@ -192,7 +204,8 @@ class LrsFront:
         with self.lock:
             fault = self.faults.pop(0) if self.faults and req.method == "POST" else None
             status = {"504": 504, "drop": 0}.get(fault, answer.status)
-            self.received.append(Received(statements, req.headers.get("Authorization", ""), status, answer.status))
+            self.received.append(Received(statements, req.headers.get("Authorization", ""), status, answer.status,
+                                          getattr(req, "seq", -1)))
         if fault == "drop":
             return Response(drop=True)
         if fault == "504":
