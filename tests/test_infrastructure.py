@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
@@ -207,8 +208,11 @@ def test_lms_harness_commit_fault_and_commit_url(scorm_lms, sample_site):
     assert lms.frame.locator("body").get_attribute("data-commit-error") == "101"
     commits = [c for c in lms.calls() if c["fn"] == "LMSCommit"]
     assert [(c["result"], c["error"]) for c in commits] == [("false", "101"), ("true", "0")]
-    # The successful commit and the finish POSTed the CMI to /commit.
-    lms.page.wait_for_timeout(100)
+    # The successful commit and the finish POSTed the CMI to /commit (a bounded wait for the second POST:
+    # the route handler runs while Playwright is waited on).
+    deadline = time.monotonic() + 10
+    while len(lms.commit_posts) < 2 and time.monotonic() < deadline:
+        lms.page.wait_for_timeout(20)
     assert len(lms.commit_posts) == 2, lms.commit_posts
     assert all(p["cmi"]["core"]["lesson_location"] == "page-2" for p in lms.commit_posts), lms.commit_posts
 

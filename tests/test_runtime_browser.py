@@ -63,8 +63,10 @@ def current_question(page):
     }""")
 
 
-def polite(page):
-    page.wait_for_timeout(150)
+def polite(page, expected):
+    """The polite live region once it says `expected` (the core clears it, then sets the new text a moment
+    later so that screen readers announce it again): waits for that text, then returns the whole region."""
+    page.wait_for_function("(t) => document.getElementById('ccm-polite').textContent.includes(t)", arg=expected)
     return page.inner_text("#ccm-polite")
 
 
@@ -135,7 +137,7 @@ def test_keyboard_only_completion_of_every_question_type(page, site):
         page.wait_for_selector(".ccm-feedback")
         action = "submit" if last else "next-question"
         assert focused(page, f'button[data-action="{action}"]'), "focus moves to the next step"
-        assert "Correct" in polite(page)
+        assert "Correct" in polite(page, "Correct")
         page.keyboard.press("Enter")
 
     # single: arrow keys in the radio group
@@ -174,7 +176,7 @@ def test_keyboard_only_completion_of_every_question_type(page, site):
         for step in range(now - position):
             page.keyboard.press("Enter")
             assert focused(page, selector)
-        assert f"now number {position + 1} of 4" in polite(page)
+        assert f"now number {position + 1} of 4" in polite(page, f"now number {position + 1} of 4")
     check_and_next()
     # short text: Enter in the field checks the answer
     tab_to(page, "form.ccm-question input[type=text]")
@@ -211,14 +213,14 @@ def test_feedback_right_and_wrong_is_announced(page, site):
     page.get_by_role("button", name="Check answer").click()
     assert page.inner_text(".ccm-error") == "Choose an answer, then check it."
     answer(page, ["a"])
-    text = polite(page)
+    text = polite(page, "Not quite right")
     assert "Not quite right" in text
     assert "Look for the question that cannot be answered with yes or no." in text
     assert "A yes/no question invites a yes/no answer." in text  # the chosen option's own feedback
     assert page.is_disabled("form.ccm-question input >> nth=0")
     next_step(page)
     answer(page, ["a", "b"])
-    assert "Correct" in polite(page)
+    assert "Correct" in polite(page, "Correct")
     next_step(page)
     answer(page, [True])
     next_step(page)
