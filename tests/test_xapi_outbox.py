@@ -187,7 +187,10 @@ def test_a_resend_after_a_stale_read_is_confirmed_and_not_set_aside(page, http_s
     assert stale["left"] == 0, "the look-up happened"
     statuses = [r.status for r in front.received]
     assert statuses[:2] == [504, 409 if isinstance(lrs, RemoteLrs) else 204], statuses
-    assert statuses.count(409) <= 1 and all(s < 300 for s in statuses[2:]), statuses
+    # later: only the stale one met a 409, and nothing was refused (an LRS under load may still answer 5xx,
+    # which the module retries after a look-up)
+    assert statuses.count(409) == (1 if isinstance(lrs, RemoteLrs) else 0), statuses
+    assert not [s for s in statuses[2:] if 400 <= s < 500], [(r.status, r.stored) for r in front.received]
     assert page.evaluate(REJECTED_JS) == [], "a 409 for a statement the LRS holds is not a refusal"
     assert "refused" not in page.inner_text("#ccm-notices")
     params = {"registration": registration}
