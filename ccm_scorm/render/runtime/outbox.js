@@ -498,21 +498,27 @@
       // the version replaced; an LRS that shows no ETag gets no precondition
       var headers = self.plain ? {} :
         remote.status === 'absent' ? { 'If-None-Match': '*' } : remote.etag ? { 'If-Match': remote.etag } : {};
-      var answered = function (r) {
+      var answered = function (r, sent) {
         if (r.status >= 200 && r.status < 300) { writeJson(self.store, self.localKey, merged); return true; }
-        if ((r.status === 409 || r.status === 412) && tries > 1) return self.putMerged(merged, tries - 1);
+        if (r.status === 409 || r.status === 412) {
+          // the LRS wants a precondition after all (the failed conditional PUT was a passing network error)
+          if (!Object.keys(sent).length) self.plain = false;
+          if (tries > 1) return self.putMerged(merged, tries - 1);
+        }
         if (r.status === 400 || r.status === 401 || r.status === 403 || r.status === 404 || r.status === 405 ||
             r.status === 501) { self.use = false; return true; }
         return false;
       };
-      return request('PUT', self.url(), { auth: self.auth, body: merged, headers: headers }).then(answered, function (error) {
+      return request('PUT', self.url(), { auth: self.auth, body: merged, headers: headers }).then(function (r) {
+        return answered(r, headers);
+      }, function (error) {
         // The LRS answered the GET a moment ago, yet this PUT did not get through: a cross-origin LRS
         // whose CORS rules do not allow If-Match / If-None-Match (Ralph's do not) refuses the preflight.
         // Write without them from then on, once such a PUT is answered.
         if (self.plain || !Object.keys(headers).length || (error && error.name === 'AbortError')) return false;
         return request('PUT', self.url(), { auth: self.auth, body: merged }).then(function (r) {
           self.plain = true;
-          return answered(r);
+          return answered(r, {});
         }, function () { return false; });
       });
     });
