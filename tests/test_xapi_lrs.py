@@ -348,3 +348,43 @@ def test_xapi_resume_uses_the_state_api_when_the_lrs_offers_it(browser, http_ser
         assert answer.status == 200 and answer.headers.get("ETag"), answer
         doc = answer.json()
     assert doc["location"] == "02-speaking-up"
+
+
+def test_xapi_state_write_that_meets_another_write_reads_again_and_merges(page, http_server, ralph, package):
+    """Another device writes the State document between this page's read and its PUT: the PUT (If-None-Match: *)
+    gets 412, the page reads the document again (ETag), merges (its newer progress wins, the other copy's
+    flags of delivered statements are kept) and writes with If-Match: nothing of either is lost."""
+    from support.cmi5_launcher import agent_key
+
+    site = http_server(package)
+    front = LrsFront(site, ralph)
+    original = front.document
+    other = {"state": "from-another-device", "location": "01-welcome", "updated": "2000-01-01T00:00:00.000Z",
+             "sent": {"completed": True}}
+    raced = []
+
+    def racing(req, store, names):
+        if req.method == "PUT" and store is front.states and not raced:
+            q = {k: v[0] for k, v in req.query.items()}
+            key = tuple(agent_key(q[n]) if n == "agent" else q.get(n, "") for n in names)
+            with front.lock:
+                store[key] = json.dumps(other).encode()  # the other device's write lands first
+            raced.append(req.headers.get("If-None-Match") or req.headers.get("If-Match"))
+        return original(req, store, names)
+
+    front.document = racing
+    registration = str(uuid.uuid4())
+    answers = state_answers(page)
+    page.goto(launch_url(site, front.endpoint, ralph.auth_header, registration))
+    Learner(page).wait_started()
+    page.click("#ccm-next")
+    page.wait_for_selector("#page-02-speaking-up:not([hidden])")
+    page_poll(page, lambda: any(r.status == 204 and "02-speaking-up" in (r.request.post_data or "") for r in answers),
+              what="the merged State write")
+    assert raced == ["*"]
+    assert [r.status for r in answers][:2] == [412, 204], [r.status for r in answers]
+    assert answers[1].request.headers.get("if-match", "").startswith('"')
+    (doc,) = front.states.values()
+    doc = json.loads(doc)
+    assert doc["location"] == "02-speaking-up" and doc["state"] != "from-another-device", "the newer progress wins"
+    assert doc["sent"] == {"completed": True}, "the other copy's delivered flags are kept"
