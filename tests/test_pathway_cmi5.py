@@ -87,6 +87,9 @@ def test_one_au_launched_through_the_cmi5_launcher(page, tmp_path, http_server, 
     launch = lms.launch(mastery_score=module.pass_mark / 100)
     url = launch.url.replace("/index.html?", f"/{module.id}/index.html?", 1)
     page.goto(url)
+    # the launch (fetch, launch data, preferences, State, what the registration holds) is done and the
+    # controls are bound: before that the page is its static HTML and a click does nothing
+    page.wait_for_selector("html.ccm-ready", state="attached")
     page.wait_for_selector("#ccm-next:not([hidden]), #ccm-quiz:not([hidden])", state="attached")
     read_pages(page)
     take_quiz(page, {q.id: r for q, r in zip(module.questions, RIGHT_SECOND)})
