@@ -183,7 +183,9 @@ class MoodleSite:
         for attempt in range(LOGIN_ATTEMPTS):
             if attempt:
                 page.context.clear_cookies()
-            page.goto(f"{self.url}/login/index.php")
+            # networkidle: the form's scripts (e.g. the show-password toggle) have run, so nothing
+            # replaces a field after it is filled; a refused login was seen with a field emptied so.
+            page.goto(f"{self.url}/login/index.php", wait_until="networkidle")
             if "login/index.php" not in page.url:
                 return  # already logged in
             page.fill("#username", username)
