@@ -950,6 +950,7 @@
       if (cert) cert.hide();
       byId('ccm-pager').hidden = true;
       byId('ccm-toc').hidden = true;
+      byId('ccm-toc').parentNode.classList.add('ccm-solo');   // the end screen takes the whole width
       var end = byId('ccm-end');
       end.hidden = false;
       document.title = 'Finished – ' + course.title;
