@@ -79,7 +79,7 @@
     function delivered(statements) {
       var changed = false;
       statements.forEach(function (st) {
-        var v = String(st.verb.id).split('/').pop();
+        var v = X.verbOf(st);
         var flag = v === 'failed' ? null : v;
         if ((flag === 'completed' || flag === 'passed') && !sent()[flag]) { sent()[flag] = true; changed = true; }
       });
@@ -101,7 +101,7 @@
       outbox.setQueue(keep);
       var now = [], later = [];
       earlier.forEach(function (st) {
-        var verb = String(st.verb.id).split('/').pop();
+        var verb = X.verbOf(st);
         if (verb === 'initialized' || verb === 'terminated') return;
         var judged = verb === 'completed' || verb === 'passed' || verb === 'failed';
         if (judged && (mode !== 'normal' || already(verb === 'failed' ? 'passed' : verb))) {

@@ -347,9 +347,9 @@
     var batch = this.nextBatch(list);
     this.inFlight = this.settleUncertain(batch).then(function (settled) {
       if (!settled) { self.backOff(); return 'wait'; }
-      var gone = {};
-      self.queue().forEach(function (s) { gone[s.id] = false; });
-      batch = batch.filter(function (s) { return gone[s.id] === false; });
+      var queued = {};     // settling may have found some of the batch delivered already
+      self.queue().forEach(function (s) { queued[s.id] = true; });
+      batch = batch.filter(function (s) { return queued[s.id]; });
       if (!batch.length) return null;
       self.sending = batch;
       return request('POST', self.endpoint + 'statements', { auth: self.auth, body: batch }).then(function (response) {
@@ -765,7 +765,7 @@
     params: params, endpoint: endpoint, auth: auth, actor: actor, learner: learner,
     request: request, query: query, storage: storage, readJson: readJson, writeJson: writeJson,
     Outbox: Outbox, StateStore: StateStore, Statements: Statements, score: score, newerDoc: newerDoc,
-    closeSession: closeSession, closeOnPageHide: closeOnPageHide, isSolo: isSolo,
+    closeSession: closeSession, closeOnPageHide: closeOnPageHide, isSolo: isSolo, verbOf: verbOf,
     interaction: interaction, responseText: responseText
   };
 })();
