@@ -17,7 +17,8 @@ from .errors import EXIT_USAGE, ReportError
 from .learners import LearnerResolver, RosterEntry, read_mapping, read_roster
 from .matrix import ACHIEVED, ATTEMPTED, DEFAULT_RULE, NOT_STARTED, RULES, Matrix
 from .moodle import ModuleMap, MoodleReader
-from .xapi import LrsClient, StatementReader, iter_statement_file, read_lrs
+from .lrs import LrsClient, read_lrs
+from .xapi import StatementReader, iter_statement_file
 
 __all__ = ["ReportOptions", "Report", "ReportError", "build_report", "RULES", "DEFAULT_RULE"]
 

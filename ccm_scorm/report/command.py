@@ -10,7 +10,7 @@ from ..source import SourceError, load_course
 from . import ReportOptions, build_report
 from .errors import EXIT_SOURCE, EXIT_USAGE, ReportError
 from .outputs import FORMATS, notes_lines, write_outputs
-from .xapi import lrs_auth_from_environment
+from .lrs import lrs_auth_from_environment
 
 
 def run_report(source: Path, options: ReportOptions, out: Path, formats: tuple[str, ...],
@@ -26,7 +26,7 @@ def run_report(source: Path, options: ReportOptions, out: Path, formats: tuple[s
         options.lrs_auth = lrs_auth_from_environment()
         if not options.lrs_auth and prompt is not None and sys.stdin.isatty():
             secret = prompt("LRS credentials (key:secret, or an Authorization header value)")
-            from .xapi import lrs_auth_from_environment as from_env
+            from .lrs import lrs_auth_from_environment as from_env
 
             options.lrs_auth = from_env({"CCM_LRS_AUTH": secret})
     try:
