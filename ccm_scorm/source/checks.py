@@ -27,7 +27,7 @@ def check_cross_references(course: Course, root: Path, problems: Problems) -> No
 
 
 def _module_file(root: Path, module) -> Path:
-    return root.parent / module.source_dir / "module.yaml" if module.source_dir else root
+    return root.resolve().parent / module.source_dir / "module.yaml" if module.source_dir else root
 
 
 def _check_module_ids(course: Course, root: Path, problems: Problems) -> None:
@@ -61,7 +61,7 @@ def _check_state_size(course: Course, root: Path, problems: Problems) -> None:
             continue
         size = worst_case_state_length(module)
         if size > SCORM12_SUSPEND_DATA_LIMIT:
-            path = root.parent / module.source_dir / "quiz.yaml"
+            path = root.resolve().parent / module.source_dir / "quiz.yaml"
             problems.error(path, 0,
                            f"the learner's saved progress for this module can reach {size} characters; "
                            f"SCORM 1.2 LMSs such as ESR keep at most {SCORM12_SUSPEND_DATA_LIMIT}",

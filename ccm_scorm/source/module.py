@@ -61,7 +61,7 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
         pages=pages,
         questions=questions,
         draw=draw,
-        source_dir=problems.display_path(folder),
+        source_dir=problems.course_path(folder),
     )
 
 

@@ -56,6 +56,16 @@ class Problems:
         except ValueError:
             return path.as_posix()
 
+    def course_path(self, path: Path | str) -> str:
+        """`path` relative to the folder holding the course, however the course folder was named (relative or not)."""
+        path = Path(path).absolute()
+        for candidate in (path, path.parent.resolve() / path.name):
+            try:
+                return candidate.relative_to(self.root.parent).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
+
     def error(self, path: Path | str, line: int, message: str, fix: str = "", column: int = 0) -> None:
         self.items.append(Problem(self.display_path(path), line, column, message, fix, "error"))
 
