@@ -40,16 +40,27 @@ from support import scorm_lms as _scorm  # noqa: E402
 from support.paths import INSTALL_HINT, REPO_ROOT  # noqa: E402
 
 _BROWSER_FIXTURES = {"browser", "context", "page", "new_page", "scorm_lms", "axe_check"}
-_LRS_FIXTURES = {"ralph"}
+_LRS_FIXTURES = {"ralph", "adl_lrs", "cts"}
+_MOODLE_FIXTURES = {"moodle"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tag tests by the clients they use, so `-m "not browser"` works."""
+    """Tag tests by the real clients they use, so `-m "not browser and not lrs"` is the fast lane.
+
+    A test on the real Moodle site or the CTS counts as a browser test too: both are driven
+    through Chromium, and both take far longer than a unit test.
+    """
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        if names & _BROWSER_FIXTURES:
+        uses_moodle = bool(names & _MOODLE_FIXTURES)
+        uses_lrs = bool(names & _LRS_FIXTURES)
+        if uses_moodle:
+            item.add_marker(pytest.mark.moodle)
+        if "cts" in names:
+            item.add_marker(pytest.mark.cts)
+        if names & _BROWSER_FIXTURES or uses_moodle or "cts" in names:
             item.add_marker(pytest.mark.browser)
-        if names & _LRS_FIXTURES:
+        if uses_lrs:
             item.add_marker(pytest.mark.lrs)
 
 
