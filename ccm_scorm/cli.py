@@ -228,13 +228,14 @@ def _emit(outcome, as_json: bool) -> None:
 @click.option("--replace", is_flag=True, help="Replace the module's questions instead of adding to them.")
 @click.option("--encoding", default=None, help="The file's encoding (e.g. cp1252). Default: worked out from the file.")
 @click.option("--dry-run", is_flag=True, help="Check and list what would be imported; write nothing.")
+@click.option("--strict", is_flag=True, help="Import nothing if any item of the file cannot be imported.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 def import_command(kind: str, bank_file: Path, source: Path, module_id: str, competency: str | None, replace: bool,
-                   encoding: str | None, dry_run: bool, as_json: bool) -> None:
+                   encoding: str | None, dry_run: bool, strict: bool, as_json: bool) -> None:
     """Import a GIFT, Aiken or CSV question bank FILE into a module of SOURCE (default: modules)."""
     from .importers.run import run_import
 
-    _emit(run_import(kind, bank_file, source, module_id, competency, replace, encoding, dry_run), as_json)
+    _emit(run_import(kind, bank_file, source, module_id, competency, replace, encoding, dry_run, strict), as_json)
 
 
 @main.command(name="export")

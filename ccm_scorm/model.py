@@ -128,7 +128,8 @@ class Question:
     competency_id: str
     options: tuple[Option, ...] = ()  # single, multiple
     answer: bool | None = None  # true-false
-    pairs: tuple[Pair, ...] = ()  # matching
+    pairs: tuple[Pair, ...] = ()  # matching; two pairs may share a match text
+    spares: tuple[str, ...] = ()  # matching: match texts no prompt goes with (distractors)
     items: tuple[Item, ...] = ()  # ordering, in the correct order
     answers: tuple[str, ...] = ()  # short-text: accepted answers
     case_sensitive: bool = False  # short-text
@@ -136,6 +137,12 @@ class Question:
     feedback_correct: str = ""
     feedback_incorrect: str = ""
     placeholder: bool = False  # written by `ccm new`, still to be replaced
+    idnumber: str = ""  # the question's Moodle ID number ([id:…] in GIFT), kept for the way back
+    tags: tuple[str, ...] = ()  # Moodle question tags ([tag:…] in GIFT)
+
+    @property
+    def has_shared_or_spare_matches(self) -> bool:
+        return bool(self.spares) or len({pair.match for pair in self.pairs}) < len(self.pairs)
 
 
 @dataclass(frozen=True)

@@ -115,10 +115,10 @@ def test_cli_csv_duplicate_id_is_an_error_with_its_line(tmp_path):
     assert "bank.csv:2: error: the question id 'q1-active-listening' is already used" in result.stderr
 
 
-def test_cli_aiken_import_exits_1_on_errors_and_writes_nothing(tmp_path):
+def test_cli_aiken_import_strict_exits_1_on_errors_and_writes_nothing(tmp_path):
     course = write_course(tmp_path)
     before = (course / "demo" / "quiz.yaml").read_bytes()
-    result = run("import", "aiken", BANKS / "malformed.aiken.txt", course, "-m", "demo")
+    result = run("import", "aiken", BANKS / "malformed.aiken.txt", course, "-m", "demo", "--strict")
     assert result.exit_code == 1
     assert "malformed.aiken.txt:4: error:" in result.stderr
     assert (course / "demo" / "quiz.yaml").read_bytes() == before

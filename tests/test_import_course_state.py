@@ -25,3 +25,40 @@ def test_import_into_a_course_named_by_a_relative_path_of_several_parts(tmp_path
     result = ccm("import", "gift", "bank.gift", "work/courses/course", "-m", "demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "relative" in [q.id for q in load_course(course).module("demo").questions]
+
+
+def _draw_module(count: int) -> str:
+    from support.course_source import MODULE
+
+    return MODULE + f"draw:\n  count: {count}\n"
+
+
+def test_import_that_makes_the_draw_fit_is_accepted(tmp_path):
+    course = write_course(tmp_path, {"demo/module.yaml": _draw_module(8)})
+    (tmp_path / "bank.gift").write_text("::extra-one:: First? {TRUE}\n\n::extra-two:: Second? {FALSE}\n",
+                                        encoding="utf-8")
+    dry = ccm("import", "gift", "bank.gift", course, "-m", "demo", "--dry-run", cwd=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    result = ccm("import", "gift", "bank.gift", course, "-m", "demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(load_course(course).module("demo").questions) == 8
+
+
+def test_import_that_leaves_the_draw_too_large_says_what_to_change(tmp_path):
+    course = write_course(tmp_path, {"demo/module.yaml": _draw_module(9)})
+    quiz = course / "demo" / "quiz.yaml"
+    before = quiz.read_bytes()
+    (tmp_path / "bank.gift").write_text("::extra-one:: First? {TRUE}\n", encoding="utf-8")
+    result = ccm("import", "gift", "bank.gift", course, "-m", "demo", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "module.yaml" in result.stderr and "the draw asks for 9 questions but the quiz has 7" in result.stderr
+    assert "lower the count to at most 7" in result.stderr
+    assert quiz.read_bytes() == before
+
+
+def test_errors_outside_the_module_still_stop_the_import(tmp_path):
+    course = write_course(tmp_path, {"pathways/starter.yaml": "id: starter\ntitle: S\nmodules: [nowhere]\n"})
+    (tmp_path / "bank.gift").write_text("::extra-one:: First? {TRUE}\n", encoding="utf-8")
+    result = ccm("import", "gift", "bank.gift", course, "-m", "demo", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "starter.yaml" in result.stderr and "has errors" in result.stderr

@@ -179,13 +179,22 @@ def test_cli_import_lists_unsupported_and_still_imports(course):
     assert "Works" in [q.id for q in load_course(course).module("demo").questions]
 
 
-def test_cli_import_malformed_writes_nothing_and_exits_1(course):
+def test_cli_import_skips_malformed_items_with_their_lines_and_imports_the_rest(course):
+    result = run("import", "gift", BANKS / "malformed.gift", course, "-m", "demo")
+    assert result.exit_code == 0, result.output
+    for line in (1, 3, 5):
+        assert f"malformed.gift:{line}: error:" in result.stderr
+    assert "Traceback" not in result.output
+    assert "3 items were not imported" in result.stdout
+    assert "Fine" in [q.id for q in load_course(course).module("demo").questions]
+
+
+def test_cli_import_strict_writes_nothing_when_any_item_is_skipped(course):
     quiz = course / "demo" / "quiz.yaml"
     before = quiz.read_bytes()
-    result = run("import", "gift", BANKS / "malformed.gift", course, "-m", "demo")
+    result = run("import", "gift", BANKS / "malformed.gift", course, "-m", "demo", "--strict")
     assert result.exit_code == 1
-    assert "malformed.gift:1: error:" in result.stderr and "malformed.gift:3: error:" in result.stderr
-    assert "Traceback" not in result.output
+    assert "malformed.gift:1: error:" in result.stderr and "--strict" in result.stderr
     assert quiz.read_bytes() == before
 
 
@@ -217,9 +226,16 @@ def test_cli_import_bad_use(course, args, code, message):
 def test_cli_import_missing_file_and_broken_course(course, tmp_path):
     assert run("import", "gift", tmp_path / "none.gift", course, "-m", "demo").exit_code == 2
     (course / "demo" / "module.yaml").write_text("id: demo\n")
+    quiz = course / "demo" / "quiz.yaml"
+    before = quiz.read_bytes()
     result = run("import", "gift", BANKS / "everything.gift", course, "-m", "demo")
     assert result.exit_code == 1
-    assert "module.yaml" in result.stderr and "has errors" in result.stderr
+    assert "module.yaml" in result.stderr and "the module lists no competencies" in result.stderr
+    assert quiz.read_bytes() == before
+    (course / "framework.yaml").write_text("id: [\n")
+    result = run("import", "gift", BANKS / "everything.gift", course, "-m", "demo")
+    assert result.exit_code == 1
+    assert "framework.yaml" in result.stderr and "has errors" in result.stderr
 
 
 def test_unknown_competency_in_a_ccm_comment_is_an_error_with_its_line(course, tmp_path):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..source.ids import AUTO_IDS
-from ..source.quiz import DEFAULT_MAX_LENGTH
+from ..source.quiz import DEFAULT_MAX_LENGTH, match_texts_problem, pattern_length
 
 MAX_CHOICES = len(AUTO_IDS)
 MAX_SHORT_TEXT = 200
@@ -96,7 +96,7 @@ def option(text: str, correct: bool = False, feedback: str = "") -> dict:
 
 
 def short_text_fields(answers: list[str], case_sensitive: bool = False, max_length: int | None = None) -> dict:
-    longest = max((len(answer) for answer in answers), default=0)
+    longest = max((pattern_length(answer) for answer in answers), default=0)
     fields: dict = {"answers": answers}
     if case_sensitive:
         fields["case_sensitive"] = True
@@ -131,9 +131,9 @@ def check_question(data: dict) -> tuple[str, str] | None:
             return f"the question has {len(pairs)} pairs; at most {MAX_CHOICES} are allowed", "split it in two"
         if any(not pair["prompt"].strip() or not pair["match"].strip() for pair in pairs):
             return "a pair is missing one of its sides", "write both sides of every pair"
-        matches = [pair["match"].casefold() for pair in pairs]
-        if len(set(matches)) != len(matches):
-            return "two pairs have the same match, so the learner cannot tell them apart", "make every match different"
+        problem = match_texts_problem([pair["match"] for pair in pairs], tuple(data.get("spares", ())))
+        if problem:
+            return problem[0], problem[1]
     elif kind == "ordering":
         items = data.get("items", [])
         if len(items) < 2:
@@ -144,7 +144,7 @@ def check_question(data: dict) -> tuple[str, str] | None:
         answers = data.get("answers", [])
         if not answers:
             return "the question has no accepted answer", "give at least one accepted answer"
-        longest = max(len(answer) for answer in answers)
+        longest = max(pattern_length(answer) for answer in answers)
         if longest > data.get("max_length", DEFAULT_MAX_LENGTH):
             return f"an accepted answer is {longest} characters long, more than the limit", \
                 f"shorten it (at most {MAX_SHORT_TEXT} characters)"

@@ -30,6 +30,9 @@ _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
 _LOOKS_HTML = re.compile(r"</?(p|br|b|i|u|em|strong|ul|ol|li|div|span|a|sub|sup|h[1-6]|img|table)\b[^>]*>",
                          re.IGNORECASE)
 _META = re.compile(r"^\s*//\s*ccm\s+([a-z-]+)\s*:\s?(.*)$")
+# As Moodle reads them (qformat_gift::extract_idnumber_and_tags_from_comment): `\]` is a ] inside.
+_ID_NUMBER = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])+)\]")
 META_KEYS = ("competency", "feedback-correct", "feedback-incorrect", "max-length", "case-sensitive")
 
 
@@ -74,12 +77,13 @@ def parse_gift(text: str) -> list[ImportedQuestion | Skipped]:
     category = ""
     block: list[tuple[int, str]] = []
     meta: dict[str, tuple[int, str]] = {}
+    comments: list[str] = []
 
     def finish():
-        nonlocal block, meta
+        nonlocal block, meta, comments
         if block:
-            results.append(_parse_question(block, category, meta))
-        block, meta = [], {}
+            results.append(_with_id_and_tags(_parse_question(block, category, meta), "\n".join(comments)))
+        block, meta, comments = [], {}, []
 
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
@@ -89,6 +93,7 @@ def parse_gift(text: str) -> list[ImportedQuestion | Skipped]:
             finish()
             continue
         if stripped.startswith("//"):
+            comments.append(stripped)
             found = _META.match(stripped)
             if found:
                 key = found.group(1)
@@ -104,6 +109,19 @@ def parse_gift(text: str) -> list[ImportedQuestion | Skipped]:
         block.append((number, line))
     finish()
     return results
+
+
+def _with_id_and_tags(item: ImportedQuestion | Skipped, comments: str) -> ImportedQuestion | Skipped:
+    """Moodle keeps `[id:…]` and `[tag:…]` written in a question's comments as its ID number and tags."""
+    if isinstance(item, Skipped):
+        return item
+    idnumber = _ID_NUMBER.search(comments)
+    if idnumber:
+        item.data["idnumber"] = idnumber.group(1).replace("\\]", "]").strip()
+    tags = [tag.replace("\\]", "]").strip() for tag in _TAG.findall(comments)]
+    if tags:
+        item.data["tags"] = tags
+    return item
 
 
 def _category_name(raw: str) -> str:
@@ -209,12 +227,15 @@ def _join(*texts: str) -> str:
 
 
 def _answers(block: str, text_format: str, line: int, prompt: str, meta: dict) -> tuple[dict, list[str]]:
+    """The question's answers, typed the way Moodle's GIFT reader types them (question/format/gift)."""
     notes: list[str] = []
     general = ""
-    if "####" in block:
-        block, general_raw = block.split("####", 1)
+    body, separator, general_raw = block.rpartition("####")
+    if separator:
         general = _text(general_raw, text_format, notes)
-    body = block.strip()
+    else:
+        body = block
+    body = body.strip()
     if not body:
         raise _Unsupported(line, "essay questions (an empty answer block {}) are not supported: "
                            "learners' writing cannot be marked automatically", "leave the question out, or make it a "
@@ -222,36 +243,37 @@ def _answers(block: str, text_format: str, line: int, prompt: str, meta: dict) -
     if body.startswith("#"):
         raise _Unsupported(line, "numeric questions ({#…}) are not supported",
                            "make it a short answer question listing the accepted numbers, e.g. {=3 =three}")
-    true_false = re.fullmatch(r"(TRUE|FALSE|T|F)\s*(#.*)?", body, re.IGNORECASE | re.DOTALL)
-    if true_false:
-        parts = body.split("#")
-        if len(parts) > 3:
-            raise _Malformed(line, "a true/false question takes at most two feedbacks (#wrong#right)",
-                             "write \\# for a '#' that is part of a feedback")
-        wrong = _text(parts[1], text_format, notes) if len(parts) > 1 else ""
-        right = _text(parts[2], text_format, notes) if len(parts) > 2 else ""
-        answer = parts[0].strip().upper() in ("T", "TRUE")
-        feedback = _feedback(meta, _join(right, general), _join(wrong, general))
-        return question_data("true-false", prompt, feedback, answer=answer), notes
-    pieces = re.split(r"([=~])", body)
-    lead = pieces[0].strip()
-    if lead:
-        raise _Malformed(line, f"'{_restore(lead)[:40]}' comes before the first answer",
-                         "start every answer with = (right) or ~ (wrong); write \\= or \\~ inside a text")
-    answers = []
-    for marker, content in zip(pieces[1::2], pieces[2::2]):
-        weight_match = _WEIGHT.match(content)
-        weight = float(weight_match.group(1)) if weight_match else None
-        if weight_match:
-            content = content[weight_match.end():]
-        answer_text, _, feedback = content.partition("#")
-        answers.append((marker, weight, answer_text, _text(feedback, text_format, notes) if feedback else ""))
-    markers = {marker for marker, *_ in answers}
-    if markers == {"="} and any("->" in answer_text for _, _, answer_text, _ in answers):
-        return _matching(answers, text_format, line, prompt, general, meta, notes), notes
-    if markers == {"="}:
-        return _short_answer(answers, text_format, prompt, general, meta, notes), notes
-    return _choice(answers, text_format, line, prompt, general, meta, notes), notes
+    if "~" in body:
+        return _choice(body, text_format, line, prompt, general, meta, notes), notes
+    if "=" in body and "->" in body:
+        return _matching(_split(body, "="), text_format, line, prompt, general, meta, notes), notes
+    hash_at = body.find("#")
+    if (body[:hash_at].strip() if hash_at > 0 else body) in ("T", "TRUE", "F", "FALSE"):
+        return _true_false(body, text_format, prompt, general, meta, notes), notes
+    return _short_answer(_split(body, "="), text_format, line, prompt, general, meta, notes), notes
+
+
+def _split(body: str, separator: str) -> list[str]:
+    """Moodle's split of an answer block: on the separator, an empty text before the first one dropped."""
+    answers = [answer.strip() for answer in body.split(separator)]
+    return answers[1:] if not answers[0] else answers
+
+
+def _weighed(answer: str, default: float) -> tuple[float, str, str]:
+    """(weight in percent, answer text, feedback) of one answer without its = or ~ marker."""
+    found = _WEIGHT.match(answer)
+    weight = float(found.group(1)) if found else default
+    text, _, feedback = (answer[found.end():] if found else answer).partition("#")
+    return weight, text, feedback
+
+
+def _true_false(body: str, text_format: str, prompt: str, general: str, meta: dict, notes: list[str]) -> dict:
+    parts = body.split("#", 2)
+    wrong = _text(parts[1], text_format, notes) if len(parts) > 1 else ""
+    right = _text(parts[2], text_format, notes) if len(parts) > 2 else ""
+    answer = parts[0].strip() in ("T", "TRUE")
+    feedback = _feedback(meta, _join(right, general), _join(wrong, general))
+    return question_data("true-false", prompt, feedback, answer=answer)
 
 
 def _feedback(meta: dict, correct: str, incorrect: str):
@@ -265,52 +287,76 @@ def _percent(weight: float) -> str:
     return f"{weight:g}%"
 
 
-def _choice(answers, text_format, line, prompt, general, meta, notes) -> dict:
+def _choice(body, text_format, line, prompt, general, meta, notes) -> dict:
+    one_right = "=" in body  # Moodle: single choice when any answer is marked =, else multiple response
+    answers = _split(body.replace("=", "~="), "~")
+    if len(answers) < 2:
+        raise _Malformed(line, "a multiple choice question needs at least 2 answers", "add another ~answer")
     scored = []
-    for marker, weight, answer_text, feedback in answers:
-        if weight is None:
-            weight = 100.0 if marker == "=" else 0.0
-        scored.append((weight, _text(answer_text, text_format, notes), feedback))
-    positive = [entry for entry in scored if entry[0] > 0]
+    for answer in answers:
+        if answer.startswith("="):
+            answer_text, _, feedback = answer[1:].partition("#")
+            weight = 100.0
+        else:
+            weight, answer_text, feedback = _weighed(answer, 0.0)
+        scored.append((weight, _text(answer_text, text_format, notes), _text(feedback, text_format, notes)))
+    if one_right:
+        question_type, options = "single", _single_choice(scored, line, notes)
+    else:
+        question_type, options = "multiple", _multiple_response(scored, line, notes)
+    return question_data(question_type, prompt, _feedback(meta, general, general), options=options)
+
+
+def _single_choice(scored, line, notes) -> list[dict]:
     full = [entry for entry in scored if entry[0] >= 99.99]
-    if not positive:
-        raise _Malformed(line, "no answer is marked right", "mark the right answer with = (or ~%50% for each "
-                         "of several right answers)")
     if len(full) > 1:
         raise _Unsupported(line, f"{len(full)} answers are each fully right (any one of them scores): ccm "
                            "questions have one right answer, or several that must all be chosen",
                            "keep one = answer, or give each right answer a share such as ~%50%")
-    if len(positive) == 1 or full:
-        right = full[0] if full else positive[0]
-        if right[0] < 99.99:
-            notes.append(f"the only right answer was worth {_percent(right[0])}; here it is simply right")
-        for weight, answer_text, _ in positive:
-            if (weight, answer_text) != right[:2]:
-                notes.append(f"'{answer_text}' earned {_percent(weight)} partial credit; here it is wrong")
-        question_type = "single"
-        options = [option(answer_text, (weight, answer_text) == right[:2], feedback)
-                   for weight, answer_text, feedback in scored]
-    else:
-        total = sum(entry[0] for entry in positive)
-        if abs(total - 100) > 1:
-            notes.append(f"the right answers' weights add up to {_percent(total)}, not 100%")
-        question_type = "multiple"
-        options = [option(answer_text, weight > 0, feedback) for weight, answer_text, feedback in scored]
-    return question_data(question_type, prompt, _feedback(meta, general, general), options=options)
+    right = full[0]
+    for weight, answer_text, _ in scored:
+        if 0 < weight < 99.99:
+            notes.append(f"'{answer_text}' earned {_percent(weight)} partial credit in Moodle; here it is wrong")
+    return [option(entry[1], entry is right, entry[2]) for entry in scored]
 
 
-def _short_answer(answers, text_format, prompt, general, meta, notes) -> dict:
+def _multiple_response(scored, line, notes) -> list[dict]:
+    positive = [weight for weight, _, _ in scored if weight > 0]
+    if not positive:
+        raise _Malformed(line, "no answer is marked right", "mark the right answer with = (or ~%50% for each "
+                         "of several right answers)")
+    total = sum(positive)
+    if abs(total - 100) > 1:
+        notes.append(f"the right answers' weights add up to {_percent(total)}, not 100%")
+    if max(positive) - min(positive) > 0.01:
+        shares = ", ".join(f"'{text}' {_percent(weight)}" for weight, text, _ in scored if weight > 0)
+        notes.append(f"Moodle gave the right answers different shares ({shares}); here each must be chosen")
+    return [option(answer_text, weight > 0, feedback) for weight, answer_text, feedback in scored]
+
+
+def _short_answer(answers, text_format, line, prompt, general, meta, notes) -> dict:
     accepted = []
     right_feedback = []
-    for _, weight, answer_text, feedback in answers:
+    catch_all = ""
+    for answer in answers:
+        weight, answer_text, feedback = _weighed(answer, 100.0)
         answer_text = _text(answer_text, text_format, notes)
-        if weight is not None and weight < 99.99:
+        feedback = _text(feedback, text_format, notes)
+        if weight >= 99.99:
+            accepted.append(answer_text)
+            if feedback:
+                right_feedback.append(feedback)
+        elif answer_text == "*" and weight <= 0:
+            catch_all = feedback  # Moodle's "any other answer": its feedback is the feedback for a wrong answer
+        elif weight > 0:
             notes.append(f"the answer '{answer_text}' earned {_percent(weight)} partial credit; "
                          "it was left out (only fully right answers are accepted)")
-            continue
-        accepted.append(answer_text)
-        if feedback:
-            right_feedback.append(feedback)
+        else:
+            notes.append(f"the wrong answer '{answer_text}' and its feedback were left out: every answer not "
+                         "accepted is wrong here")
+    if not accepted:
+        raise _Malformed(line, "the short answer question has no fully right answer", "mark one answer with = and "
+                         "no weight (or %100%)")
     if right_feedback:
         notes.append("feedback for particular answers was joined into the feedback for a right answer")
     case_sensitive = meta.get("case-sensitive", (0, "false"))[1].lower() == "true"
@@ -320,22 +366,23 @@ def _short_answer(answers, text_format, prompt, general, meta, notes) -> dict:
         if not value.isdigit():
             raise _Malformed(number, f"'// ccm max-length:' must be a whole number, not '{value}'", "write e.g. 40")
         max_length = int(value)
-    feedback = _feedback(meta, _join(*dict.fromkeys(right_feedback), general), general)
+    feedback = _feedback(meta, _join(*dict.fromkeys(right_feedback), general), _join(catch_all, general))
     return question_data("short-text", prompt, feedback, **short_text_fields(accepted, case_sensitive, max_length))
 
 
 def _matching(answers, text_format, line, prompt, general, meta, notes) -> dict:
-    pairs = []
-    for _, _, answer_text, feedback in answers:
+    if len(answers) < 2:
+        raise _Malformed(line, "a matching question needs at least 2 pairs", "add another =prompt -> match")
+    pairs, spares = [], []
+    for answer_text in answers:
         if "->" not in answer_text:
             raise _Malformed(line, f"the matching answer '{_restore(answer_text).strip()[:40]}' has no '->'",
                              "write each pair as =prompt -> match")
         left, right = answer_text.split("->", 1)
-        left, right = _text(left, text_format, notes), _text(right, text_format, notes)
-        if not left:
-            raise _Unsupported(line, f"the extra match '{right}' (with nothing to match it) is not supported",
-                               "remove the extra answer or give it a prompt")
-        if feedback:
-            notes.append("feedback on a matching pair was left out (Moodle ignores it too)")
-        pairs.append({"prompt": left, "match": right})
-    return question_data("matching", prompt, _feedback(meta, general, general), pairs=pairs)
+        left, right = _text(left, text_format, notes), collapse(_restore(right).replace(_NEWLINE, " "))
+        if left:
+            pairs.append({"prompt": left, "match": right})
+        elif right not in spares and right not in [pair["match"] for pair in pairs]:
+            spares.append(right)  # Moodle's extra answer, matching no prompt
+    return question_data("matching", prompt, _feedback(meta, general, general), pairs=pairs,
+                         spares=spares or None)

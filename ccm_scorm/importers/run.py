@@ -25,7 +25,8 @@ class Outcome:
 
 
 def run_import(kind: str, bank_path: Path, source: Path, module_id: str, competency: str | None = None,
-               replace: bool = False, encoding: str | None = None, dry_run: bool = False) -> Outcome:
+               replace: bool = False, encoding: str | None = None, dry_run: bool = False,
+               strict: bool = False) -> Outcome:
     outcome = Outcome(data={"ok": False, "file": bank_path.as_posix(), "module": module_id, "imported": [],
                             "not_imported": [], "notes": [], "errors": [], "warnings": []})
     shown = bank_path.as_posix()
@@ -43,13 +44,16 @@ def run_import(kind: str, bank_path: Path, source: Path, module_id: str, compete
         outcome.err.append(item.describe(shown))
         outcome.data["not_imported"].append({"line": item.line, "message": item.message, "fix": item.fix})
     try:
-        result = import_questions(source, module_id, bank, competency, replace, dry_run)
+        result = import_questions(source, module_id, bank, competency, replace, dry_run, strict)
     except ImportFailed as failure:
         outcome.err.extend(failure.details)
         outcome.data["errors"] = failure.details
         return _fail(outcome, EXIT_USAGE if failure.usage else EXIT_SOURCE, f"error: {failure}")
     except OSError as error:
         return _fail(outcome, EXIT_WRITE, f"error: cannot write the quiz ({error.strerror}); it was left as it was")
+    for item in result.skipped:
+        outcome.err.append(item.describe(shown))
+        outcome.data["errors"].append(item.describe(shown))
     for question_id, question in result.written:
         outcome.data["imported"].append({"id": question_id, "line": question.line, "type": question.data["type"],
                                          "competency": question.data["competency"]})
@@ -63,8 +67,10 @@ def run_import(kind: str, bank_path: Path, source: Path, module_id: str, compete
     ids = ", ".join(question_id for question_id, _ in result.written)
     replaced = f", replacing its {result.removed} questions" if replace else ""
     outcome.out.append(f"{verb} {len(result.written)} questions into {result.quiz_path}{replaced}: {ids}")
-    if bank.unsupported:
-        outcome.out.append(f"{len(bank.unsupported)} items were not imported (listed above with their lines)")
+    left_out = len(bank.unsupported) + len(result.skipped)
+    if left_out:
+        outcome.out.append(f"{left_out} item{'s were' if left_out != 1 else ' was'} not imported (listed above "
+                           "with their lines); --strict makes that an error")
     outcome.data.update(ok=True, quiz=result.quiz_path.as_posix(), dry_run=dry_run)
     return outcome
 

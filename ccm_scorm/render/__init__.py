@@ -277,6 +277,8 @@ def question_data(course: Course, module: Module, question: Question) -> dict:
         data["correct"] = question.answer
     elif question.type is QuestionType.MATCHING:
         data["pairs"] = [{"id": p.id, "prompt": p.prompt, "match": p.match} for p in question.pairs]
+        if question.has_shared_or_spare_matches:
+            _add_match_targets(data, question)
     elif question.type is QuestionType.ORDERING:
         data["items"] = [{"id": i.id, "text": i.text} for i in question.items]
     elif question.type is QuestionType.SHORT_TEXT:
@@ -284,3 +286,19 @@ def question_data(course: Course, module: Module, question: Question) -> dict:
         data["caseSensitive"] = question.case_sensitive
         data["maxLength"] = question.max_length
     return data
+
+
+def _add_match_targets(data: dict, question: Question) -> None:
+    """Shared or spare matches: the distinct targets, each pair pointing at its right one (docs/runtime.md)."""
+    target_of: dict[str, str] = {}
+    for pair in question.pairs:
+        target_of.setdefault(pair.match, pair.id)
+    targets = [{"id": target_id, "text": text} for text, target_id in target_of.items()]
+    taken = {pair.id for pair in question.pairs}
+    spare_ids = (f"spare{number}" for number in range(1, len(taken) + len(question.spares) + 2))
+    for text in question.spares:
+        spare_id = next(i for i in spare_ids if i not in taken)
+        targets.append({"id": spare_id, "text": text})
+    data["targets"] = targets
+    for pair_data, pair in zip(data["pairs"], question.pairs):
+        pair_data["target"] = target_of[pair.match]

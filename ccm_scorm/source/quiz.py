@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..model import Item, Option, Pair, Question, QuestionType
@@ -9,12 +10,12 @@ from .ids import AUTO_IDS, check_id
 from .problems import Problems, did_you_mean
 from .yamlfile import Fields, load_yaml
 
-COMMON_KEYS = ("id", "type", "competency", "prompt", "feedback")
+COMMON_KEYS = ("id", "type", "competency", "prompt", "feedback", "idnumber", "tags")
 TYPE_KEYS = {
     QuestionType.SINGLE: ("options",),
     QuestionType.MULTIPLE: ("options",),
     QuestionType.TRUE_FALSE: ("answer",),
-    QuestionType.MATCHING: ("pairs",),
+    QuestionType.MATCHING: ("pairs", "spares"),
     QuestionType.ORDERING: ("items",),
     QuestionType.SHORT_TEXT: ("answers", "case_sensitive", "max_length"),
 }
@@ -103,6 +104,8 @@ def _read_question(data, path: Path, line: int, problems: Problems, primary_comp
         feedback_correct=feedback_correct,
         feedback_incorrect=feedback_incorrect,
         placeholder=prompt.startswith(PLACEHOLDER),
+        idnumber=fields.text("idnumber"),
+        tags=fields.texts("tags"),
     )
     specific = _READERS[question_type](fields, question_type)
     if specific is None or not question_id:
@@ -186,12 +189,34 @@ def _read_matching(fields: Fields, question_type: QuestionType) -> dict | None:
     if labelled is None:
         return None
     pairs = tuple(Pair(id=i, prompt=entry.text("prompt"), match=entry.text("match")) for i, entry in labelled)
-    matches = [pair.match.casefold() for pair in pairs]
-    if len(set(matches)) != len(matches):
-        fields.error("pairs", "two pairs have the same 'match' text, so the learner cannot tell them apart",
-                     "make every match different")
+    spares = tuple(spare for spare in fields.texts("spares") if spare)
+    problem = match_texts_problem([pair.match for pair in pairs], spares)
+    if problem:
+        fields.error("spares" if problem[2] else "pairs", problem[0], problem[1])
         return None
-    return {"pairs": pairs}
+    return {"pairs": pairs, "spares": spares}
+
+
+def match_texts_problem(matches: list[str], spares: tuple[str, ...]) -> tuple[str, str, bool] | None:
+    """(message, fix, about the spares) when the learner could not tell the match texts apart.
+
+    Pairs may share a match text (the same answer for two prompts); texts that differ only
+    in capitals, and spares that repeat a match, would look the same on screen."""
+    by_folded: dict[str, str] = {}
+    for text in matches:
+        if by_folded.setdefault(text.casefold(), text) != text:
+            return (f"the matches '{by_folded[text.casefold()]}' and '{text}' differ only in capitals, so the learner "
+                    "cannot tell them apart", "write them the same if they are the same answer, else make them "
+                    "different", False)
+    seen: set[str] = set()
+    for spare in spares:
+        if spare.casefold() in by_folded or spare.casefold() in seen:
+            return (f"the spare '{spare}' repeats a match", "list each spare once and only if no pair uses it", True)
+        seen.add(spare.casefold())
+    if len(by_folded) + len(seen) > MAX_CHOICES:
+        return (f"the question offers {len(by_folded) + len(seen)} matches; at most {MAX_CHOICES} are allowed",
+                "split it into two questions", bool(spares))
+    return None
 
 
 def _read_ordering(fields: Fields, question_type: QuestionType) -> dict | None:
@@ -211,12 +236,17 @@ def _read_short_text(fields: Fields, question_type: QuestionType) -> dict | None
     if not 1 <= max_length <= 200:
         fields.error("max_length", f"max_length {max_length} is outside 1–200", "use a length such as 40")
         return None
-    too_long = [answer for answer in answers if len(answer) > max_length]
+    too_long = [answer for answer in answers if pattern_length(answer) > max_length]
     if too_long:
         fields.error("answers", f"the accepted answer '{too_long[0]}' is longer than max_length ({max_length})",
                      "raise max_length or shorten the answer")
         return None
     return {"answers": answers, "case_sensitive": fields.boolean("case_sensitive"), "max_length": max_length}
+
+
+def pattern_length(answer: str) -> int:
+    """The length of the shortest response an accepted answer matches: a `*` (any characters) counts as none."""
+    return len(re.sub(r"(?<!\\)\*", "", answer).replace("\\*", "*"))
 
 
 _READERS = {
