@@ -57,35 +57,33 @@ def select_pathways(course: Course, pathway_ids: tuple[str, ...], module_ids: tu
     return [pathway for pathway in course.pathways if pathway.id in pathway_ids]
 
 
-def builds_pathways(target: Target) -> bool:
-    """Whether a target implements pathway packages (others are skipped for pathways, silently)."""
-    return type(target).build_pathway is not Target.build_pathway
-
-
-def builds_modules(target: Target) -> bool:
-    """Whether a target makes one package per module (a Moodle course backup does not)."""
-    return type(target).build_module is not Target.build_module
-
-
-def builds_course(target: Target) -> bool:
-    """Whether a target makes one package for the whole catalogue."""
-    return type(target).build_course is not Target.build_course
-
-
 Unit = tuple[str, "Module | Pathway | Course", object]  # (kind, what is built, what goes into it)
 
 
 def target_units(course: Course, target: Target, modules: list[Module], pathways: list[Pathway],
                  whole_course: bool) -> list[Unit]:
-    """The packages one target makes: per module, per pathway and for the whole course, as it implements them."""
+    """The packages one target makes: per module, per pathway and for the whole course, as its capabilities say."""
+    makes = target.capabilities
     units: list[Unit] = []
-    if builds_modules(target):
+    if makes.modules:
         units += [("module", module, module) for module in modules]
-    if builds_pathways(target):
+    if makes.pathways:
         units += [("pathway", pathway, _pathway_unit(course, pathway)) for pathway in pathways]
-    if whole_course and builds_course(target):
+    if whole_course and makes.course:
         units.append(("course", course, (course.modules, course.pathways)))
     return units
+
+
+def unmade(target: Target, module_ids: tuple[str, ...], pathway_ids: tuple[str, ...]) -> list[str]:
+    """What was asked for by name that this target does not make (so the user is told, not left guessing)."""
+    notes = []
+    if module_ids and not target.capabilities.modules:
+        notes.append("this target makes no package per module, so --module builds nothing for it "
+                     "(build it without --module, or with --pathway)")
+    if pathway_ids and not target.capabilities.pathways:
+        notes.append("this target makes no package per pathway, so --pathway builds nothing for it "
+                     "(build the pathway's modules with --module)")
+    return notes
 
 
 def unit_id(kind: str, unit: "Module | Pathway | Course") -> str:
@@ -133,11 +131,19 @@ def toolkit_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def build_request(targets: tuple[str, ...], lms: str | None, schema_dir: Path | None, lrs_credential: str | None,
+def build_request(targets: tuple[str, ...], lms: str | None, values: dict[str, object], lrs_credential: str | None,
                   module_ids: tuple[str, ...], pathway_ids: tuple[str, ...]) -> tuple:
-    """Everything asked of a build besides the course itself, for `source_fingerprint`."""
-    schema_files = sorted((p.name, p.read_bytes()) for p in schema_dir.iterdir() if p.is_file()) if schema_dir else None
-    return (targets, lms, schema_files, lrs_credential, module_ids, pathway_ids)
+    """Everything asked of a build besides the course itself, for `source_fingerprint`.
+
+    `values` are the target options given; a folder among them counts by the files in it.
+    """
+    given = tuple((name, _folder_files(value) if isinstance(value, Path) else value)
+                  for name, value in sorted(values.items()) if value is not None)
+    return (targets, lms, given, lrs_credential, module_ids, pathway_ids)
+
+
+def _folder_files(folder: Path) -> list[tuple[str, bytes]]:
+    return sorted((p.name, p.read_bytes()) for p in folder.iterdir() if p.is_file())
 
 
 def source_fingerprint(source: Path, request: object) -> str:
@@ -222,12 +228,7 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
         for module in modules:
             result.warnings.extend(f"{module.id} ({target_name}): {w}" for w in target.lint(course, module, options))
         result.warnings.extend(f"{target_name}: {note}" for note in target.course_notes(course, options))
-        if pathway_ids and not builds_pathways(target):
-            result.warnings.append(f"{target_name}: this target cannot build pathways yet, so "
-                                   f"{', '.join(p.id for p in pathways)} was not built for it (try --target web)")
-        if module_ids and not builds_modules(target):
-            result.warnings.append(f"{target_name}: this target makes no package per module, so --module "
-                                   "builds nothing for it (build it without --module, or with --pathway)")
+        result.warnings.extend(f"{target_name}: {note}" for note in unmade(target, module_ids, pathway_ids))
         for kind, unit, inputs in target_units(course, target, modules, pathways, whole_course):
             fingerprint = input_hash(course, inputs, target_name, options)
             earlier = previous.pop((target_name, kind, unit_id(kind, unit)), None)

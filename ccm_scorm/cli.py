@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .build import build, build_request, grouped_warnings, package_count, source_fingerprint, unchanged_build
 from .source import SourceError, check_course, load_course
-from .targets import BuildOptions, BuildRefused, module_target_names, target_names
+from .targets import BuildOptions, BuildRefused, TargetError, module_target_names, target_names, target_options
 
 DEFAULT_SOURCE = "modules"
 DEFAULT_OUT = "packages_out"
@@ -23,6 +23,30 @@ DEFAULT_OUT = "packages_out"
 EXIT_SOURCE = 1
 EXIT_USAGE = 2
 EXIT_BUILD = 3
+
+def _registered(read):
+    """What the target registry says, or the plugin's problem as one line (never a traceback) and exit 3."""
+    try:
+        return read()
+    except TargetError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_BUILD)
+
+
+def _with_target_options(command):
+    """One `ccm build` option for each option the registered targets declare (docs/targets.md)."""
+    taken = {param.name for param in getattr(command, "__click_params__", [])}
+    for name, (option, users) in reversed(list(_registered(target_options).items())):
+        if name in taken:
+            click.echo(f"error: the target {users[0]} declares {option.flag}, which ccm build already has; "
+                       "that target must rename its option", err=True)
+            sys.exit(EXIT_BUILD)
+        kind = {Path: click.Path(exists=True, file_okay=False, path_type=Path), bool: None}.get(option.type, option.type)
+        command = click.option(option.flag, name, type=kind, default=option.default, is_flag=option.type is bool,
+                               metavar=option.metavar or None,
+                               help=f"{option.help} Taken by: {', '.join(users)}.")(command)
+    return command
+
 
 def _count(number: int, singular: str, plural: str = "") -> str:
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
@@ -83,7 +107,7 @@ def _progress_bar(total: int, quiet: bool):
 
 @main.command(name="build")
 @source_argument
-@click.option("--target", "-t", "targets", multiple=True, type=click.Choice(target_names()),
+@click.option("--target", "-t", "targets", multiple=True, type=click.Choice(_registered(target_names)),
               help="Output format; repeat for several. Default: the course file's targets.")
 @click.option("--out", "-o", "out_dir", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
               help="Folder for the packages and build-report.json.")
@@ -93,8 +117,6 @@ def _progress_bar(total: int, quiet: bool):
                    "Default, with no --module either: every pathway, for the targets that build pathways.")
 @click.option("--lms", type=click.Choice(["moodle", "esr", "generic"]), default=None,
               help="LMS profile for its checks and settings. Default: the course file's, else moodle.")
-@click.option("--schema-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Your own licensed copy of the SCORM schema files, to include in SCORM packages.")
 @click.option("--lrs-auth", "lrs_credential", default=None, metavar="CREDENTIAL",
               help="Refused: LRS credentials never go into a package. Launchers pass them at launch time "
                    "(see docs/xapi-cmi5.md).")
@@ -103,19 +125,21 @@ def _progress_bar(total: int, quiet: bool):
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Packages to build at once. Default: the number of CPU cores.")
+@_with_target_options
 def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_ids: tuple[str, ...],
-                  lms: str | None, schema_dir: Path | None, lrs_credential: str | None, force: bool, quiet: bool,
-                  as_json: bool, jobs: int | None, pathway_ids: tuple[str, ...] = ()) -> None:
+                  lms: str | None, lrs_credential: str | None, force: bool, quiet: bool,
+                  as_json: bool, jobs: int | None, pathway_ids: tuple[str, ...] = (), **target_values) -> None:
     """Build packages from the course in SOURCE (default: modules)."""
-    request = build_request(targets, lms, schema_dir, lrs_credential, module_ids, pathway_ids)
+    request = build_request(targets, lms, target_values, lrs_credential, module_ids, pathway_ids)
     fingerprint = source_fingerprint(source, request) if source.is_dir() else ""
     result = None if force or not fingerprint else unchanged_build(out_dir, fingerprint)
     if result:
         _report_build(result, out_dir, quiet, as_json)
         return
     course = _load_or_exit(source, "nothing was built")
-    chosen = list(targets) or [t for t in course.settings.default_targets if t in target_names()]
-    options = BuildOptions(lms=lms or course.settings.lms, schema_dir=schema_dir, lrs_credential=lrs_credential)
+    chosen = list(targets) or [t for t in course.settings.default_targets if t in _registered(target_names)]
+    options = BuildOptions(lms=lms or course.settings.lms, lrs_credential=lrs_credential,
+                           values={name: value for name, value in target_values.items() if value is not None})
     try:
         with _progress_bar(package_count(course, chosen, module_ids, pathway_ids), quiet or as_json) as progress:
             result = build(course, chosen, out_dir, options, module_ids=module_ids, force=force,
@@ -393,7 +417,7 @@ def framework_mapping_command(source: Path, targets: tuple[str, ...], out_file: 
 @source_argument
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port on 127.0.0.1; the next free one is used if it is taken.")
-@click.option("--target", "-t", default=None, type=click.Choice(module_target_names()),
+@click.option("--target", "-t", default=None, type=click.Choice(_registered(module_target_names)),
               help="Package format to preview (it can be changed in the page). Default: the course file's first.")
 @click.option("--no-open", is_flag=True, help="Do not open the browser.")
 def preview_command(source: Path, port: int, target: str | None, no_open: bool) -> None:

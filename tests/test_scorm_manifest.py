@@ -131,16 +131,16 @@ def test_moodle_lint_warns_about_scorm2004(test_course):
 
 def test_schema_dir_puts_the_users_schema_files_in_the_package(test_course, tmp_path):
     module = test_course.module("demo")
-    package = get_target("scorm12").build_module(test_course, module, BuildOptions(schema_dir=SCHEMAS))
+    package = get_target("scorm12").build_module(test_course, module, BuildOptions(values={"schema_dir": SCHEMAS}))
     assert {"imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"} <= set(package.files)
-    package = get_target("scorm2004").build_module(test_course, module, BuildOptions(schema_dir=SCHEMAS / "scorm2004-4th"))
+    package = get_target("scorm2004").build_module(test_course, module, BuildOptions(values={"schema_dir": SCHEMAS / "scorm2004-4th"}))
     assert {"imscp_v1p1.xsd", "imsss_v1p0objective.xsd", "xml.xsd"} <= set(package.files)
     listed = etree.fromstring(package.files["imsmanifest.xml"]).iterfind(".//{*}file")
     assert not any(f.get("href").endswith(".xsd") for f in listed)
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(BuildRefused, match="imscp_rootv1p1p2.xsd"):
-        get_target("scorm12").build_module(test_course, module, BuildOptions(schema_dir=empty))
+        get_target("scorm12").build_module(test_course, module, BuildOptions(values={"schema_dir": empty}))
 
 
 def test_cli_build_writes_zips_and_the_report(tmp_path):

@@ -88,7 +88,10 @@ def test_targets_refuse_a_credential_directly(tmp_path):
     course = load_course(write_course(tmp_path))
     for name in ("xapi", "cmi5"):
         with pytest.raises(BuildRefused, match="Nothing was written"):
-            get_target(name).build_module(course, course.module("demo"), BuildOptions(lrs_credential="k:s"))
+            get_target(name).check_options(BuildOptions(lrs_credential="k:s"))
+        with pytest.raises(BuildRefused, match="Nothing was written"):
+            build(course, [name], tmp_path / "out", BuildOptions(lrs_credential="k:s"))
+        assert not (tmp_path / "out").exists()
 
 
 def test_the_bundled_catalogue_builds_for_xapi_and_cmi5(tmp_path, shared_dir):

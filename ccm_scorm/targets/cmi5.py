@@ -23,9 +23,8 @@ from lxml import etree
 
 from ..model import Course, Module, Pathway
 from ..render import ORGANISATION_DIR, RUNTIME_DIR
-from . import register
 from .base import BuildOptions, Package
-from .xapi_common import LAUNCH_FILE, LrsTarget, refuse_credentials, render_lrs_module, text_or
+from .xapi_common import LAUNCH_FILE, LrsTarget, render_lrs_module, text_or
 
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 
@@ -148,17 +147,20 @@ def _shared_root(html: bytes, shared: tuple[str, ...]) -> bytes:
     return text.encode("utf-8")
 
 
-@register
 class Cmi5Target(LrsTarget):
     name = "cmi5"
     title = "cmi5 (cmi5.xml; launched by a cmi5 LMS or player)"
+    label = "cmi5"
+    position = 50
     adapter = "cmi5"
+    credential_at_launch = (
+        "A cmi5 LMS or player gives each launch its own short-lived token through the 'fetch' URL it adds "
+        "to the launch link, so the package needs no credential at all.")
     manifest_name = "cmi5.xml"
     module_manifest = staticmethod(cmi5_xml)
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """cmi5.xml with a block of one AU per module; each module's content in `<module id>/`."""
-        refuse_credentials(self.name, options)
         files: dict[str, bytes] = {"cmi5.xml": cmi5_pathway_xml(course, pathway)}
         shared = (RUNTIME_DIR, ORGANISATION_DIR)
         for module_id in pathway.module_ids:

@@ -17,9 +17,9 @@ from ..model import Course, Module, Pathway
 from ..render.state_size import (
     SCORM12_SUSPEND_DATA_LIMIT, worst_case_pathway_state_length, worst_case_state_length,
 )
-from .base import BuildOptions, BuildRefused
+from .base import LMS_PROFILES as PROFILES
+from .base import BuildOptions, BuildRefused, Target
 
-PROFILES = ("moodle", "esr", "generic")
 SCORM2004_SUSPEND_DATA_LIMIT = 64000
 TEXT_COLUMN = 255  # Moodle's identifier, title and organization columns; CMIIdentifier in SCORM 1.2
 
@@ -31,15 +31,24 @@ def profile(options: BuildOptions) -> str:
     return name
 
 
-def refuse(target: str, course: Course, module: Module, options: BuildOptions) -> None:
-    """Raise BuildRefused when this LMS profile cannot take this target (or this module in it)."""
+ESR_REFUSES_SCORM2004 = (
+    "ESR takes SCORM 1.2 packages with a single SCO: its SCORM adapters and Oracle Learning "
+    "Management document SCORM 2004 2nd/3rd Edition at most, not the 4th Edition this target writes. "
+    "Build with --target scorm12 for ESR (or choose --lms moodle or generic for a SCORM 2004 package)")
+
+
+def refuse_profile(target: Target, options: BuildOptions) -> str:
+    """The LMS profile, or BuildRefused when the target does not build for it (its capabilities say)."""
     name = profile(options)
-    if name == "esr" and target == "scorm2004":
-        raise BuildRefused(
-            "ESR takes SCORM 1.2 packages with a single SCO: its SCORM adapters and Oracle Learning "
-            "Management document SCORM 2004 2nd/3rd Edition at most, not the 4th Edition this target writes. "
-            "Build with --target scorm12 for ESR (or choose --lms moodle or generic for a SCORM 2004 package)")
-    if name == "esr" and target == "scorm12":
+    if name not in target.capabilities.lms_profiles:
+        raise BuildRefused(target.profile_refusal(name))
+    return name
+
+
+def refuse(target: Target, course: Course, module: Module, options: BuildOptions) -> None:
+    """Raise BuildRefused when this LMS profile cannot take this target (or this module in it)."""
+    name = refuse_profile(target, options)
+    if name == "esr":
         size = worst_case_state_length(module)
         if size > SCORM12_SUSPEND_DATA_LIMIT:
             raise BuildRefused(
@@ -48,12 +57,10 @@ def refuse(target: str, course: Course, module: Module, options: BuildOptions) -
                 "questions per attempt or lower max_length on short-text questions")
 
 
-def refuse_pathway(target: str, course: Course, pathway: Pathway, options: BuildOptions) -> None:
+def refuse_pathway(target: Target, course: Course, pathway: Pathway, options: BuildOptions) -> None:
     """Raise BuildRefused when this LMS profile cannot take this pathway as one SCO of this target."""
-    name = profile(options)
-    if name == "esr" and target == "scorm2004":
-        refuse(target, course, course.module(pathway.module_ids[0]), options)
-    if name == "esr" and target == "scorm12":
+    name = refuse_profile(target, options)
+    if name == "esr":
         size = worst_case_pathway_state_length(course, pathway)
         if size > SCORM12_SUSPEND_DATA_LIMIT:
             raise BuildRefused(

@@ -33,8 +33,8 @@ from lxml import etree
 
 from ..model import Course, Module, Pathway
 from ..package import zip_bytes
-from . import get_target, register
-from .base import BuildOptions, BuildRefused, Package, Target, course_unit_id
+from .base import BuildOptions, BuildRefused, Capabilities, Package, Target, course_unit_id
+from .scorm12 import Scorm12Target
 from .moodle_settings import ScormActivitySettings, recommended_settings
 
 NULL = "$@NULL@$"  # how Moodle's backups write a database NULL
@@ -139,10 +139,13 @@ class CourseBackup:
 
 
 # ------------------------------------------------------------------ the target
-@register
 class MoodleTarget(Target):
     name = "moodle"
     title = "Moodle course backup (.mbz): one SCORM 1.2 activity per module, completion and competencies wired"
+    label = "Moodle course"
+    position = 60
+    capabilities = Capabilities(modules=False, pathways=True, course=True, lms_profiles=("moodle",))
+    options = Scorm12Target.options  # the SCORM 1.2 packages inside take them (--schema-dir)
     archive = "mbz"
 
     def build_course(self, course: Course, options: BuildOptions) -> Package:
@@ -195,7 +198,7 @@ def course_backup(course: Course, fullname: str, shortname: str, summary_html: s
                   sections: tuple[Section, ...], options: BuildOptions) -> CourseBackup:
     check_length("course full name", fullname, NAME_MAX)
     check_length("course short name", shortname, TEXT_COLUMN_MAX)
-    scorm12 = get_target("scorm12")
+    scorm12 = Scorm12Target()
     scorm_options = replace(options, lms="moodle")
     activities: list[Activity] = []
     for section in sections:

@@ -9,11 +9,18 @@ same adapter; the manifest's identifiers, title and description come from the pa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..model import Course, Module, Pathway
 from ..render import render_module, render_pathway
-from . import lms_profiles, register
-from .base import BuildOptions, Package, Target
+from ..render.state_size import SCORM12_SUSPEND_DATA_LIMIT
+from . import lms_profiles
+from .base import BuildOptions, Package, Target, TargetOption
 from .scorm_manifest import MANIFEST_NAME, SCORM12, manifest_scorm12, schema_files
+
+
+SCHEMA_DIR = TargetOption("schema_dir", Path, None, metavar="FOLDER",
+                          help="Your own licensed copy of the SCORM schema files, to include in SCORM packages.")
 
 
 class ScormTarget(Target):
@@ -21,6 +28,7 @@ class ScormTarget(Target):
 
     support_scripts = ("scorm-api.js",)
     schemaversion = ""
+    options = (SCHEMA_DIR,)
 
     @staticmethod
     def _manifest(course: Course, module: Module, files: dict[str, bytes]) -> bytes:
@@ -31,34 +39,40 @@ class ScormTarget(Target):
                              support_scripts=self.support_scripts)
 
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
-        lms_profiles.refuse(self.name, course, module, options)
+        lms_profiles.refuse(self, course, module, options)
         content = self._content(course, module)
         files = dict(content)
         files[MANIFEST_NAME] = type(self)._manifest(course, module, content)
-        for name, data in schema_files(options.schema_dir, self.schemaversion).items():
-            files.setdefault(name, data)
+        files.update(self._schemas(options, files))
         return self.package(course, module, files, lms=lms_profiles.profile(options))
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """One SCO with a module menu; one objective per competency of the pathway's modules."""
-        lms_profiles.refuse_pathway(self.name, course, pathway, options)
+        lms_profiles.refuse_pathway(self, course, pathway, options)
         content = render_pathway(course, pathway, self.adapter, extra_data={"scorm": self.schemaversion},
                                  support_scripts=self.support_scripts)
         files = dict(content)
         files[MANIFEST_NAME] = type(self)._manifest(course, pathway, content)
-        for name, data in schema_files(options.schema_dir, self.schemaversion).items():
-            files.setdefault(name, data)
+        files.update(self._schemas(options, files))
         return self.package(course, pathway, files, lms=lms_profiles.profile(options))
+
+    def _schemas(self, options: BuildOptions, files: dict[str, bytes]) -> dict[str, bytes]:
+        """The user's schema files (--schema-dir) that the content does not already hold."""
+        schemas = schema_files(options.value(SCHEMA_DIR), self.schemaversion)
+        return {name: data for name, data in schemas.items() if name not in files}
 
     def lint(self, course: Course, module: Module, options: BuildOptions) -> list[str]:
         manifest = type(self)._manifest(course, module, {"index.html": b""})
         return lms_profiles.lint(self.name, course, module, options, manifest)
 
 
-@register
 class Scorm12Target(ScormTarget):
     name = "scorm12"
     title = "SCORM 1.2 (one SCO per module or pathway; Moodle, ESR, Totara)"
+    label = "SCORM 1.2"
+    position = 20
     adapter = "scorm12"
+    scorm_edition = "12"
+    state_limit = SCORM12_SUSPEND_DATA_LIMIT
     schemaversion = SCORM12
     _manifest = staticmethod(manifest_scorm12)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from ..model import Course, Module, Pathway
 from ..render import render_module, render_pathway
-from . import register
 from .base import BuildOptions, Package, Target
 
 
-@register
 class WebTarget(Target):
     name = "web"
     title = "Offline web (opens from index.html, progress kept on the device)"
+    label = "Offline web"
+    position = 10
+    package_label = "offline web package"
     adapter = "standalone"
 
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:

@@ -15,9 +15,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import Course, Module, Pathway
-from . import register
 from .base import BuildOptions, Package
-from .xapi_common import LAUNCH_FILE, LrsTarget, refuse_credentials, render_lrs_pathway, text_or
+from .xapi_common import LAUNCH_FILE, LrsTarget, render_lrs_pathway, text_or
 
 TINCAN_NS = "http://projecttincan.com/tincan.xsd"
 MODULE_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
@@ -58,17 +57,21 @@ def tincan_pathway_xml(course: Course, pathway: Pathway) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-@register
 class XapiTarget(LrsTarget):
     name = "xapi"
     title = "xAPI (tincan.xml; launched against an LRS)"
+    label = "xAPI"
+    position = 40
     adapter = "xapi"
+    credential_at_launch = (
+        "Give the LRS endpoint and credential at launch time instead: the launcher (your LRS's launch link, "
+        "or Moodle's mod_tincanlaunch) appends endpoint=, auth= and actor= to the launch URL. Use a "
+        "statements-write-only key there.")
     manifest_name = "tincan.xml"
     module_manifest = staticmethod(tincan_xml)
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """The pathway runtime with the xAPI adapter; tincan.xml lists the pathway and its modules."""
-        refuse_credentials(self.name, options)
         files = render_lrs_pathway(course, pathway, self.adapter)
         files["tincan.xml"] = tincan_pathway_xml(course, pathway)
         return self.package(course, pathway, files)

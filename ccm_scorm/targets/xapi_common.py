@@ -7,27 +7,11 @@ from typing import ClassVar
 
 from ..model import Course, Module, Pathway
 from ..render import render_module, render_pathway
-from .base import BuildOptions, BuildRefused, Package, Target
+from .base import BuildOptions, Package, Target
 
 # The statement outbox and statement building, loaded between the core and the adapter.
 SUPPORT_SCRIPTS = ("outbox.js",)
 LAUNCH_FILE = "index.html"
-
-
-def refuse_credentials(target: str, options: BuildOptions) -> None:
-    """Never write an LRS credential into a package: say why and what to do instead."""
-    if options.lrs_credential is None:
-        return
-    if target == "cmi5":
-        how = ("A cmi5 LMS or player gives each launch its own short-lived token through the 'fetch' URL it adds "
-               "to the launch link, so the package needs no credential at all.")
-    else:
-        how = ("Give the LRS endpoint and credential at launch time instead: the launcher (your LRS's launch link, "
-               "or Moodle's mod_tincanlaunch) appends endpoint=, auth= and actor= to the launch URL. Use a "
-               "statements-write-only key there.")
-    raise BuildRefused(
-        f"refusing to put an LRS credential into the {target} packages: anyone who opens a package could read it "
-        f"and write to (or read from) your LRS. {how} See docs/xapi-cmi5.md. Nothing was written.")
 
 
 def runtime_settings(course: Course, module: Module | Pathway) -> dict:
@@ -66,15 +50,18 @@ class LrsTarget(Target):
     needs_network = True
     support_scripts = SUPPORT_SCRIPTS
     manifest_name: ClassVar[str] = ""
+    # How launches of this target's packages get their credential, for the refusal of --lrs-auth.
+    credential_at_launch: ClassVar[str] = ""
 
-    def check_options(self, options: BuildOptions) -> None:
-        refuse_credentials(self.name, options)
+    def credential_refusal(self) -> str:
+        return (f"refusing to put an LRS credential into the {self.name} packages: anyone who opens a package could "
+                f"read it and write to (or read from) your LRS. {self.credential_at_launch} See docs/xapi-cmi5.md. "
+                "Nothing was written.")
 
     def module_manifest(self, course: Course, module: Module) -> bytes:
         raise NotImplementedError
 
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
-        refuse_credentials(self.name, options)
         files = render_lrs_module(course, module, self.adapter)
         files[self.manifest_name] = self.module_manifest(course, module)
         return self.package(course, module, files)
