@@ -151,7 +151,7 @@ def test_state_in_progress_keeps_every_answer_and_bad_states_start_afresh(page, 
         const course = JSON.parse(document.getElementById('ccm-course').textContent);
         return CCM.pathwayState.decode(s, course);
     }""", state)
-    assert decoded["view"] == 0 and decoded["modules"][1] is None
+    assert decoded["open"] == 0 and decoded["modules"][1] is None
     assert decoded["modules"][0]["state"]["answers"] == [0, None]
     rejected = page.evaluate("""() => {
         const course = JSON.parse(document.getElementById('ccm-course').textContent);
@@ -171,11 +171,11 @@ WORST_PATHWAY_JS = """([draws, attempts]) => {
 """ + WORST_MODULE_STATE_JS + """
     const course = JSON.parse(document.getElementById('ccm-course').textContent);
     const ps = CCM.pathwayState.fresh(course);
-    ps.view = course.modules.length - 1;
+    ps.open = course.modules.length - 1;
     ps.modules = course.modules.map((m, j) => {
         if (!m.questions.length) {  // every page but one seen
             const st = CCM.state.fresh(m);
-            st.view = m.pages.length - 1;
+            st.page = m.pages.length - 1;
             return {state: st};
         }
         return {state: worstModuleState(m, draws[j], attempts[j])};

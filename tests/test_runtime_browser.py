@@ -506,7 +506,7 @@ def test_state_decoder_rejects_foreign_states(page, site):
         return CCM.state.decode('c1|3|7|1|5|1|012345|67|1|3|t|012|0132|OPEN%21', course);
     }""")
     assert fine["answers"] == [1, [0, 1], True, [0, 1, 2], [0, 1, 3, 2], "OPEN!"]
-    assert fine["view"] == 3 and fine["seen"] == [True, True, True] and fine["score"] == 67
+    assert fine["view"] == "quiz" and fine["seen"] == [True, True, True] and fine["score"] == 67
 
 
 def test_boot_failure_is_readable(page, tmp_path, http_server):

@@ -19,7 +19,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..model import Course, Module, Pathway, Question, QuestionType
 
-RUNTIME_CORE = ("core.js",)
+# The runtime's files in load order (docs/runtime.md): each one adds its part to window.CCM
+# and uses only the parts above it. Adapters and their support scripts load after these.
+RUNTIME_CORE = ("base.js", "scoring.js", "state.js", "dom.js", "session.js", "quiz.js", "results.js",
+                "module-view.js", "certificate.js", "module-package.js", "pathway-results.js", "pathway-menu.js",
+                "pathway.js")
 RUNTIME_BOOT = "boot.js"
 STYLESHEET = "ccm.css"
 RUNTIME_DIR = "runtime"

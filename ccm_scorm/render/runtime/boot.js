@@ -1,5 +1,5 @@
-/* ccm-scorm learner runtime: start-up. Reads the course data, picks the adapter it
- * names and starts the core. If anything fails, says so in the page. */
+/* ccm-scorm learner runtime: start-up, loaded last. Reads the course data, picks the adapter
+ * it names and starts the module or pathway package. If anything fails, says so in the page. */
 (function () {
   'use strict';
   function showError(err) {
@@ -17,13 +17,14 @@
   }
   try {
     document.documentElement.className += ' ccm-js';
-    if (!window.CCM) throw new Error('the runtime (core.js) did not load.');
+    var CCM = window.CCM;
+    if (!CCM || !CCM.startModule || !CCM.startPathway) throw new Error('the runtime did not load.');
     var data = document.getElementById('ccm-course');
     if (!data) throw new Error('the course data is missing.');
     var course = JSON.parse(data.textContent);
-    var factory = window.CCM.adapter(course.adapter);
+    var factory = CCM.adapter(course.adapter);
     if (!factory) throw new Error('no adapter called "' + course.adapter + '" is included.');
-    window.CCM.start(course, factory(course)).catch(showError);
+    (course.kind === 'pathway' ? CCM.startPathway : CCM.startModule)(course, factory(course)).catch(showError);
   } catch (err) {
     showError(err);
   }

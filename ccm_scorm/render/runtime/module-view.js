@@ -1,0 +1,148 @@
+/* ccm-scorm learner runtime: one module on screen (CCM.moduleView), in module and pathway
+ * packages alike: its pages (#page-<id>), quiz (#ccm-quiz) and results (#ccm-results).
+ *
+ * A state machine with three named states, kept in the state record as st.view:
+ *   page     one content page (st.page)      -> page (contents, Previous, Next), quiz (Next on the
+ *                                               last page, contents), results (contents, if submitted)
+ *   quiz     the introduction, or question st.qpos of the attempt -> results (submit), page
+ *   results  the submitted attempt            -> quiz (Try again), page
+ * Guards applied on every transition: a module without a quiz stays on its pages; the quiz of a
+ * submitted attempt shows its results, the results of an unsubmitted one the quiz.
+ *
+ * `host` is the module or pathway package around it: record(ev), save(), passMark(), leave()
+ * (Finish / back to the menu), onResult() (after submit or complete), leaveLabel, readOnly,
+ * done (a collapsed result or null), certificate (null, or {label, show()} on a passed result). */
+(function (CCM) {
+  'use strict';
+  var dom = CCM.dom, byId = dom.byId, scoring = CCM.scoring;
+
+  var STATES = {
+    page: {
+      enter: enterPage,
+      progress: function (m) { return 'Page ' + (m.st.page + 1) + ' of ' + m.n; },
+      location: function (m) { return m.course.pages[m.st.page].id; },
+      section: function (m) { return m.sections[m.st.page]; }
+    },
+    quiz: {
+      enter: function (m) { return CCM.quiz.render(m); },
+      progress: function (m) { return m.st.attempt ? 'Quiz: question ' + (m.st.qpos + 1) + ' of ' + m.K : 'Quiz'; },
+      location: function () { return 'quiz'; },
+      section: function () { return byId('ccm-quiz'); }
+    },
+    results: {
+      enter: function (m) { return CCM.results.render(m); },
+      progress: function () { return 'Quiz results'; },
+      location: function () { return 'results'; },
+      section: function () { return byId('ccm-results'); }
+    }
+  };
+
+  function allSeen(m) { return m.st.seen.every(Boolean); }
+  function enterPage(m) {
+    var st = m.st, page = m.course.pages[st.page], wasComplete = allSeen(m);
+    st.seen[st.page] = true;
+    m.record({ type: 'page', pageId: page.id, index: st.page, title: page.title });
+    if (!m.hasQuiz && !wasComplete && allSeen(m)) {
+      m.record({ type: 'complete', competencies: scoring.completedCompetencies(m.course) });
+      m.host.onResult();
+    }
+    return page.title;
+  }
+
+  function settle(m, view, page) {
+    if (!m.hasQuiz && view !== 'page') { view = 'page'; page = m.n - 1; }
+    if (view === 'quiz' && m.st.submitted) view = 'results';
+    if (view === 'results' && !m.st.submitted) view = 'quiz';
+    m.st.view = view;
+    if (view === 'page') m.st.page = page;
+  }
+
+  // go(view, page, focus): the one way between states.
+  function go(m, view, page, focus) {
+    settle(m, view, page);
+    var state = STATES[m.st.view], shown = state.section(m);
+    m.sections.forEach(function (s) { if (s) s.hidden = s !== shown; });
+    var title = state.enter(m);
+    chrome(m, title);
+    m.save();
+    if (focus) dom.focusHeading(shown.querySelector('h1'));
+  }
+
+  function chrome(m, title) {
+    var st = m.st, n = m.n, done = m.done;
+    document.title = title + ' – ' + m.course.title;
+    var links = document.querySelectorAll('#ccm-toc-list a[data-view]');
+    Array.prototype.forEach.call(links, function (a) {
+      var v = +a.getAttribute('data-view'), current = v < n ? st.view === 'page' && st.page === v : st.view !== 'page';
+      if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+      var mark = a.querySelector('.ccm-seen');
+      if (mark) mark.hidden = v < n ? !st.seen[v] : !(st.submitted || done);
+      if (v === n) a.firstChild.textContent = st.submitted || done ? 'Quiz results' : 'Quiz';
+    });
+    var prog = byId('ccm-progress');
+    prog.hidden = false;
+    prog.textContent = STATES[st.view].progress(m);
+    byId('ccm-pager').hidden = st.view !== 'page';
+    byId('ccm-prev').hidden = st.view === 'page' && st.page === 0;
+    byId('ccm-next').textContent = st.view === 'page' && st.page < n - 1 ? 'Next page'
+      : m.hasQuiz ? 'Go to the quiz' : m.host.leaveLabel;
+  }
+
+  function next(m) {
+    if (m.st.page < m.n - 1) return go(m, 'page', m.st.page + 1, true);
+    return m.hasQuiz ? go(m, 'quiz', 0, true) : m.host.leave();
+  }
+  function click(m, t) {
+    if (t.matches('a[data-view]')) {
+      byId('ccm-toc').classList.remove('ccm-toc-open');
+      byId('ccm-toc-toggle').setAttribute('aria-expanded', 'false');
+      var v = +t.getAttribute('data-view');
+      return v < m.n ? go(m, 'page', v, true) : go(m, 'quiz', 0, true);
+    }
+    if (t.id === 'ccm-prev') return go(m, 'page', Math.max(0, m.st.page - 1), true);
+    if (t.id === 'ccm-next') return next(m);
+    var act = t.getAttribute('data-action');
+    if (act === 'begin' || act === 'retry') { if (CCM.quiz.begin(m)) go(m, 'quiz', 0, true); }
+    else if (act === 'move') CCM.quiz.move(m, t);
+    else if (act === 'next-question') { m.st.qpos += 1; go(m, 'quiz', 0, true); }
+    else if (act === 'submit') { if (CCM.quiz.submit(m)) go(m, 'results', 0, true); }
+    else if (act === 'exit') m.host.leave();
+    else if (act === 'certificate' && m.host.certificate) m.host.certificate.show();
+  }
+
+  // The final result of a finished module: what a pathway keeps once the module is done.
+  function summary(m) {
+    if (m.done) return m.done;
+    if (!m.hasQuiz) return { score: null, passed: allSeen(m), competencies: scoring.completedCompetencies(m.course) };
+    var r = m.results();
+    return { score: r.score, passed: r.passed, competencies: scoring.forEvent(r.competencies) };
+  }
+  function isFinished(m) {
+    var st = m.st;
+    if (m.done) return true;
+    var passed = st.score !== null && st.score >= m.passMark();
+    return m.hasQuiz ? st.submitted && (passed || st.attempt >= m.maxAttempt) : allSeen(m);
+  }
+
+  CCM.moduleView = function (course, state, sess, host) {
+    var qs = course.questions || [];
+    var m = { course: course, st: state || CCM.state.fresh(course), sess: sess, host: host, qs: qs, n: course.pages.length,
+      hasQuiz: qs.length > 0, K: qs.length ? scoring.perAttempt(course) : 0, maxAttempt: scoring.maxAttemptOf(course),
+      done: host.done || null, work: null, shownAt: Date.now(),
+      passMark: function () { return host.passMark(); }, record: host.record, save: host.save };
+    m.results = function () { return scoring.attemptResults(course, m.st, m.passMark()); };
+    m.sections = course.pages.map(function (p) { return byId('page-' + p.id); }).concat([byId('ccm-quiz'), byId('ccm-results')]);
+    if (m.done) m.st.seen = m.st.seen.map(function () { return true; });
+    return {
+      state: function () { return m.st; },
+      // show(focus): the state the record is in (the first page of a fresh one)
+      show: function (focus) { go(m, m.st.view, m.st.page, focus); },
+      click: function (t) { click(m, t); },
+      check: function (form) { if (form.classList.contains('ccm-question')) CCM.quiz.check(m, form); },
+      isFinished: function () { return isFinished(m); },
+      summary: function () { return summary(m); },
+      location: function () { return STATES[m.st.view].location(m); },
+      hide: function () { m.sections.forEach(function (s) { if (s) s.hidden = true; }); }
+    };
+  };
+})(window.CCM);
