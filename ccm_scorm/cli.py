@@ -346,6 +346,11 @@ def new_pathway_command(source: Path, unit_id: str | None, title: str | None, mo
 @click.option("--moodle-module", "moodle_modules", multiple=True, metavar="[TITLE=]MODULE_ID",
               help="Which module a Moodle activity is: MODULE_ID for all, or 'SCO title=MODULE_ID'. "
                    "Default: match the SCO title to module titles.")
+@click.option("--moodle-site", metavar="URL", help="Read the results live from this Moodle site (with "
+              "--moodle-course). The web-service token comes from CCM_MOODLE_TOKEN, never from an option.")
+@click.option("--moodle-course", type=click.IntRange(1), metavar="ID", help="The Moodle course to read (its id).")
+@click.option("--strict", is_flag=True, help="Evidence that cannot be used (listed in the notes) is an error "
+              "(exit 6), not a note.")
 @click.option("--match", default="email", show_default=True, type=click.Choice(["email", "id", "name"]),
               help="How learners from different sources are matched.")
 @click.option("--learner-map", type=click.Path(path_type=Path), help="CSV 'identifier,learner' mapping any "
@@ -369,7 +374,7 @@ def new_pathway_command(source: Path, unit_id: str | None, title: str | None, mo
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and notes.")
 def report_command(source: Path, lrs_url, since, statement_files, moodle_files, moodle_modules, match, learner_map,
                    roster, pathways, rule, formats, out_dir, timezone, as_of, lrs_timeout, lrs_page_size,
-                   quiet) -> None:
+                   quiet, moodle_site=None, moodle_course=None, strict=False) -> None:
     """Map learner results (LRS, statement files, Moodle exports) to the competencies of the course in SOURCE."""
     from .report import ReportOptions
     from .report.command import run_report
@@ -377,7 +382,8 @@ def report_command(source: Path, lrs_url, since, statement_files, moodle_files, 
     options = ReportOptions(statements=statement_files, moodle=moodle_files, moodle_modules=moodle_modules,
                             lrs_url=lrs_url, lrs_timeout=lrs_timeout, lrs_page_size=lrs_page_size, since=since,
                             match=match, learner_map=learner_map, roster=roster, rule=rule, timezone=timezone,
-                            as_of=as_of.date() if as_of else None, pathways=pathways)
+                            as_of=as_of.date() if as_of else None, pathways=pathways,
+                            moodle_site=moodle_site, moodle_course=moodle_course, strict=strict)
     sys.exit(run_report(source, options, out_dir, formats, click.echo,
                         prompt=lambda text: click.prompt(text, hide_input=True), quiet=quiet))
 

@@ -92,8 +92,11 @@ def test_unknown_competency_in_an_objectives_report(shared_dir, tmp_path):
     module.write_text(module.read_text(encoding="utf-8").replace(", ccm.person-centred", ""), encoding="utf-8")
     fixture = shared_dir / "fixtures" / "moodle" / "objectives_fixed_query" / "scorm12_objectives_CSV.txt"
     result = report(course, "--moodle", fixture, "-o", tmp_path / "out")
-    assert result.exit_code == EXIT_INPUT, result.output
-    assert "unknown competency id 'ccm.person-centred'" in result.output
+    assert result.exit_code == 0, result.output  # counted and named, never dropped silently
+    assert ("3 objective records whose id is neither a competency nor a module or pathway of the course: "
+            "ccm.person-centred") in result.output
+    strict = report(course, "--moodle", fixture, "-o", tmp_path / "strict", "--strict")
+    assert strict.exit_code == 6 and "3 objective records" in strict.output, strict.output
 
 
 def test_unknown_module_for_moodle(shared_dir, tmp_path):

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from ccm_scorm.cli import main
-from ccm_scorm.report import ReportOptions, build_report
+from ccm_scorm.report import EXIT_STRICT, ReportOptions, build_report
 from ccm_scorm.report.errors import EXIT_USAGE
 from ccm_scorm.source import load_course
 from support.moodle_fixture_course import write_moodle_fixture_course
@@ -123,13 +123,19 @@ def test_gradebook_needs_the_module_named_and_then_gives_module_results(course, 
     assert cells(report) == expected
 
 
-def test_gradebook_activity_names_that_match_no_module_are_an_error(course, fixtures, tmp_path):
+def test_gradebook_activity_names_that_match_no_module_are_skipped_and_counted(fixtures, tmp_path):
+    """A gradebook column the course does not know is never fatal: its grades are counted and named in
+    the notes; --strict makes them an error."""
     source = write_moodle_fixture_course(tmp_path)
-    result = CliRunner().invoke(main, ["report", str(source), "--moodle", str(fixtures / "gradebook.csv"),
-                                       "-o", str(tmp_path / "out")])
-    assert result.exit_code == EXIT_USAGE, result.output
-    assert "cannot tell which module the Moodle activity 'ccm12 20261124-213010-2257'" in result.output
-    assert "--moodle-module" in result.output and "Traceback" not in result.output
+    args = ["report", str(source), "--moodle", str(fixtures / "gradebook.csv"), "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert ("note: 4 gradebook grades of SCORM activities that match no module or pathway (name them with "
+            "--moodle-module 'ACTIVITY=ID'): ccm12 20261124-213010-2257, ccm2004 20261124-213020-2688") in result.output
+    strict = CliRunner().invoke(main, args + ["--strict"])
+    assert strict.exit_code == EXIT_STRICT, strict.output
+    assert "--strict" in strict.output and "4 gradebook grades" in strict.output and "Traceback" not in strict.output
+    assert not (tmp_path / "out" / "matrix.csv").exists() or result.exit_code == 0
 
 
 def test_explicit_title_mapping_and_mixed_sources(course, fixtures):

@@ -20,6 +20,8 @@ from .moodle import ModuleMap, MoodleReader
 from .lrs import LrsClient, read_lrs
 from .xapi import StatementReader, iter_statement_file
 
+EXIT_STRICT = 6  # --strict, and some evidence could not be used (docs/report.md)
+
 __all__ = ["ReportOptions", "Report", "ReportError", "build_report", "RULES", "DEFAULT_RULE"]
 
 
@@ -40,6 +42,11 @@ class ReportOptions:
     timezone: str = "Europe/London"
     as_of: dt.date | None = None
     pathways: tuple[str, ...] = ()  # limit the pathway view to these; () means every pathway
+    strict: bool = False  # evidence that could not be used is an error (EXIT_STRICT), not a note
+    moodle_site: str | None = None  # read the course's results live from this Moodle site...
+    moodle_course: int | None = None  # ...this course of it
+    moodle_token: str | None = None  # from the environment (CCM_MOODLE_TOKEN), never an option
+    moodle_insecure: bool = False  # allow plain http to a non-loopback Moodle site
 
 
 @dataclass
@@ -117,10 +124,29 @@ class Report:
         return rows
 
 
+def read_moodle_site(options: ReportOptions, reader: MoodleReader) -> None:
+    from .moodle_ws import TOKEN_VARIABLE, MoodleSiteClient, read_course, token_from_environment
+
+    if options.moodle_course is None:
+        raise ReportError("--moodle-site needs --moodle-course ID (the number in the course page's address, "
+                          "course/view.php?id=ID)", EXIT_USAGE)
+    token = options.moodle_token or token_from_environment()
+    if not token:
+        raise ReportError(f"no Moodle token: set {TOKEN_VARIABLE} in the environment (a web-service token; "
+                          "docs/report.md says which functions and capabilities it needs); it is never taken "
+                          "from the command line", EXIT_USAGE)
+    client = MoodleSiteClient(options.moodle_site, token, timeout=options.lrs_timeout,
+                              insecure=options.moodle_insecure)
+    try:
+        read_course(client, options.moodle_course, reader)
+    finally:
+        client.http.close()
+
+
 def build_report(course: Course, options: ReportOptions) -> Report:
-    if not (options.statements or options.moodle or options.lrs_url):
-        raise ReportError("nothing to report on: give --lrs URL, --statements FILE or --moodle FILE "
-                          "(any mix, each as often as needed)", EXIT_USAGE)
+    if not (options.statements or options.moodle or options.lrs_url or options.moodle_site):
+        raise ReportError("nothing to report on: give --lrs URL, --statements FILE, --moodle FILE or "
+                          "--moodle-site URL --moodle-course ID (any mix, each as often as needed)", EXIT_USAGE)
     if options.rule not in RULES:
         raise ReportError(f"unknown rule {options.rule!r}: use one of {', '.join(RULES)}", EXIT_USAGE)
     unknown = [p for p in options.pathways if p not in {pathway.id for pathway in course.pathways}]
@@ -136,11 +162,13 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         report.roster = read_roster(options.roster, resolver, {p.id for p in course.pathways})
         for entry in report.roster:
             matrix.learner(entry.key)
-    if options.moodle:
+    if options.moodle or options.moodle_site:
         reader = MoodleReader(catalogue, matrix, resolver, ModuleMap(catalogue, options.moodle_modules),
                               options.timezone)
         for path in options.moodle:
             reader.read(Path(path))
+        if options.moodle_site:
+            read_moodle_site(options, reader)
         reader.finish()
     statements = StatementReader(catalogue, matrix, resolver)
     for path in options.statements:
@@ -154,6 +182,10 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         read_lrs(client, statements, options.since)
         matrix.notes.count(matrix.notes.read, "LRS pages", client.pages)
     if resolver.unmatched:
-        matrix.notes.say(f"{resolver.unmatched} records had no {options.match} to match the learner by and were left out "
-                         "(use --match or --learner-map)")
+        matrix.notes.drop(f"records without a {options.match} to match the learner by (use --match or --learner-map)",
+                          n=resolver.unmatched)
+    if options.strict and matrix.notes.problems():
+        raise ReportError("--strict: some of the evidence could not be used: " + "; ".join(matrix.notes.problems()),
+                          EXIT_STRICT)
+    matrix.notes.close()
     return report

@@ -28,6 +28,7 @@ class Catalogue:
             listed = tuple(m.id for m in self.modules if cid in m.competency_ids)
             self.mapped[cid] = listed or self.evidencing[cid]
         self.module_competencies = {m.id: m.evidenced_competency_ids() for m in self.modules}
+        self.pathways = {p.id: p for p in course.pathways}
         # bare question id -> [(module, question)] for interaction ids without a module prefix
         self._questions: dict[str, list[tuple[str, str]]] = {}
         for module in self.modules:
@@ -37,8 +38,23 @@ class Catalogue:
     def module(self, module_id: str) -> Module:
         return self.course.modules[self.module_index[module_id]]
 
+    def unit_modules(self, unit_id: str) -> tuple[str, ...]:
+        """The modules of a unit: a module itself, or a pathway's modules that are in the catalogue."""
+        if unit_id in self.module_index:
+            return (unit_id,)
+        return tuple(m for m in self.pathways[unit_id].module_ids if m in self.module_index)
+
+    def unit_title(self, unit_id: str) -> str:
+        return self.module(unit_id).title if unit_id in self.module_index else self.pathways[unit_id].title
+
     # ------------------------------------------------------------ SCORM interaction ids
     _ATTEMPT_SUFFIX = re.compile(r"\.a(\d+)$")
+
+    def try_of(self, interaction_id: str) -> int:
+        """Which try inside one LMS attempt an interaction id records: `.a<N>` from the runtime's
+        second try on (docs/runtime.md), 1 without a suffix."""
+        match = self._ATTEMPT_SUFFIX.search(interaction_id.strip())
+        return int(match.group(1)) if match else 1
 
     def resolve_interaction(self, interaction_id: str, module_id: str | None = None) -> tuple[str, str, str] | None:
         """`<module>.<question>[.a<N>]` or a bare question id -> (module id, question id, competency id).

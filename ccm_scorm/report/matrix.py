@@ -96,6 +96,19 @@ class Notes:
     unknown_competencies: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     messages: list[str] = field(default_factory=list)
+    # What could not be used although it was evidence: reason -> [count, up to 5 examples, more?].
+    # Turned into messages by `close()`; `--strict` makes any of them an error.
+    unused: dict[str, list] = field(default_factory=dict)
+
+    def drop(self, reason: str, example: str = "", n: int = 1) -> None:
+        """Count `n` records that were read but could not be used, for `reason` (a plural noun phrase)."""
+        entry = self.unused.setdefault(reason, [0, [], False])
+        entry[0] += n
+        if example and example not in entry[1]:
+            if len(entry[1]) < 5:
+                entry[1].append(example)
+            else:
+                entry[2] = True  # more examples than shown
 
     def count(self, table: dict[str, int], key: str, n: int = 1) -> None:
         table[key] = table.get(key, 0) + n
@@ -103,6 +116,29 @@ class Notes:
     def say(self, message: str) -> None:
         if message not in self.messages:
             self.messages.append(message)
+
+    def unused_lines(self) -> list[str]:
+        lines = []
+        for reason, (n, examples, more) in self.unused.items():
+            shown = f": {', '.join(examples)}{', …' if more else ''}" if examples else ""
+            lines.append(f"{n} {reason}{shown}")
+        return lines
+
+    def close(self) -> None:
+        """Add what was left unused to the messages (once every source is read)."""
+        for line in self.unused_lines():
+            self.say(line)
+
+    def problems(self) -> list[str]:
+        """What `--strict` refuses: evidence left unused, activities and competencies not in the course."""
+        lines = self.unused_lines()
+        if self.not_in_catalogue:
+            lines.append(f"{sum(self.not_in_catalogue.values())} records for activities not in the course "
+                         f"(e.g. {', '.join(list(self.not_in_catalogue)[:3])})")
+        if self.unknown_competencies:
+            lines.append(f"{sum(self.unknown_competencies.values())} results for competencies not in the framework "
+                         f"({', '.join(sorted(self.unknown_competencies)[:3])})")
+        return lines
 
 
 class Matrix:
@@ -131,15 +167,18 @@ class Matrix:
 
     # ------------------------------------------------------------------ input
     def verdict(self, key: str, module_id: str, competency_id: str, passed: bool, score: float | None,
-                when: str | None, attempt: int, source_bit: int, basis: str) -> None:
-        """One attempt's outcome for one competency. `when` is an ISO UTC time or None."""
+                when: str | None, attempt: int, source_bit: int, basis: str, counts: bool = True) -> None:
+        """One attempt's outcome for one competency. `when` is an ISO UTC time or None; `attempt`
+        orders attempts with the same time. `counts=False`: the same attempt, seen again for
+        another module (a pathway's competency evidenced by several of its modules)."""
         record = self.learner(key)
         c = self.catalogue.competency_index[competency_id]
         m = self.catalogue.module_index[module_id]
         cell = record.cells.get(c)
         if cell is None:
             cell = record.cells[c] = Cell()
-        cell.attempts += 1
+        if counts:
+            cell.attempts += 1
         cell.bases |= 1 << BASES.index(basis)
         cell.sources |= source_bit
         cell.modules |= 1 << m
