@@ -11,7 +11,8 @@ from pathlib import Path
 from .bank import Bank, ImportedQuestion, Skipped, option, question_data
 from .text import read_text
 
-_OPTION = re.compile(r"^([A-Za-z])[.)]\s+(.*)$")
+# As Moodle's reader: the space after "A)" or "A." may be left out ("A)text").
+_OPTION = re.compile(r"^([A-Za-z])[.)][ \t]*(\S.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 
 
@@ -70,6 +71,10 @@ def _question(line: int, prompt: str, options, answer: str, answer_line: int) ->
     if not prompt:
         return Skipped(answer_line, "an 'ANSWER:' line with no question before it", "write the question and its "
                        "options above it", error=True)
+    if not options:
+        return Skipped(line, "the question has no options before its 'ANSWER:' line",
+                       "write each option on its own line starting with its letter, e.g. 'A) text' or 'A. text'",
+                       error=True)
     letters = [letter for letter, _, _ in options]
     if len(set(letters)) != len(letters):
         duplicate = next(letter for letter in letters if letters.count(letter) > 1)

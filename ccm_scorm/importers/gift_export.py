@@ -35,6 +35,18 @@ def _weight(share: float) -> str:
     return f"{share:.5f}".rstrip("0").rstrip(".")
 
 
+# Moodle's question import accepts only the fractions of its grade list (question_bank::fraction_options_full);
+# equal shares are in it for up to 10 right answers.
+MOST_RIGHT_ANSWERS = 20
+
+
+def right_shares(count: int) -> list[float]:
+    """Percent for each of `count` right answers, from Moodle's grade list, adding up to 100."""
+    if count <= 10:
+        return [100 / count] * count
+    return [10.0] * (20 - count) + [5.0] * (2 * count - 20)  # the only list values that can add up to 100
+
+
 def export_module(module: Module) -> Export:
     lines = [f"// {module.title} ({module.id} {module.version}), written by ccm export gift.",
              "// Lines starting '// ccm' keep what GIFT cannot hold; Moodle ignores them.", ""]
@@ -42,6 +54,11 @@ def export_module(module: Module) -> Export:
     for question in module.questions:
         if question.type is QuestionType.ORDERING:
             result.not_exported.append((question.id, "ordering questions have no GIFT form"))
+            continue
+        right = sum(option.correct for option in question.options)
+        if question.type is QuestionType.MULTIPLE and right > MOST_RIGHT_ANSWERS:
+            result.not_exported.append((question.id, f"it has {right} right answers; Moodle's grades cannot "
+                                        f"share a question between more than {MOST_RIGHT_ANSWERS}"))
             continue
         lines.extend(_question(question, module, result))
         lines.append("")
@@ -56,6 +73,10 @@ def _meta(key: str, value: str) -> str:
 
 def _question(question: Question, module: Module, result: Export) -> list[str]:
     lines = []
+    if question.idnumber or question.tags:
+        marks = ([f"[id:{_bracketed(question.idnumber)}]"] if question.idnumber else []) + \
+            [f"[tag:{_bracketed(tag)}]" for tag in question.tags]
+        lines.append("// " + " ".join(marks))
     if question.competency_id != module.primary_competency_id:
         lines.append(_meta("competency", question.competency_id))
     correct, incorrect = question.feedback_correct, question.feedback_incorrect
@@ -93,12 +114,15 @@ def _question(question: Question, module: Module, result: Export) -> list[str]:
         return lines
     lines.append(head + " {")
     if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        right = sum(option.correct for option in question.options)
+        shares = iter(right_shares(sum(option.correct for option in question.options)))
+        if question.type is QuestionType.MULTIPLE and sum(option.correct for option in question.options) > 10:
+            result.notes.append((question.id, "Moodle's grades cannot share it equally between more than 10 right "
+                                 "answers: some are worth 10% and some 5%"))
         for option in question.options:
             if question.type is QuestionType.SINGLE:
                 marker = "=" if option.correct else "~"
             else:
-                marker = f"~%{_weight(100 / right)}%" if option.correct else "~%-100%"
+                marker = f"~%{_weight(next(shares))}%" if option.correct else "~%-100%"
             feedback = f"#{escape(option.feedback)}" if option.feedback else ""
             lines.append(f"\t{marker}{escape(option.text)}{feedback}")
     elif question.type is QuestionType.SHORT_TEXT:
@@ -110,7 +134,13 @@ def _question(question: Question, module: Module, result: Export) -> list[str]:
                                  f"{len(question.pairs)}"))
         for pair in question.pairs:
             lines.append(f"\t={escape(pair.prompt)} -> {escape(pair.match)}")
+        for spare in question.spares:
+            lines.append(f"\t= -> {escape(spare)}")
     if tail:
         lines.append(tail)
     lines.append("}")
     return lines
+
+
+def _bracketed(text: str) -> str:
+    return text.replace("]", "\\]")
