@@ -7,7 +7,6 @@ the browser tests edit the course's files and watch the page follow without a re
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -79,19 +78,6 @@ def cmi_value(page, element: str):
 
 
 # ---------------------------------------------------------------------------------- no browser
-def test_startup_on_the_bundled_catalogue_is_quick():
-    started = time.perf_counter()
-    server = start_preview(REPO_ROOT / "modules", port=0, target="scorm12")
-    try:
-        status, page = http(server.url)
-        elapsed = time.perf_counter() - started
-    finally:
-        server.stop()
-    print(f"\nccm preview: catalogue served {elapsed:.2f} s after start (bundled catalogue)")
-    assert status == 200 and "Communication in coordinated care" in page
-    assert elapsed < 5
-
-
 def test_preview_lrs_answers_like_an_lrs_and_a_cmi5_lms(preview):
     server = preview("cmi5")
     lrs = server.url + "preview-lrs/"
@@ -115,15 +101,25 @@ def test_preview_lrs_answers_like_an_lrs_and_a_cmi5_lms(preview):
     assert http(lrs + "statements?registration=r1")[1]["statements"] == []
 
 
-def test_a_target_that_cannot_build_pathways_says_so(preview, monkeypatch):
-    from ccm_scorm.targets.base import Target
-    from ccm_scorm.targets.web import WebTarget
+def test_a_target_from_another_package_is_offered_and_its_capabilities_are_kept(preview, monkeypatch):
+    """The example third-party target (tests/fixtures/plugin_site) makes module packages only."""
+    from ccm_scorm import targets
 
-    monkeypatch.setattr(WebTarget, "build_pathway", Target.build_pathway)
-    server = preview("web")
-    status, data = http(server.url + "preview-api/status?target=web&kind=pathway&id=starter")
-    assert data["unit"] is None and "cannot build pathways yet" in data["unitProblem"]
-    assert data["unitProblemKind"] == "NotAvailable"
+    monkeypatch.syspath_prepend(str(REPO_ROOT / "tests" / "fixtures" / "plugin_site"))
+    targets.refresh()
+    try:
+        server = preview("reading-copy")
+        status, catalogue = http(server.url + "?target=reading-copy")
+        assert status == 200 and '<option value="reading-copy" selected>Reading copy</option>' in catalogue
+        assert "The Reading copy package holds no pathways" in catalogue
+        status, data = http(server.url + "preview-api/status?target=reading-copy&kind=module&id=demo")
+        assert data["unitProblem"] is None and data["unit"]["id"] == "demo"
+        status, data = http(server.url + "preview-api/status?target=reading-copy&kind=pathway&id=starter")
+        assert data["unit"] is None and "makes no pathway packages" in data["unitProblem"]
+        assert data["unitProblemKind"] == "NotAvailable"
+    finally:
+        monkeypatch.undo()
+        targets.refresh()
 
 
 # ---------------------------------------------------------------------------------- browser

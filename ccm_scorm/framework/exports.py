@@ -197,22 +197,18 @@ def _archive(target_name: str) -> str:
 def _builds_modules(target_name: str) -> bool:
     """Whether this target makes one package per module (a Moodle course backup holds them all)."""
     from ..targets import get_target
-    from ..targets.base import Target
 
     try:
-        target = get_target(target_name)
+        return get_target(target_name).capabilities.modules
     except KeyError:
         return True
-    return type(target).build_module is not Target.build_module
 
 
 def _builds_pathways(target_name: str) -> bool:
-    """Whether this target packages pathways as well as modules (it overrides build_pathway)."""
+    """Whether this target packages pathways as well as modules (its capabilities say)."""
     from ..targets import get_target
-    from ..targets.base import Target
 
     try:
-        target = get_target(target_name)
+        return get_target(target_name).capabilities.pathways
     except KeyError:
         return False
-    return type(target).build_pathway is not Target.build_pathway

@@ -34,25 +34,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from lxml import etree
 
 from ..render import json_for_html
-from ..render.state_size import SCORM12_SUSPEND_DATA_LIMIT, worst_case_state_length
+from ..render.state_size import worst_case_state_length
 from ..targets import BuildRefused, get_target, module_target_names
-from ..targets.base import Target
-from ..targets.lms_profiles import SCORM2004_SUSPEND_DATA_LIMIT
 from .lrs import SESSION_EXTENSION, PreviewLrs
 from .workspace import NotAvailable, Workspace, content_hash
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 PORT_TRIES = 20
-TARGET_LABELS = {
-    "web": "offline web package",
-    "scorm12": "SCORM 1.2 package",
-    "scorm2004": "SCORM 2004 package",
-    "xapi": "xAPI package",
-    "cmi5": "cmi5 package",
-}
-TARGET_SHORT = {"web": "Offline web", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "xapi": "xAPI",
-                "cmi5": "cmi5"}
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".css": "text/css; charset=utf-8", ".json": "application/json", ".xml": "application/xml",
                  ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -84,9 +73,7 @@ def static_file(name: str) -> bytes | None:
 
 
 def builds_pathways(target_name: str) -> bool:
-    target = get_target(target_name)
-    method = getattr(type(target), "build_pathway", None)
-    return method is not None and method is not Target.build_pathway
+    return get_target(target_name).capabilities.pathways
 
 
 # ---------------------------------------------------------------------------------------- the server
@@ -202,7 +189,7 @@ class PreviewServer(ThreadingHTTPServer):
             "iri": course.module_iri(unit.id) if kind == "module" else course.pathway_iri(unit.id),
             "learnUrl": f"/learn/{target_name}/{kind}/{unit.id}/index.html",
             "worstCase": _worst_case(course, kind, unit),
-            "limit": {"scorm12": SCORM12_SUSPEND_DATA_LIMIT, "scorm2004": SCORM2004_SUSPEND_DATA_LIMIT}.get(target_name),
+            "limit": get_target(target_name).state_limit,
         }
         manifest = package.files.get("imsmanifest.xml")
         if manifest is not None:
@@ -391,7 +378,7 @@ def _message_page(title: str, text: str) -> bytes:
 
 
 def _targets(selected: str) -> list[dict]:
-    return [{"name": name, "label": TARGET_SHORT.get(name, name), "selected": name == selected}
+    return [{"name": name, "label": get_target(name).label, "selected": name == selected}
             for name in module_target_names()]
 
 
@@ -425,7 +412,7 @@ def render_catalogue(server: PreviewServer, target: str) -> str:
         modules=modules,
         pathways=pathways,
         target=target,
-        target_label=TARGET_LABELS.get(target, target),
+        target_label=get_target(target).package_label,
         targets=_targets(target),
         pathways_available=builds_pathways(target),
         config=json_for_html({"page": "catalogue", "generation": snapshot.generation}),
@@ -439,15 +426,14 @@ def render_unit(server: PreviewServer, target: str, kind: str, unit_id: str) -> 
         unit = next((u for u in (course.modules if kind == "module" else course.pathways) if u.id == unit_id), None)
         if unit is not None:
             title = unit.title
-    scorm = {"scorm12": "12", "scorm2004": "2004"}.get(target)
+    shown = get_target(target)
     config = {
-        "page": "unit", "target": target, "kind": kind, "id": unit_id, "scorm": scorm,
-        "lrs": target in ("xapi", "cmi5"),
-        "limit": {"scorm12": SCORM12_SUSPEND_DATA_LIMIT, "scorm2004": SCORM2004_SUSPEND_DATA_LIMIT}.get(target),
+        "page": "unit", "target": target, "kind": kind, "id": unit_id, "scorm": shown.scorm_edition or None,
+        "lrs": shown.needs_network, "limit": shown.state_limit,
     }
     return _templates().get_template("unit.html.j2").render(
         csp=PAGE_CSP, title=title, kind=kind, unit_id=unit_id, target=target,
-        target_label=TARGET_LABELS.get(target, target), target_short=TARGET_SHORT.get(target, target),
+        target_label=shown.package_label, target_short=shown.label,
         targets=_targets(target), config=json_for_html(config),
     )
 
@@ -474,7 +460,7 @@ def run_preview(source: Path | str, port: int = DEFAULT_PORT, target: str | None
     server.workspace.start_watching()
     snapshot = server.workspace.snapshot
     echo(f"Previewing {source} at {server.url} (ready in {time.perf_counter() - started:.1f} s; "
-         f"format: {TARGET_SHORT.get(server.default_target, server.default_target)})")
+         f"format: {get_target(server.default_target).label})")
     if snapshot.errors:
         echo(f"The source has {len(snapshot.errors)} error(s); the page lists them until they are fixed.")
     echo("Changes to the source are shown as soon as you save. Press Ctrl+C to stop.")

@@ -27,7 +27,7 @@ IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 
 
 class NotAvailable(Exception):
-    """The selected target cannot build this unit (yet); the message says what to do instead."""
+    """The selected target does not make this kind of package (its capabilities say); the message says what to do."""
 
 
 @dataclass
@@ -168,13 +168,10 @@ class Workspace:
             return cached
         if kind == "module":
             package = target.build_module(course, unit, options)
+        elif target.capabilities.pathways:
+            package = target.build_pathway(course, unit, options)
         else:
-            if not hasattr(target, "build_pathway"):
-                raise NotAvailable(f"the {target_name} target cannot build pathways yet")
-            try:
-                package = target.build_pathway(course, unit, options)
-            except NotImplementedError:
-                raise NotAvailable(f"the {target_name} target cannot build pathways yet") from None
+            raise NotAvailable(f"the {target_name} target makes no pathway packages: choose another format above")
         with self._lock:
             self._cache[key] = package
         return package
