@@ -1,4 +1,7 @@
-"""Bad input to `ccm report`: a clear message, the documented exit code, never a traceback."""
+"""Bad input to `ccm report`: a clear message, the documented exit code, never a traceback.
+
+Exit codes are the numbers docs/report.md documents: 2 wrong use, 4 a malformed input, 5 the LRS.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 from ccm_scorm.cli import main
-from ccm_scorm.report.errors import EXIT_INPUT, EXIT_LRS, EXIT_USAGE
 from support.course_source import write_course
 from support.moodle_fixture_course import write_moodle_fixture_course
 
@@ -30,14 +32,14 @@ def report(*args, env=None):
 
 def test_no_input_at_all(source, tmp_path):
     result = report(source, "-o", tmp_path)
-    assert result.exit_code == EXIT_USAGE and "nothing to report on" in result.output
+    assert result.exit_code == 2 and "nothing to report on" in result.output
 
 
 def test_malformed_json_lines_names_the_line(source, tmp_path):
     path = tmp_path / "s.jsonl"
     path.write_text('{"actor": {}}\n\n{"verb": oops}\n', encoding="utf-8")
     result = report(source, "--statements", path, "-o", tmp_path / "out")
-    assert result.exit_code == EXIT_INPUT
+    assert result.exit_code == 4
     assert f"{path}:3:" in result.output and "malformed JSON" in result.output
 
 
@@ -45,13 +47,13 @@ def test_malformed_json_array_names_the_line(source, tmp_path):
     path = tmp_path / "s.json"
     path.write_text('[\n {"id": "a"},\n {"id": "b",,}\n]\n', encoding="utf-8")
     result = report(source, "--statements", path, "-o", tmp_path / "out")
-    assert result.exit_code == EXIT_INPUT
+    assert result.exit_code == 4
     assert f"{path}:3" in result.output and "malformed JSON" in result.output
 
 
 def test_missing_file(source, tmp_path):
     result = report(source, "--statements", tmp_path / "nope.json", "-o", tmp_path / "out")
-    assert result.exit_code == EXIT_INPUT and "cannot read this file" in result.output
+    assert result.exit_code == 4 and "cannot read this file" in result.output
 
 
 def test_statements_outside_the_catalogue_are_counted_not_fatal(source, tmp_path):
@@ -69,7 +71,7 @@ def test_malformed_moodle_csv_names_the_line(source, tmp_path):
     path.write_text('Name\t"Email address"\tAttempt\t"Started on"\t"Last accessed on"\tScore\tDemo module\n'
                     '"Stu Dent\tstudent1@example.invalid\t1\n', encoding="utf-8")
     result = report(source, "--moodle", path, "-o", tmp_path / "out")
-    assert result.exit_code == EXIT_INPUT
+    assert result.exit_code == 4
     assert f"{path}:" in result.output and "malformed tab-separated" in result.output
 
 
@@ -77,7 +79,7 @@ def test_not_a_moodle_report(source, tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     result = report(source, "--moodle", path, "-o", tmp_path / "out")
-    assert result.exit_code == EXIT_INPUT and f"{path}:1: not a Moodle SCORM report" in result.output
+    assert result.exit_code == 4 and f"{path}:1: not a Moodle SCORM report" in result.output
 
 
 def test_unknown_competency_in_an_objectives_report(shared_dir, tmp_path):
@@ -103,12 +105,12 @@ def test_unknown_module_for_moodle(shared_dir, tmp_path):
     course = write_moodle_fixture_course(tmp_path)
     fixture = shared_dir / "fixtures" / "moodle" / "scorm12_basic_CSV.txt"
     result = report(course, "--moodle", fixture, "--moodle-module", "nope", "-o", tmp_path / "out")
-    assert result.exit_code == EXIT_USAGE and "there is no module 'nope'" in result.output
+    assert result.exit_code == 2 and "there is no module 'nope'" in result.output
 
 
 def test_lrs_without_credentials(source, tmp_path):
     result = report(source, "--lrs", "http://127.0.0.1:9/xAPI/", "-o", tmp_path / "out")
-    assert result.exit_code == EXIT_USAGE and "CCM_LRS_AUTH" in result.output
+    assert result.exit_code == 2 and "CCM_LRS_AUTH" in result.output
 
 
 def _free_port() -> int:
@@ -120,7 +122,7 @@ def _free_port() -> int:
 def test_lrs_connection_refused(source, tmp_path):
     url = f"http://127.0.0.1:{_free_port()}/xAPI/"
     result = report(source, "--lrs", url, "-o", tmp_path / "out", env={"CCM_LRS_AUTH": "key:secret"})
-    assert result.exit_code == EXIT_LRS
+    assert result.exit_code == 5
     assert "connection refused" in result.output and "check the --lrs URL" in result.output
 
 
@@ -151,24 +153,24 @@ def test_lrs_timeout(source, tmp_path):
         for connection in held:
             connection.close()
         server.close()
-    assert result.exit_code == EXIT_LRS
+    assert result.exit_code == 5
     assert "did not answer within 0.5 s" in result.output
 
 
 def test_lrs_wrong_credentials_and_wrong_path(ralph, source, tmp_path):
     bad = report(source, "--lrs", ralph.url, "-o", tmp_path / "out",
                  env={"CCM_LRS_USERNAME": ralph.username, "CCM_LRS_PASSWORD": "wrong"})
-    assert bad.exit_code == EXIT_LRS
+    assert bad.exit_code == 5
     assert "refused the credentials (401)" in bad.output and "statements/read" in bad.output
     missing = report(source, "--lrs", ralph.base_url + "/nothing-here/", "-o", tmp_path / "out",
                      env={"CCM_LRS_USERNAME": ralph.username, "CCM_LRS_PASSWORD": ralph.password})
-    assert missing.exit_code == EXIT_LRS
+    assert missing.exit_code == 5
     assert "(404" in missing.output and "/xAPI/" in missing.output
 
 
 def test_credentials_are_never_an_option(source):
     result = CliRunner().invoke(main, ["report", str(source), "--lrs-auth", "key:secret"])
-    assert result.exit_code == EXIT_USAGE  # click: no such option
+    assert result.exit_code == 2  # click: no such option
 
 
 def test_bad_roster(source, tmp_path):
@@ -177,4 +179,4 @@ def test_bad_roster(source, tmp_path):
     statements = tmp_path / "s.jsonl"
     statements.write_text("", encoding="utf-8")
     result = report(source, "--statements", statements, "--roster", roster, "-o", tmp_path / "out")
-    assert result.exit_code == EXIT_INPUT and f"{roster}:2: cannot read the date" in result.output
+    assert result.exit_code == 4 and f"{roster}:2: cannot read the date" in result.output

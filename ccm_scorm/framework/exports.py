@@ -14,13 +14,15 @@ import json
 import uuid
 
 from ..model import Competency, Course, Framework
+from ..spreadsheet import safe_row
 from ..targets.base import course_unit_id
 
 EXPORT_FORMATS = ("moodle-csv", "case-json", "markdown")
 
-MOODLE_HEADER = ["Parent id number", "Id number", "Shortname", "Description", "Description format", "Scale values",
+# Moodle's own export header (tool_lpimportcsv: framework_importer::list_required_headers, English strings).
+MOODLE_HEADER = ["Parent ID number", "ID number", "Short name", "Description", "Description format", "Scale values",
                  "Scale configuration", "Rule type (optional)", "Rule outcome (optional)", "Rule config (optional)",
-                 "Cross referenced competency id numbers", "Exported id (optional)", "Is framework", "Taxonomy"]
+                 "Cross-referenced competency ID numbers", "Exported ID (optional)", "Is framework", "Taxonomy"]
 MOODLE_SCALE = "Not yet competent,Competent"
 MOODLE_SCALE_CONFIG = '[{"scaleid":"2"},{"id":2,"scaledefault":1,"proficient":1}]'
 MOODLE_TAXONOMY = "domain,competency"
@@ -58,15 +60,15 @@ def moodle_csv(framework: Framework) -> str:
     writer.writerow(MOODLE_HEADER)
     description = f"<p>{html.escape(framework.description)}</p><p>Source: {html.escape(framework.provenance)}</p>" \
                   f"<p>Version {html.escape(framework.version)}.</p>"
-    writer.writerow(["", framework.id, framework.title[:MOODLE_SHORTNAME_MAX], description, "1", MOODLE_SCALE,
-                     MOODLE_SCALE_CONFIG, "", "", "", "", "", "1", MOODLE_TAXONOMY])
+    writer.writerow(safe_row(["", framework.id, framework.title[:MOODLE_SHORTNAME_MAX], description, "1", MOODLE_SCALE,
+                              MOODLE_SCALE_CONFIG, "", "", "", "", "", "1", MOODLE_TAXONOMY]))
     for domain in framework.domains:
-        writer.writerow(["", domain.id, domain.title[:MOODLE_SHORTNAME_MAX],
-                         f"<p>{html.escape(domain.description)}</p>", "1", "", "", "", "", "", "", "", "", ""])
+        writer.writerow(safe_row(["", domain.id, domain.title[:MOODLE_SHORTNAME_MAX],
+                                  f"<p>{html.escape(domain.description)}</p>", "1", "", "", "", "", "", "", "", "", ""]))
         for cid in domain.competency_ids:
             competency = framework.competency(cid)
-            writer.writerow([domain.id, competency.id, competency.title[:MOODLE_SHORTNAME_MAX],
-                             _competency_html(competency), "1", "", "", "", "", "", "", "", "", ""])
+            writer.writerow(safe_row([domain.id, competency.id, competency.title[:MOODLE_SHORTNAME_MAX],
+                                      _competency_html(competency), "1", "", "", "", "", "", "", "", "", ""]))
     return buffer.getvalue()
 
 
@@ -165,10 +167,10 @@ def mapping_csv(course: Course, targets: list[str]) -> str:
             package = f"{target}/{module.id if _builds_modules(target) else course_unit_id(course)}.{archive}"
             for cid in module.evidenced_competency_ids():
                 how = "module" if cid in module.competency_ids else "question"
-                writer.writerow([package, target, module.id, module.title, module.version, cid,
-                                 framework.competency(cid).title, framework.competency_iri(cid),
-                                 "yes" if cid == module.primary_competency_id else "no", how,
-                                 course.module_iri(module.id), pathways])
+                writer.writerow(safe_row([package, target, module.id, module.title, module.version, cid,
+                                          framework.competency(cid).title, framework.competency_iri(cid),
+                                          "yes" if cid == module.primary_competency_id else "no", how,
+                                          course.module_iri(module.id), pathways]))
         if not _builds_pathways(target):
             continue
         modules = {m.id: m for m in course.modules}
@@ -179,9 +181,9 @@ def mapping_csv(course: Course, targets: list[str]) -> str:
                     if cid not in seen:
                         seen.append(cid)
             for cid in seen:
-                writer.writerow([f"{target}/{pathway.id}.{archive}", target, "", pathway.title, "", cid,
-                                 framework.competency(cid).title, framework.competency_iri(cid), "no", "pathway",
-                                 course.pathway_iri(pathway.id), pathway.id])
+                writer.writerow(safe_row([f"{target}/{pathway.id}.{archive}", target, "", pathway.title, "", cid,
+                                          framework.competency(cid).title, framework.competency_iri(cid), "no",
+                                          "pathway", course.pathway_iri(pathway.id), pathway.id]))
     return buffer.getvalue()
 
 

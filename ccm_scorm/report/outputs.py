@@ -1,15 +1,23 @@
 """Writing a Report: CSV files, JSON, an Excel workbook (one sheet per view) and the HTML report.
 
-Writers go learner by learner, so even a large matrix is never held twice.
+Writers go learner by learner, so even a large matrix is never held twice. Every file is
+first written under a temporary name in the output folder; only when all of them are
+complete are they renamed into place, so a full disk or Ctrl-C never leaves a half-written
+report (and earlier outputs in the folder stay as they were). Every CSV and XLSX cell goes
+through `safe_cell`: a learner called `=HYPERLINK(...)` is text, never a formula.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import json
+import math
+import os
 from pathlib import Path
 
+from ..spreadsheet import safe_cell, safe_row
 from . import Report
 from .errors import EXIT_WRITE, ReportError
 from .matrix import BASIS_TEXT, SYMBOL
@@ -26,10 +34,15 @@ DETAIL_HEADER = ["learner", "name", "email", "user_id", "competency", "competenc
                  "best_score", "latest_score", "first_achieved", "attempts", "modules", "basis", "sources"]
 
 
-def _num(value: float | None):
-    if value is None:
+def number_text(value: float | None):
+    """A score as a spreadsheet shows it: whole numbers without ".0", "" for none (or a non-finite value)."""
+    if value is None or not math.isfinite(value):
         return ""
     return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def finite_or_none(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
 
 
 def detail_rows(report: Report):
@@ -37,8 +50,8 @@ def detail_rows(report: Report):
     for key in report.learner_keys():
         name, email, user_id = report.person(key)
         for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key)):
-            yield [key, name, email, user_id, cid, titles[cid], view.status, view.symbol, _num(view.best),
-                   _num(view.latest), view.first_achieved, view.attempts, " ".join(view.modules),
+            yield [key, name, email, user_id, cid, titles[cid], view.status, view.symbol, number_text(view.best),
+                   number_text(view.latest), view.first_achieved, view.attempts, " ".join(view.modules),
                    " ".join(view.basis), "; ".join(view.sources)]
 
 
@@ -71,40 +84,71 @@ def notes_lines(report: Report) -> list[str]:
     return lines
 
 
-def _writer(path: Path):
-    try:
-        return open(path, "w", encoding="utf-8", newline="")
-    except OSError as error:
-        raise ReportError(f"cannot write {path}: {error.strerror or error} — check the folder is writable",
-                          EXIT_WRITE) from None
+class Staging:
+    """The report's files, written to temporary names in the output folder and renamed into place together."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.files: list[tuple[Path, Path]] = []  # (temporary, final)
+        self.writing: Path | None = None
+
+    def open(self, name: str, binary: bool = False):
+        final = self.out / name
+        temporary = self.out / f".{name}.{os.getpid()}.part"
+        self.files.append((temporary, final))
+        self.writing = final
+        if binary:
+            return open(temporary, "wb")
+        return open(temporary, "w", encoding="utf-8", newline="")
+
+    def commit(self) -> list[Path]:
+        # A rename onto a regular file cannot fail halfway; onto a folder it can: refuse before any rename.
+        for _, final in self.files:
+            if final.exists() and not final.is_file():
+                self.writing = final
+                raise IsADirectoryError(errno.EISDIR, "a folder or special file is in the way", str(final))
+        for temporary, final in self.files:
+            self.writing = final
+            os.replace(temporary, final)
+        return [final for _, final in self.files]
+
+    def discard(self) -> None:
+        for temporary, _ in self.files:
+            try:
+                temporary.unlink()
+            except OSError:
+                pass  # never created, or already renamed
 
 
-def write_csv(report: Report, out: Path) -> list[Path]:
-    paths = [out / "matrix.csv", out / "competencies.csv", out / "pathways.csv"]
-    with _writer(paths[0]) as handle:
+def write_csv(report: Report, stage: Staging) -> None:
+    with stage.open("matrix.csv") as handle:
         writer = csv.writer(handle)
         writer.writerow(DETAIL_HEADER)
-        writer.writerows(detail_rows(report))
-    with _writer(paths[1]) as handle:
+        writer.writerows(safe_row(row) for row in detail_rows(report))
+    with stage.open("competencies.csv") as handle:
         writer = csv.writer(handle)
-        summary = report.competency_summary()
-        writer.writerow(["competency", "title", "learners", "achieved", "attempted", "not_started",
-                         "percent_achieved", "modules"])
-        for row in summary:
-            writer.writerow([row["competency"], row["title"], row["learners"], row["achieved"], row["attempted"],
-                             row["not_started"], row["percent_achieved"], " ".join(row["modules"])])
-    with _writer(paths[2]) as handle:
+        writer.writerow(COMPETENCY_HEADER)
+        writer.writerows(safe_row(row) for row in competency_rows(report))
+    with stage.open("pathways.csv") as handle:
         writer = csv.writer(handle)
         header, rows = pathway_table(report)
         writer.writerow(header)
-        writer.writerows(rows)
-    return paths
+        writer.writerows(safe_row(row) for row in rows)
 
 
-def write_json(report: Report, out: Path) -> list[Path]:
-    path = out / "report.json"
+COMPETENCY_HEADER = ["competency", "title", "learners", "achieved", "attempted", "not_started", "percent_achieved",
+                     "modules"]
+
+
+def competency_rows(report: Report):
+    for row in report.competency_summary():
+        yield [row["competency"], row["title"], row["learners"], row["achieved"], row["attempted"],
+               row["not_started"], row["percent_achieved"], " ".join(row["modules"])]
+
+
+def write_json(report: Report, stage: Staging) -> None:
     framework = report.course.framework
-    with _writer(path) as handle:
+    with stage.open("report.json") as handle:
         head = {
             "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "course": report.course.settings.title, "framework": {"id": framework.id, "version": framework.version},
@@ -119,7 +163,8 @@ def write_json(report: Report, out: Path) -> list[Path]:
             name, email, user_id = report.person(key)
             cells = {}
             for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key)):
-                cells[cid] = {"status": view.status, "best_score": view.best, "latest_score": view.latest,
+                cells[cid] = {"status": view.status, "best_score": finite_or_none(view.best),
+                             "latest_score": finite_or_none(view.latest),
                               "first_achieved": view.first_achieved or None, "attempts": view.attempts,
                               "modules": view.modules, "basis": view.basis, "sources": view.sources}
             item = {"learner": key, "name": name, "email": email, "user_id": user_id, "competencies": cells}
@@ -129,77 +174,85 @@ def write_json(report: Report, out: Path) -> list[Path]:
         tail = {"competency_summary": report.competency_summary(),
                 "pathways": [dict(zip(header, row)) for row in rows], "notes": notes_lines(report)}
         handle.write("\n ],\n" + json.dumps(tail, ensure_ascii=False, indent=1)[2:] + "\n")
-    return [path]
 
 
-def write_xlsx(report: Report, out: Path) -> list[Path]:
+def write_xlsx(report: Report, stage: Staging) -> None:
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    path = out / "report.xlsx"
     book = openpyxl.Workbook(write_only=True)
     bold = Font(bold=True)
 
-    def header(sheet, names):
+    def cells(sheet, values, font=None) -> list:
+        """Text cells typed as strings (never formulas, whatever they hold); numbers stay numbers."""
         row = []
-        for name in names:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = bold
+        for value in safe_row(values):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if font is not None:
+                cell.font = font
             row.append(cell)
-        sheet.append(row)
+        return row
 
-    competencies = report.catalogue.competency_ids
-    sheet = book.create_sheet("Matrix")
-    sheet.freeze_panes = "C2"
-    header(sheet, ["Learner", "Name"] + list(competencies))
+    def sheet_of(title: str, header: list[str], rows) -> None:
+        sheet = book.create_sheet(title)
+        sheet.append(cells(sheet, header, bold))
+        for row in rows:
+            sheet.append(cells(sheet, row))
+
+    matrix = book.create_sheet("Matrix")
+    matrix.freeze_panes = "C2"
+    matrix.append(cells(matrix, ["Learner", "Name"] + list(report.catalogue.competency_ids), bold))
     for key in report.learner_keys():
-        sheet.append([key, report.person(key)[0]] +
-                     [f"{view.symbol} {view.status}" for view in report.matrix.row(key)])
-    sheet = book.create_sheet("Details")
-    header(sheet, DETAIL_HEADER)
-    for row in detail_rows(report):
-        sheet.append(row)
-    sheet = book.create_sheet("Competencies")
-    header(sheet, ["Competency", "Title", "Learners", "Achieved", "Attempted", "Not started", "% achieved", "Modules"])
-    for row in report.competency_summary():
-        sheet.append([row["competency"], row["title"], row["learners"], row["achieved"], row["attempted"],
-                      row["not_started"], row["percent_achieved"], " ".join(row["modules"])])
-    sheet = book.create_sheet("Pathways")
-    names, rows = pathway_table(report)
-    header(sheet, names)
-    for row in rows:
-        sheet.append(row)
-    sheet = book.create_sheet("Notes")
-    header(sheet, ["Note"])
-    for line in notes_lines(report) + [f"basis '{k}': {v}" for k, v in BASIS_TEXT.items()] + \
-            [f"'{SYMBOL[s]}' = {s}" for s in SYMBOL]:
-        sheet.append([line])
-    try:
-        book.save(path)
-    except OSError as error:
-        raise ReportError(f"cannot write {path}: {error.strerror or error}", EXIT_WRITE) from None
-    return [path]
+        matrix.append(cells(matrix, [key, report.person(key)[0]] +
+                            [f"{view.symbol} {view.status}" for view in report.matrix.row(key)]))
+    sheet_of("Details", DETAIL_HEADER, detail_rows(report))
+    sheet_of("Competencies", ["Competency", "Title", "Learners", "Achieved", "Attempted", "Not started",
+                              "% achieved", "Modules"], competency_rows(report))
+    sheet_of("Pathways", *pathway_table(report))
+    notes = notes_lines(report) + [f"basis '{k}': {v}" for k, v in BASIS_TEXT.items()] + \
+        [f"'{SYMBOL[s]}' = {s}" for s in SYMBOL]
+    sheet_of("Notes", ["Note"], ([line] for line in notes))
+    with stage.open("report.xlsx", binary=True) as handle:
+        book.save(handle)
 
 
-def write_html(report: Report, out: Path) -> list[Path]:
+def write_html(report: Report, stage: Staging) -> None:
     from .html import render_html
 
-    path = out / "report.html"
-    with _writer(path) as handle:
+    with stage.open("report.html") as handle:
         handle.write(render_html(report))
-    return [path]
 
 
 WRITERS = {"csv": write_csv, "json": write_json, "xlsx": write_xlsx, "html": write_html}
 
 
 def write_outputs(report: Report, out: Path, formats) -> list[Path]:
+    """Write every chosen format; all files appear together or none does (ReportError, exit 3)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ReportError(f"cannot create the output folder {out}: {error.strerror or error}", EXIT_WRITE) from None
-    paths: list[Path] = []
-    for name in formats:
-        paths += WRITERS[name](report, out)
-    return paths
+    stage = Staging(out)
+    try:
+        for name in formats:
+            WRITERS[name](report, stage)
+        return stage.commit()
+    except OSError as error:
+        stage.discard()
+        raise ReportError(_write_failure(stage.writing or out, error), EXIT_WRITE) from None
+    except BaseException:
+        stage.discard()
+        raise
+
+
+def _write_failure(path: Path, error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        advice = "the disk is full: free some space or choose another --out folder"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        advice = "the folder is not writable: choose another --out folder or change its permissions"
+    else:
+        advice = "check the --out folder"
+    return f"cannot write {path}: {error.strerror or error}; the report was not written ({advice})"
