@@ -16,7 +16,7 @@ from jinja2 import Environment
 
 from . import Report
 from .matrix import ACHIEVED, ATTEMPTED, BASIS_TEXT, NOT_STARTED, SYMBOL
-from .outputs import RULE_TEXT, _num, notes_lines, pathway_table
+from .outputs import RULE_TEXT, notes_lines, number_text, pathway_table
 
 # Okabe-Ito colours, safe for colour-blind readers; cell tints keep black text at AA contrast.
 CHART_COLOURS = {ACHIEVED: "#0072B2", ATTEMPTED: "#E69F00", NOT_STARTED: "#BBBBBB"}
@@ -251,4 +251,4 @@ def render_html(report: Report) -> str:
         order={ACHIEVED: 2, ATTEMPTED: 1, NOT_STARTED: 0}, competencies=framework.competencies, learners=learners,
         summary=report.competency_summary(), bar_svg=bar_chart(report), heat_svg=heat_map(report, keys),
         heat_cut=len(keys) > HEATMAP_LIMIT, heat_limit=HEATMAP_LIMIT, pathway_header=header, pathway_rows=rows,
-        basis=BASIS_TEXT, notes=notes_lines(report), num=_num)
+        basis=BASIS_TEXT, notes=notes_lines(report), num=number_text)
