@@ -8,7 +8,7 @@ from typing import Callable
 
 from ..source import SourceError, load_course
 from . import ReportOptions, build_report
-from .errors import EXIT_SOURCE, EXIT_USAGE, ReportError
+from .errors import EXIT_INTERRUPTED, EXIT_SOURCE, ReportError
 from .outputs import FORMATS, notes_lines, write_outputs
 from .lrs import lrs_auth_from_environment
 
@@ -36,8 +36,8 @@ def run_report(source: Path, options: ReportOptions, out: Path, formats: tuple[s
         echo(f"error: {error}", err=True)
         return error.exit_code
     except KeyboardInterrupt:
-        echo("interrupted; the report was not finished", err=True)
-        return EXIT_USAGE
+        echo("interrupted; the report was not written", err=True)
+        return EXIT_INTERRUPTED
     for line in notes_lines(report)[1:]:
         echo(f"note: {line}", err=True)
     if options.pathways and not quiet:

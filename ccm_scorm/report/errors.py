@@ -8,6 +8,7 @@ EXIT_USAGE = 2  # wrong use of the command (unknown module id, no input given...
 EXIT_WRITE = 3  # an output file could not be written
 EXIT_INPUT = 4  # an input file is malformed or does not fit the course
 EXIT_LRS = 5  # the LRS could not be read
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class ReportError(Exception):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -32,56 +34,76 @@ VOIDED = ADL + "voided"
 XAPI_VERSION = "1.0.3"
 
 
-def _score(result: dict) -> float | None:
-    score = result.get("score")
-    if not isinstance(score, dict):
+def _text(value) -> str:
+    """A field that must be a string: itself, or "" for anything else (a list, a number, a map)."""
+    return value if isinstance(value, str) else ""
+
+
+def _map(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value) -> float | None:
+    """A finite number (a numeric string is accepted too); None for anything else, NaN, inf or out of range."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
     try:
-        if "scaled" in score and score["scaled"] is not None:
-            return round(float(score["scaled"]) * 100, 2)
-        if "raw" in score and score["raw"] is not None:
-            raw = float(score["raw"])
-            low, high = float(score.get("min", 0) or 0), score.get("max")
-            if high is not None and float(high) > low:
-                return round((raw - low) / (float(high) - low) * 100, 2)
-            return raw
-    except (TypeError, ValueError):
+        number = float(value)
+    except (ValueError, OverflowError):
         return None
-    return None
+    return number if math.isfinite(number) else None
+
+
+def _score(result: dict) -> float | None:
+    score = _map(result.get("score"))
+    scaled = _number(score.get("scaled"))
+    if scaled is not None:
+        return _finite(round(scaled * 100, 2))
+    raw = _number(score.get("raw"))
+    if raw is None:
+        return None
+    low, high = _number(score.get("min")) or 0.0, _number(score.get("max"))
+    if high is not None and high > low:
+        return _finite(round((raw - low) / (high - low) * 100, 2))
+    return raw
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
 def _time(statement: dict) -> str | None:
-    text = statement.get("timestamp") or statement.get("stored")
-    if not isinstance(text, str):
+    text = _text(statement.get("timestamp")) or _text(statement.get("stored"))
+    if not text:
         return None
     try:
         return iso_utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
 def _identity(actor) -> Identity | None:
     if not isinstance(actor, dict) or actor.get("objectType") == "Group":
         return None
-    who = Identity(name=str(actor.get("name") or ""))
-    mbox = actor.get("mbox")
-    if isinstance(mbox, str) and mbox.lower().startswith("mailto:"):
+    who = Identity(name=_text(actor.get("name")))
+    mbox = _text(actor.get("mbox"))
+    if mbox.lower().startswith("mailto:"):
         who.email = mbox[7:]
-    account = actor.get("account")
-    if isinstance(account, dict) and account.get("name"):
-        who.user_id = str(account["name"])
-    elif actor.get("mbox_sha1sum"):
-        who.user_id = str(actor["mbox_sha1sum"])
-    elif actor.get("openid"):
-        who.user_id = str(actor["openid"])
+    account = _map(actor.get("account"))
+    who.user_id = _text(account.get("name")) or _text(actor.get("mbox_sha1sum")) or _text(actor.get("openid"))
     return who
 
 
 def _activities(context: dict, kind: str) -> list[str]:
-    found = (context.get("contextActivities") or {}).get(kind) or []
+    found = _map(context.get("contextActivities")).get(kind) or []
     if isinstance(found, dict):
         found = [found]
+    if not isinstance(found, list):
+        return []
     return [a["id"] for a in found if isinstance(a, dict) and isinstance(a.get("id"), str)]
+
+
+UNUSABLE_EXAMPLES = 5  # statements named in the notes per reason; the rest are counted
 
 
 class StatementReader:
@@ -91,28 +113,51 @@ class StatementReader:
         self.catalogue, self.matrix, self.resolver = catalogue, matrix, resolver
         self.notes = matrix.notes
         self._cache: dict[str, str | None] = {}
+        self._examples: dict[str, int] = {}
 
     def read(self, statements: Iterable[dict], label: str) -> int:
+        """Read every statement; `statements` may say where the current one is (a StatementFile does)."""
         bit = self.matrix.source(label)
         n = 0
         for statement in statements:
             n += 1
-            self.one(statement, bit)
+            where = getattr(statements, "where", "") or f"{label}, statement {n}"
+            self.one(statement, bit, where=where)
         self.notes.count(self.notes.read, label, n)
         return n
 
-    def one(self, statement, bit: int, only_module: str | None = None) -> None:
-        notes = self.notes
-        if not isinstance(statement, dict):
-            notes.count(notes.skipped, "not a statement object")
+    def one(self, statement, bit: int, only_module: str | None = None, where: str = "") -> None:
+        """One statement into the matrix; one that cannot be used is counted and named in the notes."""
+        if isinstance(statement, Unusable):
+            self.unusable(statement.why, statement.where or where)
             return
-        verb = (statement.get("verb") or {}).get("id") if isinstance(statement.get("verb"), dict) else None
-        obj = statement.get("object") if isinstance(statement.get("object"), dict) else {}
-        object_id = obj.get("id") if isinstance(obj.get("id"), str) else ""
+        if not isinstance(statement, dict):
+            self.unusable("not a statement object", where)
+            return
+        try:
+            self._use(statement, bit, only_module)
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as error:
+            # A shape no check above foresaw: never fatal for the whole report.
+            self.unusable(f"a field of an unexpected type ({type(error).__name__})",
+                          _statement_id(statement) or where)
+
+    def unusable(self, why: str, where: str) -> None:
+        notes = self.notes
+        notes.count(notes.skipped, f"statements that could not be used ({why})")
+        seen = self._examples.get(why, 0)
+        self._examples[why] = seen + 1
+        if seen < UNUSABLE_EXAMPLES and where:
+            notes.say(f"statement not used ({why}): {where}")
+
+    def _use(self, statement: dict, bit: int, only_module: str | None) -> None:
+        notes = self.notes
+        verb = _text(_map(statement.get("verb")).get("id"))
+        obj = _map(statement.get("object"))
+        object_id = _text(obj.get("id"))
         if verb == VOIDED or obj.get("objectType") in ("StatementRef", "SubStatement", "Agent", "Group"):
             notes.count(notes.skipped, "voiding or non-activity statements")
             return
-        context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
+        context = _map(statement.get("context"))
         module_id = self.catalogue.module_of_activity(object_id)
         if module_id is None:
             for parent in _activities(context, "parent") + _activities(context, "grouping"):
@@ -132,7 +177,7 @@ class StatementReader:
             notes.count(notes.skipped, f"statements without a learner {self.resolver.match}")
             return
         module = self.catalogue.module(module_id)
-        result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
+        result = _map(statement.get("result"))
         is_module_object = object_id == self.catalogue.course.module_iri(module_id) or \
             self.catalogue.module_of_activity(object_id) is None
         if verb in RESULT_VERBS and is_module_object:
@@ -151,10 +196,10 @@ class StatementReader:
     def _learner(self, actor) -> str | None:
         """The learner key of an actor; cached by the actor's identifier, so the cache grows with learners only."""
         if isinstance(actor, dict):
-            account = actor.get("account")
-            ident = actor.get("mbox") or (f"{account.get('homePage')}|{account.get('name')}"
-                                          if isinstance(account, dict) else None)
-            if ident is not None and isinstance(ident, str):
+            account = _map(actor.get("account"))
+            ident = _text(actor.get("mbox")) or (f"{_text(account.get('homePage'))}|{_text(account.get('name'))}"
+                                                 if account else "")
+            if ident:
                 hit = self._cache.get(ident)
                 if hit is not None or ident in self._cache:
                     return hit
@@ -172,6 +217,25 @@ class StatementReader:
                 out.append(cid)
         return out
 
+    def _own_results(self, result: dict) -> dict[str, dict]:
+        """competency id -> its entry in the competency-results extension (entries of the wrong shape skipped)."""
+        own = {}
+        for name, value in _map(result.get("extensions")).items():
+            if not (isinstance(name, str) and name.endswith("competency-results") and isinstance(value, list)):
+                continue
+            for item in value:
+                if not isinstance(item, dict):
+                    continue
+                cid = _text(item.get("competency"))
+                if cid not in self.catalogue.competency_index:
+                    cid = self.catalogue.competency_by_iri.get(_text(item.get("id")))
+                if cid is None:
+                    label = _text(item.get("competency")) or _text(item.get("id")) or "(no competency named)"
+                    self.notes.count(self.notes.unknown_competencies, label[:200])
+                    continue
+                own[cid] = item
+        return own
+
     def _result(self, key, module, verb, result, context, statement, bit) -> None:
         when = _time(statement)
         score = _score(result)
@@ -182,28 +246,13 @@ class StatementReader:
         else:
             module_passed = not module.has_quiz or (score is not None and score >= module.pass_mark)
         self.matrix.module_result(key, module.id, module_passed)
-        own = {}
-        for name, value in (result.get("extensions") or {}).items():
-            if name.endswith("competency-results") and isinstance(value, list):
-                for item in value:
-                    if not isinstance(item, dict):
-                        continue
-                    cid = item.get("competency")
-                    if cid not in self.catalogue.competency_index:
-                        cid = self.catalogue.competency_by_iri.get(item.get("id"))
-                    if cid is None:
-                        self.notes.count(self.notes.unknown_competencies, str(item.get("competency") or item.get("id")))
-                        continue
-                    own[cid] = item
+        own = self._own_results(result)
         listed = self._context_competencies(context) or list(self.catalogue.module_competencies[module.id])
         for cid in dict.fromkeys(list(own) + listed):
             item = own.get(cid)
             if item is not None:
-                status = item.get("status")
-                try:
-                    own_score = float(item["score"]) if item.get("score") is not None else None
-                except (TypeError, ValueError):
-                    own_score = None
+                status = _text(item.get("status"))
+                own_score = _number(item.get("score"))
                 if status in ("passed", "failed"):
                     passed = status == "passed"
                 elif own_score is not None:
@@ -215,87 +264,150 @@ class StatementReader:
                 self.matrix.verdict(key, module.id, cid, module_passed, None, when, 0, bit, "module")
 
 
+def _statement_id(statement: dict) -> str:
+    ident = _text(statement.get("id"))
+    return f"statement id {ident[:100]}" if ident else ""
+
+
+class Unusable:
+    """Stands in for a statement a file holds but that cannot be parsed into one (too deep, too large)."""
+
+    def __init__(self, why: str, where: str):
+        self.why, self.where = why, where
+
+
 # ---------------------------------------------------------------------- files
-def iter_statement_file(path: Path) -> Iterator[dict]:
-    """Statements from a JSON array, an LRS answer ({"statements": [...]}) or JSON Lines, streamed."""
-    try:
-        handle = open(path, "rb")
-    except OSError as error:
-        raise ReportError(f"{path}: cannot read this file: {error.strerror or error}") from None
-    with handle:
-        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-        handle.seek(0)
-        if head.startswith(b"[") or (head.startswith(b"{") and b'"statements"' in head[:200]
-                                     and b"\n{" not in head):
-            yield from _iter_json_array(handle, path, "item" if head.startswith(b"[") else "statements.item")
-        else:
-            yield from _iter_json_lines(handle, path)
+MAX_STATEMENT = 16 * 1024 * 1024  # bytes: no xAPI statement is near this; past it the file is malformed
+CHUNK = 1024 * 1024
 
 
-class _Counting:
-    """A binary reader that remembers how many bytes ijson has taken (to place a parse error)."""
-
-    def __init__(self, handle):
-        self.handle, self.taken = handle, 0
-
-    def read(self, size=-1):
-        data = self.handle.read(size)
-        self.taken += len(data)
-        return data
+def _parse_int(text: str):
+    # Python refuses to turn more than 4300 digits into an int; such a number is no score anyway.
+    return int(text) if len(text) <= 300 else float(text)
 
 
-def _iter_json_array(handle, path: Path, prefix: str) -> Iterator[dict]:
-    import ijson
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
+_LRS_ANSWER = re.compile(r'\{(?:\s*"more"\s*:\s*"(?:[^"\\]|\\.)*"\s*,)?\s*"statements"\s*:\s*\[')
+_SEPARATOR = re.compile(r"[\s,]*")
 
-    counting = _Counting(handle)
-    try:
-        for item in ijson.items(counting, prefix, use_float=True):
+
+class StatementFile:
+    """Statements from a JSON array, an LRS answer ({"statements": [...]}) or JSON Lines, streamed.
+    `where` names the statement last given (file:line)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.where = ""
+
+    def __iter__(self) -> Iterator:
+        path = self.path
+        try:
+            handle = open(path, encoding="utf-8-sig", newline="")
+        except OSError as error:
+            raise ReportError(f"{path}: cannot read this file: {error.strerror or error}") from None
+        with handle:
+            try:
+                head = handle.read(4096)
+                rest = head.lstrip(" \t\r\n")
+                if rest.startswith("[") or (rest.startswith("{") and '"statements"' in rest[:200]
+                                            and "\n{" not in rest):
+                    yield from self._json_array(handle, head)
+                else:
+                    handle.seek(0)
+                    yield from self._json_lines(handle)
+            except UnicodeDecodeError as error:
+                raise ReportError(f"{path}: not UTF-8 text (byte {error.start} of a block): save or export it "
+                                  "as UTF-8") from None
+
+    def _json_array(self, handle, text: str) -> Iterator:
+        """Items of the file's top-level array, decoded one at a time from a sliding buffer."""
+        buffer = _Buffer(handle, text)
+        text = buffer.text
+        opening = _LRS_ANSWER.match(text) if text.startswith("{") else None
+        if text.startswith("{") and opening is None:
+            raise ReportError(f"{self.path}:1: an LRS answer must begin with \"statements\" (or \"more\" then "
+                              "\"statements\"); save the statements as a JSON array or JSON Lines instead")
+        position = opening.end() if opening else 1
+        while True:
+            position = _SEPARATOR.match(buffer.text, position).end()
+            if position >= len(buffer.text) and buffer.more(position):
+                position = 0
+                continue
+            if buffer.text.startswith("]", position):
+                return
+            if position >= len(buffer.text):
+                raise ReportError(f"{self.path}:{buffer.line(position)}: the JSON array is not closed: the file "
+                                  "is cut short")
+            try:
+                item, end = _DECODER.raw_decode(buffer.text, position)
+            except json.JSONDecodeError as error:
+                if len(buffer.text) - position < MAX_STATEMENT and buffer.more(position):
+                    position = 0  # the item runs on past the buffer: read more and decode it again
+                    continue
+                raise ReportError(f"{self.path}:{buffer.line(error.pos)}: malformed JSON: {error.msg}") from None
+            except RecursionError:
+                raise ReportError(f"{self.path}:{buffer.line(position)}: JSON nested too deeply to be a statement: "
+                                  "check this is a statements export") from None
+            self.where = f"{self.path}:{buffer.line(position)}"
             yield item
-    except ijson.JSONError as error:
-        raise ReportError(f"{path}:{_line_at(path, error, counting.taken)}: malformed JSON: "
-                          f"{_first_line(error)}") from None
+            position = end
+
+    def _json_lines(self, handle) -> Iterator:
+        path = self.path
+        for number, raw in enumerate(handle, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            self.where = f"{path}:{number}"
+            try:
+                statement = _DECODER.decode(line)
+            except json.JSONDecodeError as error:
+                where = f"{path}:{number}" + (f":{error.colno}" if error.colno else "")
+                raise ReportError(f"{where}: malformed JSON: {error.msg} (a statements file is a JSON array "
+                                  "or one statement per line)") from None
+            except RecursionError:
+                yield Unusable("JSON nested too deeply to be a statement", self.where)
+                continue
+            if isinstance(statement, list):
+                yield from statement
+            else:
+                yield statement
+
+
+class _Buffer:
+    """The part of a file being decoded, and the line numbers in it (counted once, as the buffer moves on)."""
+
+    def __init__(self, handle, head: str):
+        self.handle = handle
+        self.text = head.lstrip(" \t\r\n")
+        self.lines = head.count("\n", 0, len(head) - len(self.text))  # newlines before the counted point
+        self.counted = 0
+        self.at_end = False
+
+    def more(self, keep_from: int) -> bool:
+        """Drop the text before `keep_from` and read on; False at the end of the file."""
+        if self.at_end:
+            return False
+        chunk = self.handle.read(max(CHUNK, len(self.text) - keep_from))
+        if not chunk:
+            self.at_end = True
+            return False
+        self.line(keep_from)
+        self.text, self.counted = self.text[keep_from:] + chunk, 0
+        return True
+
+    def line(self, position: int) -> int:
+        """The file's line number at `position` (positions only move forward between calls)."""
+        if position >= self.counted:
+            self.lines += self.text.count("\n", self.counted, position)
+            self.counted = position
+            return self.lines + 1
+        return self.lines - self.text.count("\n", position, self.counted) + 1
+
+
+def iter_statement_file(path: Path) -> StatementFile:
+    return StatementFile(path)
 
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-def _line_at(path: Path, error: Exception, taken: int) -> str:
-    """The line of a parse error: yajl quotes the text before the error (newlines as spaces) with a
-    caret under it; find that text in what the parser had read."""
-    import re
-
-    lines = str(error).split("\n")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(taken)
-    except OSError:
-        return "?"
-    if len(lines) >= 3 and "^" in lines[2]:
-        context = lines[1][:lines[2].index("^") + 1].rstrip()
-        tail = "".join(context.split())[-20:]
-        if tail:
-            pattern = r"\s*".join(re.escape(ch) for ch in tail).encode()
-            hits = list(re.finditer(pattern, data))
-            if hits:
-                return str(data.count(b"\n", 0, hits[-1].end()) + 1)
-    return str(data.count(b"\n") + 1)
-
-
-def _iter_json_lines(handle, path: Path) -> Iterator[dict]:
-    for number, raw in enumerate(handle, start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        try:
-            statement = json.loads(line)
-        except ValueError as error:
-            message = getattr(error, "msg", str(error))
-            column = getattr(error, "colno", None)
-            where = f"{path}:{number}" + (f":{column}" if column else "")
-            raise ReportError(f"{where}: malformed JSON: {message} (a statements file is a JSON array "
-                              "or one statement per line)") from None
-        if isinstance(statement, list):
-            yield from statement
-        else:
-            yield statement
