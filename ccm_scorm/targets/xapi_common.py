@@ -10,7 +10,7 @@ from ..render import render_module, render_pathway
 from .base import BuildOptions, Package, Target
 
 # The statement outbox and statement building, loaded between the core and the adapter.
-SUPPORT_SCRIPTS = ("outbox.js",)
+SUPPORT_SCRIPTS = ("xapi-statements.js", "xapi-launch.js", "outbox.js", "xapi-state.js")
 LAUNCH_FILE = "index.html"
 
 
@@ -27,9 +27,10 @@ def runtime_settings(course: Course, module: Module | Pathway) -> dict:
     }
 
 
-def render_lrs_module(course: Course, module: Module, adapter: str) -> dict[str, bytes]:
-    return render_module(course, module, adapter, needs_network=True,
-                         extra_data=runtime_settings(course, module), support_scripts=SUPPORT_SCRIPTS)
+def render_lrs_module(course: Course, module: Module, adapter: str, folder: str = "") -> dict[str, bytes]:
+    """The module runtime for an adapter that talks to an LRS (`folder` as for render_module)."""
+    return render_module(course, module, adapter, needs_network=True, extra_data=runtime_settings(course, module),
+                         support_scripts=SUPPORT_SCRIPTS, folder=folder)
 
 
 def render_lrs_pathway(course: Course, pathway: Pathway, adapter: str) -> dict[str, bytes]:

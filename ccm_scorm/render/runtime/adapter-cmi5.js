@@ -5,7 +5,7 @@
  * completed/passed per registration (flags in "<module IRI>/ccm-state"), one passed/failed per session. */
 (function () {
   'use strict';
-  var X = window.CCMXapi;
+  var X = window.CCM.xapi;
   var LAUNCH_DATA = 'LMS.LaunchData';
   var PREFERENCES = 'cmi5LearnerPreferences';
   var FINISH_MS = 20000;   // how long Finish waits for the LMS before keeping the rest on the device
@@ -94,7 +94,7 @@
     function sessionOf(st) { return ((st.context || {}).extensions || {})[X.SESSION_EXT]; }
     function takeEarlierSessions() {
       var current = (data.contextTemplate.extensions || {})[X.SESSION_EXT];
-      var heldKey = outbox.key + ':held', store = X.storage();
+      var heldKey = outbox.key + ':held', store = window.CCM.storage();
       var list = outbox.queue(), keep = [], earlier = X.readJson(store, heldKey, []);
       list.forEach(function (st) { (sessionOf(st) === current ? keep : earlier).push(st); });
       if (keep.length === list.length && !X.readJson(store, heldKey, []).length) return [];

@@ -7,7 +7,7 @@
  * Pathway SCO: incomplete until every module is finished, then pathway-result as a submission. */
 (function () {
   'use strict';
-  var S = window.CCMScorm;
+  var S = window.CCM.scorm;
   var FORMAT = { list: ',', pair: '.', t: 't', f: 'f', caseMatters: '',
     text: function (s) { return s.slice(0, 255); } };
 

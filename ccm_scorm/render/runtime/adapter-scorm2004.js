@@ -8,7 +8,7 @@
  * Pathway SCO: the primary objective is the pathway; pathway-result is applied as a submission. */
 (function () {
   'use strict';
-  var S = window.CCMScorm;
+  var S = window.CCM.scorm;
   var FORMAT = { list: '[,]', pair: '[.]', t: 'true', f: 'false', caseMatters: '{case_matters=true}',
     // a leading "{" would read as a delimiter such as {lang=...}
     text: function (s) { return s.replace(/^\{/, '(').slice(0, 250); } };

@@ -10,14 +10,7 @@
 
   function standalone(course) {
     var key = 'ccm:' + (course.kind === 'pathway' ? 'pathway:' : '') + course.id + ':' + course.version;
-    var store = null, memory = null, name = null, report = function () {};
-    try {
-      store = window.localStorage;
-      store.setItem(key + ':test', '1');
-      store.removeItem(key + ':test');
-    } catch (e) {
-      store = null; // SecurityError (storage blocked) or no storage at all
-    }
+    var store = window.CCM.storage(), memory = null, name = null, report = function () {};
     function lose() { store = null; report({ kind: 'error', message: LOST }); }
     return {
       onStatus: function (callback) { report = callback; },

@@ -21,7 +21,7 @@
  */
 (function () {
   'use strict';
-  var X = window.CCMXapi;
+  var X = window.CCM.xapi;
   var FINISH_MS = 20000;   // how long Finish waits for the LRS before keeping the rest on the device
 
   window.CCM.registerAdapter('xapi', function (course) {
