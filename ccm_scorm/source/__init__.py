@@ -71,10 +71,27 @@ def _read_settings(root: Path, problems: Problems) -> CourseSettings:
         publisher=fields.text("publisher"),
         language=fields.text("language", defaults.language),
         base_iri=fields.text("base_iri"),
-        default_targets=fields.texts("targets") or defaults.default_targets,
+        default_targets=_read_targets(fields) or defaults.default_targets,
         lms=lms,
         organisation=_read_organisation(fields, root, problems),
     )
+
+
+def _read_targets(fields: Fields) -> tuple[str, ...]:
+    """The course's default targets; an unknown one is an error, never dropped."""
+    from ..targets import TargetError, target_names
+
+    listed = fields.texts("targets")
+    try:
+        known = target_names()
+    except TargetError as error:
+        fields.error("targets", f"the output formats cannot be listed ({error})")
+        return listed
+    for index, name in enumerate(listed):
+        if name not in known:
+            fields.problems.error(fields.path, fields.item_line("targets", index), f"unknown target '{name}'",
+                                  did_you_mean(name, known, "target"))
+    return tuple(name for name in listed if name in known)
 
 
 def _read_organisation(fields: Fields, root: Path, problems: Problems) -> Organisation:

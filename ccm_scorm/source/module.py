@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Draw, Module
+from .files import check_regular_file
 from .ids import check_id
 from .pages import read_page
-from .problems import Problems, did_you_mean
+from .problems import Problems, did_you_mean, nearest
 from .quiz import read_quiz
 from .yamlfile import Fields, load_yaml
 
+MAX_MINUTES = 480  # a module longer than a working day is a typing slip, and learners would see it
+MAX_ATTEMPTS = 100  # more than this is "unlimited" in practice: write 0
 MODULE_KEYS = ("id", "version", "title", "summary", "competencies", "audience", "minutes", "outcomes",
                "pass_mark", "attempts", "draw")
 
@@ -34,19 +37,29 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     _check_competencies(fields, competencies, known_competencies)
     pass_mark = fields.integer("pass_mark", 80)
     if not 0 <= pass_mark <= 100:
-        fields.error("pass_mark", f"pass_mark {pass_mark} is outside 0–100", "give a percentage such as 80")
+        fields.error("pass_mark", f"pass_mark {_shown(pass_mark)} is outside 0–100", "give a percentage such as 80")
     attempts = fields.integer("attempts", 0)
     if attempts < 0:
         fields.error("attempts", f"attempts cannot be negative ({attempts})", "use 0 for unlimited attempts")
+    elif attempts > MAX_ATTEMPTS:
+        fields.error("attempts", f"attempts {_shown(attempts)} is more than {MAX_ATTEMPTS}",
+                     "use 0 for unlimited attempts, or a number up to " + str(MAX_ATTEMPTS))
     minutes = fields.integer("minutes", 0)
     if fields.has("minutes") and minutes <= 0:
         fields.error("minutes", "minutes must be more than 0", "estimate how long a learner takes, e.g. minutes: 12")
+    elif minutes > MAX_MINUTES:
+        fields.error("minutes", f"minutes {_shown(minutes)} is more than {MAX_MINUTES} (a working day)",
+                     "estimate how long a learner takes, e.g. minutes: 12; split a longer module into several")
     pages = _read_pages(folder, problems)
     primary = competencies[0] if competencies else ""
     quiz_path = folder / "quiz.yaml"
-    questions = read_quiz(quiz_path, problems, primary, competencies, known_competencies) if quiz_path.exists() else ()
+    # A misspelt competency is one error: questions naming the intended one are not warned about as well.
+    intended = tuple(nearest(c, known_competencies) or c for c in competencies) if known_competencies else ()
+    listed = tuple(dict.fromkeys(competencies + intended))
+    questions = read_quiz(quiz_path, problems, primary, listed, known_competencies) if quiz_path.exists() else ()
     draw = _read_draw(fields, len(questions))
-    _warn_unevidenced(fields, competencies, questions)
+    _warn_unevidenced(fields, tuple(c for c in competencies if known_competencies is None or c in known_competencies),
+                      questions)
     return Module(
         id=module_id,
         version=fields.version(),
@@ -65,6 +78,12 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     )
 
 
+def _shown(number: int) -> str:
+    """A number for a message: huge ones by their size, not 40 digits."""
+    text = str(number)
+    return text if len(text) <= 12 else f"with {len(text)} digits"
+
+
 def _read_pages(folder: Path, problems: Problems) -> tuple:
     pages_dir = folder / "pages"
     files = sorted(pages_dir.glob("*.md")) if pages_dir.is_dir() else []
@@ -74,6 +93,8 @@ def _read_pages(folder: Path, problems: Problems) -> tuple:
         return ()
     pages = []
     for file in files:
+        if not check_regular_file(file, problems):
+            continue
         if file.is_symlink() and not file.resolve().is_relative_to(folder.resolve()):
             problems.error(file, 0, "the page is a link to a file outside the module folder",
                            "copy the page into the module instead of linking to it")
@@ -93,6 +114,9 @@ def _read_draw(fields: Fields, bank_size: int) -> Draw | None:
     if not draw.ok:
         return None
     count = draw.integer("count", 0)
+    if count > bank_size and len(str(count)) > 12:
+        draw.error("count", f"the draw count has {len(str(count))} digits", f"give a number up to {bank_size}")
+        return None
     if count < 1:
         draw.error("count", "the draw count must be at least 1", "say how many questions each attempt asks")
         return None
@@ -120,8 +144,9 @@ def _warn_unevidenced(fields: Fields, competencies: tuple[str, ...], questions) 
     if not questions:
         return
     evidenced = {question.competency_id for question in questions}
-    for index, competency in enumerate(competencies):
+    listed = fields.texts("competencies")
+    for competency in competencies:
         if competency not in evidenced:
-            fields.problems.warning(fields.path, fields.item_line("competencies", index),
+            fields.problems.warning(fields.path, fields.item_line("competencies", listed.index(competency)),
                                     f"no question in the quiz evidences '{competency}'",
                                     "add a question with 'competency: " + competency + "', or remove it from the list")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from ..model import Image, Page
+from .files import not_a_regular_file
 from .problems import Problems, did_you_mean
 
 BLOCKS = {
@@ -24,6 +26,10 @@ LINK_SCHEMES = ("https://", "http://", "mailto:")
 _FENCE_OPEN = re.compile(r"^ {0,3}:::\s*([^\s:]*)(.*)$")
 _FENCE_CLOSE = re.compile(r"^ {0,3}:::\s*$")
 _CODE_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # javascript:, data:, file:, https:…
+_ASSET_NAME = re.compile(r"^[A-Za-z0-9._/-]+$")  # safe in a zip, a manifest and a URL without encoding
+# An image Markdown does not see because its path has a space: the learner would get the raw text.
+_SPACED_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*([^)<>\s\"']+(?:[ \t]+[^)<>\s\"']+)+)\s*\)")
 
 
 def _render_block_open(self, tokens, index, options, env):
@@ -50,6 +56,9 @@ def _block_name_and_title(info: str) -> tuple[str, str]:
 
 def _make_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    # markdown-it quietly turns javascript:, data: and file: links into plain text; let them through so
+    # that the check below refuses them with their line, as docs/authoring.md promises.
+    parser.validateLink = lambda url: True
     for name in BLOCKS:
         parser.use(container_plugin, name=name, render=_render_block_open)
         parser.add_render_rule(f"container_{name}_close", _render_block_close)
@@ -167,7 +176,25 @@ def _check_inline(path: Path, lines: list[str], tokens: list[Token], module_dir:
                     problems.error(path, _line_containing(lines, first_line, href),
                                    f"the link '{href}' is not a web or email address",
                                    "links must start with https://, http:// or mailto:")
+            elif child.type == "text":
+                _check_spaced_image(path, lines, first_line, child.content, problems)
     return images
+
+
+def _check_spaced_image(path: Path, lines: list[str], first_line: int, text: str, problems: Problems) -> None:
+    for found in _SPACED_IMAGE.finditer(text):
+        src = found.group(2)
+        problems.error(path, _line_containing(lines, first_line, src),
+                       f"the image path '{src}' has spaces, so the page would show the text instead of the image",
+                       f"rename the file to {_safe_asset_name(src)} and write ![{found.group(1)}]"
+                       f"({_safe_asset_name(src)})")
+
+
+def _safe_asset_name(src: str) -> str:
+    folder, _, name = src.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    safe = re.sub(r"[^a-z0-9]+", "-", (stem if dot else name).lower()).strip("-") or "image"
+    return f"{folder + '/' if folder else ''}{safe}{dot}{suffix.lower() if dot else ''}"
 
 
 def _line_containing(lines: list[str], start: int, needle: str) -> int:
@@ -181,6 +208,12 @@ def _check_image(page: Path, line: int, src: str, alt: str, module_dir: Path, pr
     if not alt:
         problems.error(page, line, f"the image '{src}' has no alt text",
                        "describe what it shows inside the square brackets: ![what it shows](" + src + ")")
+    written = unquote(src)  # markdown-it percent-encodes the path of ![…](<assets/a b.png>)
+    if src and not _SCHEME.match(src) and not _ASSET_NAME.match(written):
+        problems.error(page, line, f"the image path '{written}' has characters a package cannot carry safely "
+                       "(spaces, accents, % or quotes)", f"rename the file to {_safe_asset_name(written)} and "
+                       f"write ![{alt or 'what it shows'}]({_safe_asset_name(written)})")
+        return None
     asset = safe_asset_path(src, module_dir, page, line, problems)
     if asset is None:
         return None
@@ -194,6 +227,10 @@ def _check_image(page: Path, line: int, src: str, alt: str, module_dir: Path, pr
 def safe_asset_path(src: str, base_dir: Path, page: Path, line: int, problems: Problems,
                     folder: str = "assets") -> Path | None:
     """The file `src` names under `base_dir/folder`, or None (with an error) if it is missing or escapes it."""
+    if _SCHEME.match(src) and not re.match(r"^([A-Za-z]:[\\/]|https?:)", src, re.IGNORECASE):
+        problems.error(page, line, f"'{src}' is an address ({src.split(':', 1)[0]}:), not a file in the {folder}/ "
+                       "folder", f"copy the file into {folder}/ and write {folder}/<name>; other addresses are refused")
+        return None
     if not src or "://" in src or src.startswith(("/", "\\", "data:")) or re.match(r"^[A-Za-z]:", src):
         problems.error(page, line, f"'{src}' is not a path inside the {folder}/ folder",
                        f"copy the file into {folder}/ and write {folder}/<name>")
@@ -204,8 +241,12 @@ def safe_asset_path(src: str, base_dir: Path, page: Path, line: int, problems: P
                        f"copy the file into {folder}/ and write {folder}/<name> (paths with '..' are refused)")
         return None
     candidate = base_dir.joinpath(*parts)
-    if not candidate.exists():
+    if not os.path.lexists(candidate):
         problems.error(page, line, f"the file '{src}' does not exist", f"add it to {folder}/ or correct the name")
+        return None
+    unreadable = not_a_regular_file(candidate)
+    if unreadable:
+        problems.error(page, line, f"'{src}': {unreadable[0]}", unreadable[1])
         return None
     allowed_root = (base_dir / folder).resolve()
     real = candidate.resolve()

@@ -56,8 +56,8 @@ def read_quiz(path: Path, problems: Problems, primary_competency: str, module_co
 def _check_question_competency(question: Question, data, path: Path, line: int, problems: Problems,
                                module_competencies: tuple[str, ...], known: frozenset[str] | None) -> None:
     competency = question.competency_id
-    if not competency:
-        return
+    if not competency or not (isinstance(data, dict) and "competency" in data):
+        return  # the module's own competency, checked (and reported once) in module.yaml
     where = _line_of(data, "competency", line)
     if known is not None and competency not in known:
         problems.error(path, where, f"unknown competency '{competency}'",

@@ -15,6 +15,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from .files import check_regular_file
+from .yaml_messages import explain
 from .problems import Problems, did_you_mean
 
 _MISSING = object()
@@ -22,6 +24,8 @@ _MISSING = object()
 
 def load_yaml(path: Path, problems: Problems) -> Any:
     """The document in `path`, or None (with a problem recorded) when it cannot be read."""
+    if not check_regular_file(path, problems):
+        return None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -39,21 +43,46 @@ def load_yaml(path: Path, problems: Problems) -> Any:
         line = mark.line + 1 if mark else 0
         column = mark.column + 1 if mark else 0
         what = (error.problem or error.context or "invalid YAML").strip()
-        fix = "give each key once" if "duplicate key" in what else _yaml_fix(what)
-        problems.error(path, line, f"YAML syntax error: {what}", fix, column)
+        if "duplicate key" in what:
+            problems.error(path, line, f"YAML syntax error: {what}", "give each key once", column)
+            return None
+        context = error.context_mark
+        context_at = (context.line + 1, context.column + 1) if context else (0, 0)
+        explained = explain(text, error.problem or "", error.context or "", line, context_at)
+        if explained:
+            problems.error(path, explained.line, explained.message, explained.fix, explained.column)
+        else:
+            problems.error(path, line, f"YAML syntax error: {what}", _yaml_fix(what, text, line), column)
         return None
     except YAMLError as error:
         problems.error(path, 0, f"YAML syntax error: {str(error).strip()}", "check the indentation and quotes")
+        return None
+    except RecursionError:
+        problems.error(path, _deepest_line(text), "the file nests lists or mappings thousands of levels deep",
+                       "write it as a flat list of keys; no course file needs more than a few levels")
         return None
     if document is None:
         problems.error(path, 0, "the file is empty", "write its keys (see docs/authoring.md), or delete the file")
     return document
 
 
-def _yaml_fix(what: str) -> str:
+def _deepest_line(text: str) -> int:
+    """The line where the nesting is deepest (by brackets and indentation), for a file too deep to parse."""
+    deepest, where, depth = -1, 1, 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        depth += line.count("[") + line.count("{") - line.count("]") - line.count("}")
+        level = depth + len(line) - len(line.lstrip(" -"))
+        if level > deepest:
+            deepest, where = level, number
+    return where
+
+
+def _yaml_fix(what: str, text: str, line: int) -> str:
     if "tab" in what:
         return "indent with spaces, not tabs"
-    if "mapping values are not allowed" in what:
+    lines = text.splitlines()
+    this_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "mapping values are not allowed" in what and this_line.count(": ") + this_line.rstrip().endswith(":") > 1:
         return "put text that contains ': ' in quotes"
     return "check the indentation, quotes and brackets on this line and the one before"
 
