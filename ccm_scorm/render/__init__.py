@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import PurePosixPath
 
 import rcssmin
 import rjsmin
@@ -87,13 +88,18 @@ def runtime_files(adapter: str, support_scripts: tuple[str, ...] = ()) -> dict[s
 
 
 def render_module(course: Course, module: Module, adapter: str, needs_network: bool = False,
-                  extra_data: dict | None = None, support_scripts: tuple[str, ...] = ()) -> dict[str, bytes]:
+                  extra_data: dict | None = None, support_scripts: tuple[str, ...] = (),
+                  folder: str = "") -> dict[str, bytes]:
     """Every file of the module's learner content, by path in the package.
 
     `extra_data` adds target-specific keys to the course JSON (e.g. a SCORM edition).
+    `folder` puts the module's own files (index.html, its images) in that folder of the package,
+    for packages of several modules (a cmi5 pathway); the runtime and the organisation's files
+    stay at the root, shared, and the page refers to them there.
     """
+    root = "../" * len(PurePosixPath(folder).parts) if folder else ""
     runtime = runtime_files(adapter, support_scripts)
-    data = course_data(course, module, adapter)
+    data = course_data(course, module, adapter, root)
     if extra_data:
         data.update(extra_data)
     html = _environment().get_template("module.html.j2").render(
@@ -101,18 +107,18 @@ def render_module(course: Course, module: Module, adapter: str, needs_network: b
         title=module.title,
         csp=content_security_policy(needs_network),
         course_json=json_for_html(data),
-        scripts=[path for path in runtime if path.endswith(".js")],
-        stylesheet=f"{RUNTIME_DIR}/{STYLESHEET}",
+        scripts=[root + path for path in runtime if path.endswith(".js")],
+        stylesheet=f"{root}{RUNTIME_DIR}/{STYLESHEET}",
         pages=[RenderedPage(page.id, page.title, page.html) for page in module.pages],
         module=module,
         organisation=course.settings.organisation.name,
     )
-    files = {"index.html": html.encode("utf-8"), **runtime}
+    own = {"index.html": html.encode("utf-8")}
     for page in module.pages:
         for image in page.images:
-            files[image.path] = image.data
-    files.update(organisation_files(course))
-    return files
+            own[image.path] = image.data
+    place = (lambda path: f"{folder}/{path}") if folder else (lambda path: path)
+    return {**{place(path): data for path, data in own.items()}, **runtime, **organisation_files(course)}
 
 
 @dataclass(frozen=True)
@@ -187,10 +193,14 @@ _IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "
                 "svg": "image/svg+xml", "webp": "image/webp"}
 
 
-def organisation_data(course: Course) -> dict:
-    """The course file's organisation as the runtime sees it (name, logo path, logo as data: URI)."""
+def organisation_data(course: Course, root: str = "") -> dict:
+    """The course file's organisation as the runtime sees it (name, logo path, logo as data: URI).
+
+    `root` is the way from the page to the package root, where the logo is ("../" one folder down).
+    """
     organisation = course.settings.organisation
-    data = {"name": organisation.name, "logo": organisation_logo_path(course), "logoData": ""}
+    logo_path = organisation_logo_path(course)
+    data = {"name": organisation.name, "logo": root + logo_path if logo_path else "", "logoData": ""}
     logo = organisation.logo
     if logo is not None and len(logo.data) <= LOGO_INLINE_LIMIT:
         kind = _IMAGE_TYPES.get(logo.path.rsplit(".", 1)[-1].lower())
@@ -233,8 +243,8 @@ def json_for_html(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def course_data(course: Course, module: Module, adapter: str) -> dict:
-    """The module as the runtime's course JSON (docs/runtime.md)."""
+def course_data(course: Course, module: Module, adapter: str, root: str = "") -> dict:
+    """The module as the runtime's course JSON (docs/runtime.md); `root` as for organisation_data."""
     framework = course.framework
     return {
         "format": 1,
@@ -261,7 +271,7 @@ def course_data(course: Course, module: Module, adapter: str) -> dict:
             for competency_id in module.evidenced_competency_ids()
         ],
         "questions": [question_data(course, module, question) for question in module.questions],
-        "organisation": organisation_data(course),
+        "organisation": organisation_data(course, root),
     }
 
 

@@ -22,7 +22,6 @@ from decimal import Decimal
 from lxml import etree
 
 from ..model import Course, Module, Pathway
-from ..render import ORGANISATION_DIR, RUNTIME_DIR
 from .base import BuildOptions, Package
 from .xapi_common import LAUNCH_FILE, LrsTarget, render_lrs_module, text_or
 
@@ -138,15 +137,6 @@ def _au(course: Course, parent: etree._Element, module: Module, url_text: str) -
     url.text = url_text
 
 
-def _shared_root(html: bytes, shared: tuple[str, ...]) -> bytes:
-    """A module's index.html one folder down: its runtime and organisation files are at the zip root."""
-    text = html.decode("utf-8")
-    for folder in shared:
-        for before in ('src="', 'href="', '"logo":"'):
-            text = text.replace(f'{before}{folder}/', f'{before}../{folder}/')
-    return text.encode("utf-8")
-
-
 class Cmi5Target(LrsTarget):
     name = "cmi5"
     title = "cmi5 (cmi5.xml; launched by a cmi5 LMS or player)"
@@ -162,14 +152,6 @@ class Cmi5Target(LrsTarget):
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """cmi5.xml with a block of one AU per module; each module's content in `<module id>/`."""
         files: dict[str, bytes] = {"cmi5.xml": cmi5_pathway_xml(course, pathway)}
-        shared = (RUNTIME_DIR, ORGANISATION_DIR)
         for module_id in pathway.module_ids:
-            module = course.module(module_id)
-            for path, data in render_lrs_module(course, module, self.adapter).items():
-                if path.split("/", 1)[0] in shared:
-                    files.setdefault(path, data)
-                elif path == LAUNCH_FILE:
-                    files[f"{module.id}/{path}"] = _shared_root(data, shared)
-                else:
-                    files[f"{module.id}/{path}"] = data
+            files.update(render_lrs_module(course, course.module(module_id), self.adapter, folder=module_id))
         return self.package(course, pathway, files)
