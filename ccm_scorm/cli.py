@@ -66,7 +66,7 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems and summary as JSON.")
 def validate(source: Path, as_json: bool) -> None:
     """Check the course in SOURCE (default: modules) and list every problem."""
-    from .content_report import course_facts
+    from .content_facts import course_facts
 
     course, problems = check_course(source)
     facts = course_facts(course) if course else []

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from ccm_scorm.build import build
-from ccm_scorm.content_report import module_facts
+from ccm_scorm.content_facts import module_facts
 from ccm_scorm.source import check_course
 from ccm_scorm.targets import BuildOptions, module_target_names, target_names
 

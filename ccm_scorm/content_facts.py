@@ -1,4 +1,7 @@
-"""Measured facts about the content: reading level, length and quiz size per module."""
+"""Facts about the course content for its authors (`ccm validate`): reading level, length and quiz size per module.
+
+Learners' results are another matter, in report/.
+"""
 
 from __future__ import annotations
 
