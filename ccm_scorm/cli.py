@@ -186,10 +186,12 @@ def _report_build(result, out_dir: Path, quiet: bool, as_json: bool) -> None:
               help="Folder for handouts.html and roster-issued.csv.")
 @click.option("--source", default=DEFAULT_SOURCE, show_default=True, type=click.Path(path_type=Path),
               help="The course folder.")
-@click.option("--no-check-credential", is_flag=True,
-              help="Do not ask the LRS whether the credential can read (it must not).")
+@click.option("--unchecked", "--no-check-credential", "unchecked", is_flag=True,
+              help="Make the links without the LRS showing that the credential can write and not read; "
+                   "every handout then says so.")
+@click.option("--insecure", is_flag=True, help="Allow a plain http:// LRS that is not on this computer.")
 def issue_command(roster: Path, pathway_id: str, endpoint: str, launch_url: str, out_dir: Path, source: Path,
-                  no_check_credential: bool) -> None:
+                  unchecked: bool, insecure: bool) -> None:
     """Give each volunteer in ROSTER (CSV) a personal launch link and a printable handout.
 
     The LRS credential put in the links is read from the environment variable
@@ -202,7 +204,7 @@ def issue_command(roster: Path, pathway_id: str, endpoint: str, launch_url: str,
     course = _load_or_exit(source, "nothing was issued")
     try:
         result = issue(course, roster, pathway_id, endpoint, launch_url, os.environ.get(CREDENTIAL_VARIABLE),
-                       out_dir, check_credential=not no_check_credential)
+                       out_dir, check_credential=not unchecked, insecure=insecure)
     except RosterError as error:
         for message in error.messages:
             click.echo(f"error: {message}", err=True)
@@ -213,8 +215,10 @@ def issue_command(roster: Path, pathway_id: str, endpoint: str, launch_url: str,
         sys.exit(EXIT_USAGE)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"issued {pathway_id} to {len(result.issued)} volunteers: print {result.handouts}; "
-               f"the roster with links and registrations is {result.roster}")
+    kept = f" ({len(result.kept)} issued here before kept their links)" if result.kept else ""
+    click.echo(f"issued {pathway_id} to {len(result.issued)} new volunteers{kept}: put {result.go_folder} beside "
+               f"the package's index.html, then print {result.handouts}; the roster with links and registrations "
+               f"is {result.roster}")
 
 
 def _load_or_exit(source: Path, consequence: str):
@@ -334,6 +338,16 @@ def new_pathway_command(source: Path, unit_id: str | None, title: str | None, mo
     _created(lambda: new_pathway(source, unit_id, title, module_ids, yes))
 
 # ------------------------------------------------------------------ ccm report (docs/report.md)
+def _lrs_seconds(_context, parameter, value):
+    """A time limit for a server: a real number of seconds, more than none and at most a day."""
+    import math
+
+    if value is not None and not (math.isfinite(value) and 0 < value <= 86400):
+        raise click.BadParameter(f"{value:g} is not a time limit: give seconds above 0 and at most 86400, e.g. 300",
+                                 param=parameter)
+    return value
+
+
 @main.command(name="report")
 @source_argument
 @click.option("--lrs", "lrs_url", metavar="URL", help="Read statements from this xAPI LRS endpoint. Credentials come "
@@ -368,19 +382,23 @@ def new_pathway_command(source: Path, unit_id: str | None, title: str | None, mo
 @click.option("--timezone", default="Europe/London", show_default=True, help="The Moodle site's time zone.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Count days since issue up to this date (default: today).")
-@click.option("--lrs-timeout", default=30.0, show_default=True, type=float, help="Seconds to wait for the LRS.")
+@click.option("--lrs-timeout", default=300.0, show_default=True, type=float, callback=_lrs_seconds,
+              help="Seconds the whole LRS read may take, all pages together.")
 @click.option("--lrs-page-size", default=500, show_default=True, type=click.IntRange(1, 10000),
               help="Statements asked for per LRS page.")
+@click.option("--insecure", is_flag=True, help="Allow a plain http:// LRS that is not on this computer "
+              "(the credential crosses the network unencrypted).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and notes.")
 def report_command(source: Path, lrs_url, since, statement_files, moodle_files, moodle_modules, match, learner_map,
                    roster, pathways, rule, formats, out_dir, timezone, as_of, lrs_timeout, lrs_page_size,
-                   quiet, moodle_site=None, moodle_course=None, strict=False) -> None:
+                   insecure, quiet, moodle_site=None, moodle_course=None, strict=False) -> None:
     """Map learner results (LRS, statement files, Moodle exports) to the competencies of the course in SOURCE."""
     from .report import ReportOptions
     from .report.command import run_report
 
     options = ReportOptions(statements=statement_files, moodle=moodle_files, moodle_modules=moodle_modules,
                             lrs_url=lrs_url, lrs_timeout=lrs_timeout, lrs_page_size=lrs_page_size, since=since,
+                            lrs_insecure=insecure,
                             match=match, learner_map=learner_map, roster=roster, rule=rule, timezone=timezone,
                             as_of=as_of.date() if as_of else None, pathways=pathways,
                             moodle_site=moodle_site, moodle_course=moodle_course, strict=strict)

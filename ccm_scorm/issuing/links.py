@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-import urllib.error
+import secrets
 import urllib.parse
-import urllib.request
 import uuid
 
+from ..http import HttpClient, HttpError, OffOriginError, Origin, refuse_clear_text
 from .roster import Volunteer
 
 CREDENTIAL_VARIABLE = "CCM_LRS_WRITE_AUTH"
@@ -29,12 +29,38 @@ def basic_auth(credential: str) -> str:
     return "Basic " + base64.b64encode(credential.encode("utf-8")).decode("ascii")
 
 
-def normalise_endpoint(endpoint: str) -> str:
-    parsed = urllib.parse.urlparse(endpoint)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+def normalise_endpoint(endpoint: str, insecure: bool = False) -> str:
+    """The endpoint with a final slash; ValueError for a non-web address or (unless insecure) plain http."""
+    try:
+        refuse_clear_text(endpoint, "the LRS endpoint", insecure)
+    except ValueError:
         raise ValueError(f"the LRS endpoint '{endpoint}' is not a web address — give the xAPI base URL, "
-                         "e.g. https://lrs.example.org/xAPI/")
+                         "e.g. https://lrs.example.org/xAPI/") from None
+    except HttpError as error:
+        raise ValueError(str(error)) from None
     return endpoint if endpoint.endswith("/") else endpoint + "/"
+
+
+def check_launch_url(launch_url: str) -> str:
+    """The package's address: https, or http on this computer (for trying it out); ValueError otherwise."""
+    try:
+        origin = Origin.of(launch_url)
+    except ValueError:
+        origin = None
+    if origin is None or (origin.scheme == "http" and not origin.is_loopback):
+        raise ValueError(f"--launch-url '{launch_url[:80]}' must be the https:// address of the package's index.html "
+                         "on your web server (a volunteer's link opens it, and the link holds the LRS credential)")
+    return launch_url
+
+
+def new_code() -> str:
+    """A short code for a volunteer's link: 16 random letters and digits (80 bits, never guessed)."""
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
+
+
+def short_link(launch_url: str, code: str) -> str:
+    """Where the QR code points: the volunteer's page in the `go/` folder beside the package's index.html."""
+    return urllib.parse.urljoin(launch_url, f"go/{code}.html")
 
 
 def actor_for(volunteer: Volunteer, home_page: str) -> dict:
@@ -59,21 +85,54 @@ def launch_link(launch_url: str, endpoint: str, auth: str, actor: dict, registra
     return f"{launch_url}{'&' if '?' in launch_url else '?'}{query}"
 
 
-def check_write_only(endpoint: str, auth: str, timeout: float = 10.0) -> str:
-    """Refuse a credential that can read statements; '' when fine, else a warning that it could not be checked."""
-    request = urllib.request.Request(f"{endpoint}statements?limit=1", headers={
-        "Authorization": auth, "X-Experience-API-Version": XAPI_VERSION})
+CHECK_SECONDS = 20.0  # for both requests of the credential check together
+# Not a statement: an LRS that knows the credential and lets it write rejects it (400) and stores nothing.
+NOT_A_STATEMENT = b'{"ccm-issue": "credential check, not a statement"}'
+UNCHECKED_HINT = "(--unchecked makes the links without this check, and says so on every handout)"
+
+
+def check_write_only(endpoint: str, auth: str, *, insecure: bool = False, seconds: float = CHECK_SECONDS) -> None:
+    """Nothing when the LRS shows the credential can write and cannot read; CredentialError otherwise."""
+    headers = {"X-Experience-API-Version": XAPI_VERSION, "Content-Type": "application/json"}
     try:
-        with urllib.request.urlopen(request, timeout=timeout):
-            pass
-    except urllib.error.HTTPError as error:
-        if error.code in (401, 403):
-            return ""
-        return f"could not check the credential: the LRS answered {error.code} to a read"
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        return f"could not reach the LRS to check the credential ({reason}); links were made anyway"
-    raise CredentialError(
-        f"the credential in {CREDENTIAL_VARIABLE} can read statements from the LRS. Every volunteer can see the "
-        "credential in their link, so it must only be able to write statements — create a write-only "
-        "credential (see docs/volunteer-induction.md) and use that")
+        with HttpClient(endpoint, auth, seconds=seconds, insecure=insecure) as http:
+            with http.request("POST", f"{endpoint}statements", headers=headers, content=NOT_A_STATEMENT) as answer:
+                _check_write_answer(answer.status, endpoint)
+            with http.request("GET", f"{endpoint}statements?limit=1", headers=headers) as answer:
+                _check_read_answer(answer.status, endpoint)
+    except OffOriginError as error:
+        raise CredentialError(f"refused: {error}") from None
+    except HttpError as error:
+        raise CredentialError(f"could not check the credential with the LRS at {endpoint} ({error}): check the "
+                              f"--lrs address and that the LRS is running {UNCHECKED_HINT}") from None
+
+
+def _check_write_answer(status: int, endpoint: str) -> None:
+    if status in (400, 422):
+        return  # the credential was accepted and the non-statement refused: it may write
+    if status == 401:
+        raise CredentialError(f"the LRS at {endpoint} does not know the credential in {CREDENTIAL_VARIABLE} (401): "
+                              "check the username and password")
+    if status == 403:
+        raise CredentialError(f"the LRS at {endpoint} does not let the credential in {CREDENTIAL_VARIABLE} write "
+                              "statements (403): give it the statements/write scope")
+    if status == 404:
+        raise CredentialError(f"there is no xAPI statements resource at {endpoint} (404): check the --lrs address, "
+                              "which usually ends in /xAPI/ or /data/xAPI/")
+    if 200 <= status < 300:
+        raise CredentialError(f"the LRS at {endpoint} accepted something that is not a statement ({status}), so it "
+                              f"is not checking what it stores: check the --lrs address {UNCHECKED_HINT}")
+    raise CredentialError(f"the LRS at {endpoint} answered {status} when asked whether the credential may write: "
+                          f"check the LRS's health and try again {UNCHECKED_HINT}")
+
+
+def _check_read_answer(status: int, endpoint: str) -> None:
+    if status in (401, 403):
+        return
+    if status == 200:
+        raise CredentialError(
+            f"the credential in {CREDENTIAL_VARIABLE} can read statements from the LRS. Every volunteer can see the "
+            "credential in their link, so it must only be able to write statements — create a write-only "
+            "credential (see docs/volunteer-induction.md) and use that")
+    raise CredentialError(f"the LRS at {endpoint} answered {status} when asked whether the credential can read: "
+                          f"check the LRS's health and try again {UNCHECKED_HINT}")

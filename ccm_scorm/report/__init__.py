@@ -32,7 +32,8 @@ class ReportOptions:
     moodle_modules: tuple[str, ...] = ()
     lrs_url: str | None = None
     lrs_auth: str | None = None
-    lrs_timeout: float = 30
+    lrs_timeout: float = 300  # seconds for the whole LRS read
+    lrs_insecure: bool = False  # allow plain http to a non-loopback LRS
     lrs_page_size: int = 500
     since: str | None = None
     match: str = "email"
@@ -178,7 +179,7 @@ def build_report(course: Course, options: ReportOptions) -> Report:
             raise ReportError("no LRS credentials: set CCM_LRS_AUTH (or CCM_LRS_USERNAME and CCM_LRS_PASSWORD) "
                               "in the environment; they are never taken from the command line", EXIT_USAGE)
         client = LrsClient(options.lrs_url, options.lrs_auth, timeout=options.lrs_timeout,
-                           page_size=options.lrs_page_size)
+                           page_size=options.lrs_page_size, insecure=options.lrs_insecure)
         read_lrs(client, statements, options.since)
         matrix.notes.count(matrix.notes.read, "LRS pages", client.pages)
     if resolver.unmatched:
