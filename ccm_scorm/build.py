@@ -19,7 +19,7 @@ from . import __version__
 from .model import Course, Module, Pathway
 from .package import (REPORT_NAME, PackageRecord, read_build_report, read_report_document, report_records,
                       write_build_report, write_package)
-from .targets import BuildOptions, get_target
+from .targets import BuildOptions, get_target, target_names, target_origin
 from .targets.base import Target, course_unit_id
 
 Progress = Callable[[str, str], None]  # (target, unit id) after each package
@@ -112,7 +112,9 @@ def _pathway_unit(course: Course, pathway: Pathway) -> tuple:
 def input_hash(course: Course, unit: object, target: str, options: BuildOptions) -> str:
     """A fingerprint of everything that goes into one package: if it is unchanged, so is the package."""
     digest = hashlib.sha256(toolkit_fingerprint().encode("ascii"))
-    for part in (target, repr(options), repr(course.settings), repr(course.framework), repr(unit)):
+    # the target's package and version too: a target from another package changes without ccm-scorm changing
+    for part in (target, target_origin(target), repr(options), repr(course.settings), repr(course.framework),
+                 repr(unit)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
@@ -135,11 +137,13 @@ def build_request(targets: tuple[str, ...], lms: str | None, values: dict[str, o
                   module_ids: tuple[str, ...], pathway_ids: tuple[str, ...]) -> tuple:
     """Everything asked of a build besides the course itself, for `source_fingerprint`.
 
-    `values` are the target options given; a folder among them counts by the files in it.
+    `values` are the target options given; a folder among them counts by the files in it. Which
+    package (and version) provides each target counts too.
     """
     given = tuple((name, _folder_files(value) if isinstance(value, Path) else value)
                   for name, value in sorted(values.items()) if value is not None)
-    return (targets, lms, given, lrs_credential, module_ids, pathway_ids)
+    origins = tuple(target_origin(name) for name in target_names())
+    return (targets, lms, given, lrs_credential, module_ids, pathway_ids, origins)
 
 
 def _folder_files(folder: Path) -> list[tuple[str, bytes]]:

@@ -142,3 +142,26 @@ def test_an_lrs_credential_is_refused_for_every_target(tmp_path, target):
     assert result.exit_code == 3
     assert f"refusing --lrs-auth: {target} packages do not talk to an LRS" in result.output
     assert not out.exists()
+
+
+def test_every_runtime_file_is_one_some_target_ships(tmp_path):
+    """The wheel ships render/runtime/* and the build fingerprint hashes it: a file there that no package
+    carries (a test-only adapter, a draft) would be shipped to users and rebuild everything when it changed."""
+    from importlib import resources
+
+    from ccm_scorm.source import load_course
+    from ccm_scorm.targets import BuildOptions, get_target, target_names
+
+    course = load_course(write_course(tmp_path))
+    carried = set()
+    for name in target_names():
+        target = get_target(name)
+        packages = []
+        if target.capabilities.modules:
+            packages.append(target.build_module(course, course.module("demo"), BuildOptions()))
+        if target.capabilities.pathways and target.archive == "zip":
+            packages.append(target.build_pathway(course, course.pathway("starter"), BuildOptions()))
+        carried |= {path.rsplit("/", 1)[-1] for package in packages for path in package.files
+                    if path.startswith("runtime/")}
+    folder = resources.files("ccm_scorm.render").joinpath("runtime")
+    assert {entry.name for entry in folder.iterdir() if entry.is_file()} == carried

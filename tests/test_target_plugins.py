@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -55,6 +56,19 @@ def test_the_cli_builds_with_a_target_from_another_package(tmp_path):
     assert lines[-1] == "Printed for Example Trust"
     report = json.loads((out / "build-report.json").read_text())
     assert [(p["target"], p["kind"], p["id"]) for p in report["packages"]] == [("reading-copy", "module", "demo")]
+
+
+def test_a_new_version_of_the_plugin_rebuilds_its_packages(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(PLUGIN_SITE, site)
+    course, out = write_course(tmp_path), tmp_path / "out"
+    assert ccm("build", course, "--target", "reading-copy", "--out", out, site=site).returncode == 0
+    again = ccm("build", course, "--target", "reading-copy", "--out", out, site=site)
+    assert again.stdout.startswith("nothing changed: 1 packages"), again.stdout
+    metadata = site / "ccm_reading_copy-1.0.dist-info" / "METADATA"
+    metadata.write_text(metadata.read_text().replace("Version: 1.0", "Version: 1.1"))
+    upgraded = ccm("build", course, "--target", "reading-copy", "--out", out, site=site)
+    assert upgraded.returncode == 0 and upgraded.stdout.startswith("built 1 packages, 0 unchanged"), upgraded.stdout
 
 
 def test_the_plugins_option_and_name_are_in_the_help():

@@ -20,26 +20,37 @@ class TargetError(Exception):
     """A registered target cannot be used (it fails to import, or two packages claim one name)."""
 
 
-@lru_cache(maxsize=1)
 def registry() -> dict[str, type[Target]]:
     """Every registered target by name, in the order of their `position` (then name)."""
+    return _discover()[0]
+
+
+def target_origin(name: str) -> str:
+    """The package and version that registered a target ("ccm-scorm 0.1.0"), part of its packages' fingerprint."""
+    return _discover()[1][name]
+
+
+@lru_cache(maxsize=1)
+def _discover() -> tuple[dict[str, type[Target]], dict[str, str]]:
     found: dict[str, type[Target]] = {}
+    origins: dict[str, str] = {}
     for point in entry_points(group=ENTRY_POINT_GROUP):
         target_class = _load(point)
         if point.name in found and found[point.name] is not target_class:
             raise TargetError(f"two packages register the target {point.name!r} ({_distribution(point)} and an "
                               f"earlier one); uninstall one of them")
         found[point.name] = target_class
+        origins[point.name] = f"{_distribution(point)} {point.dist.version if point.dist else ''}".strip()
     if not found:
         raise TargetError(f"no output formats are registered: the package metadata that lists them (entry points "
                           f"{ENTRY_POINT_GROUP!r}) is missing or out of date; run pip install -e . in the ccm-scorm "
                           "folder (or reinstall ccm-scorm)")
-    return dict(sorted(found.items(), key=lambda item: (item[1].position, item[0])))
+    return dict(sorted(found.items(), key=lambda item: (item[1].position, item[0]))), origins
 
 
 def refresh() -> None:
     """Forget the registry, so that targets installed since are found (tests, plugins added at run time)."""
-    registry.cache_clear()
+    _discover.cache_clear()
 
 
 def _distribution(point: EntryPoint) -> str:
@@ -91,4 +102,4 @@ def target_options() -> dict[str, tuple[TargetOption, list[str]]]:
 
 __all__ = ["BuildOptions", "BuildRefused", "Capabilities", "ENTRY_POINT_GROUP", "Package", "Target", "TargetError",
            "TargetOption", "get_target", "module_target_names", "refresh", "registry", "target_names",
-           "target_options"]
+           "target_options", "target_origin"]
