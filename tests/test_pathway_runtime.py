@@ -18,6 +18,7 @@ from ccm_scorm.source import load_course
 from support.pathway_course import (
     PATHWAY_TITLE, RIGHT_FIRST, RIGHT_SECOND, build_pathway, make_pathway_course, write_files,
 )
+from support.recording import rendered
 from support.worst_state import WORST_MODULE_STATE_JS
 
 STARTED = "() => !!document.querySelector('#ccm-menu-summary p, #ccm-pages section')"
@@ -206,7 +207,7 @@ def test_worst_case_pathway_state_matches_python_and_bundled_pathways_fit(page, 
     course = load_course(repo_root / "modules")
     figures = {}
     for pathway in course.pathways:
-        index = write_files(tmp_path / pathway.id, render_pathway(course, pathway, "recording"))
+        index = write_files(tmp_path / pathway.id, rendered(render_pathway, course, pathway, "recording"))
         page.goto(index.as_uri())
         page.wait_for_function(STARTED)
         # the menu renders: every module, with its minutes and a status

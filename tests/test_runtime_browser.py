@@ -11,6 +11,7 @@ import pytest
 
 from ccm_scorm.model import Draw, Item, Option, Pair, Page, Question, QuestionType
 from ccm_scorm.render.state_size import max_attempt, worst_case_answer_length, worst_case_state_length
+from support.recording import rendered
 from support.runtime_build import DRAW, PAGES, RIGHT, WRONG, build, make_course
 from support.worst_state import WORST_MODULE_STATE_JS
 
@@ -473,7 +474,7 @@ def test_worst_case_state_matches_python(page, tmp_path, http_server):
 
     course = dataclasses.replace(course, modules=(module,))
     folder = tmp_path / "big"
-    for path, data in render_module(course, module, "recording").items():
+    for path, data in rendered(render_module, course, module, "recording").items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_bytes(data)
     open_module(page, http_server(folder).url("index.html"))

@@ -14,6 +14,7 @@ from pathlib import Path
 from ccm_scorm.model import Course, Image, Module, Option, Organisation, Page, Pathway, Question, QuestionType
 from ccm_scorm.render import render_module, render_pathway
 from support.course_source import PNG
+from support.recording import rendered
 from support.runtime_build import QUESTIONS, make_course
 
 PATHWAY_ID = "befriending-basics"
@@ -64,10 +65,10 @@ def build_pathway(folder: Path, adapter: str = "recording", course: Course | Non
     """Render the pathway into `folder`; returns the path of its index.html."""
     if course is None:
         course, pathway = make_pathway_course()
-    return write_files(folder, render_pathway(course, pathway, adapter))
+    return write_files(folder, rendered(render_pathway, course, pathway, adapter))
 
 
 def build_module(folder: Path, adapter: str = "recording") -> Path:
     """Render module 1 of the pathway course on its own (module mode, with the organisation's logo)."""
     course, _ = make_pathway_course()
-    return write_files(folder, render_module(course, course.modules[0], adapter))
+    return write_files(folder, rendered(render_module, course, course.modules[0], adapter))

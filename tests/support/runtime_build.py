@@ -16,6 +16,7 @@ from ccm_scorm.model import (
     Organisation, Page, Pair, Question, QuestionType,
 )
 from ccm_scorm.render import render_module
+from support.recording import rendered
 
 COMPETENCIES = (
     ("ccm.communication", "Communication"),
@@ -130,7 +131,7 @@ def make_course(**module_changes) -> tuple[Course, Module]:
 def build(folder: Path, adapter: str = "recording", **module_changes) -> Path:
     """Render the test module into `folder`; returns the path of its index.html."""
     course, module = make_course(**module_changes)
-    for path, data in render_module(course, module, adapter).items():
+    for path, data in rendered(render_module, course, module, adapter).items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
