@@ -109,3 +109,21 @@ def test_the_registry_reads_capabilities_and_options_from_the_plugin(plugin_inst
     assert (plugin.capabilities.modules, plugin.capabilities.pathways, plugin.capabilities.course) == (True, False,
                                                                                                       False)
     assert plugin.package_label == "Reading copy package"
+
+
+def test_the_worked_example_in_the_docs_is_the_one_tested():
+    docs = (REPO_ROOT / "docs" / "targets.md").read_text()
+    example = docs.split("`ccm_reading_copy.py`:\n\n```python\n", 1)[1].split("```", 1)[0]
+    assert example.strip() in (PLUGIN_SITE / "ccm_reading_copy.py").read_text()
+    entry_point = (PLUGIN_SITE / "ccm_reading_copy-1.0.dist-info" / "entry_points.txt").read_text()
+    assert '[project.entry-points."ccm_scorm.targets"]\nreading-copy = "ccm_reading_copy:ReadingCopyTarget"' in docs
+    assert "reading-copy = ccm_reading_copy:ReadingCopyTarget" in entry_point
+
+
+def test_an_lms_profile_a_target_does_not_list_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "out"
+    result = ccm("build", write_course(tmp_path), "--target", "web", "--target", "moodle", "--lms", "esr", "--out", out)
+    assert result.returncode == 3
+    assert result.stderr == ("error: the moodle target does not build for --lms esr; it builds for moodle: choose one "
+                             "of those with --lms, or another target\n")
+    assert not out.exists()
