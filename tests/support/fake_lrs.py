@@ -55,13 +55,22 @@ def unused_port() -> int:
         return probe.getsockname()[1]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)  # a client hanging up is expected; anything else is a bug
+
+
 class FakeLrs:
     def __init__(self, away: "FakeLrs | None" = None):
         self.away = away  # the other origin that redirects and `more` links point to
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.server.daemon_threads = True
+        self.server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self.port = self.server.server_address[1]
         self.origin = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
