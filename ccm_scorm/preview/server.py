@@ -84,7 +84,7 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, source: Path, port: int = DEFAULT_PORT, target: str = "web", poll_seconds: float = 0.3):
         started = time.perf_counter()
         self.workspace = Workspace(Path(source), poll_seconds=poll_seconds)
-        self.default_target = target if target in module_target_names() else "web"
+        self.default_target = target if target in module_target_names() else module_target_names()[0]
         self.lrs = PreviewLrs()
         self.lrs.launch_data = self._launch_data
         self._bind_first_free(port)
@@ -456,7 +456,8 @@ def run_preview(source: Path | str, port: int = DEFAULT_PORT, target: str | None
     if target is None:
         course = server.workspace.snapshot.course
         choices = course.settings.default_targets if course else ()
-        server.default_target = next((name for name in choices if name in module_target_names()), "web")
+        server.default_target = next((name for name in choices if name in module_target_names()),
+                                     module_target_names()[0])
     server.workspace.start_watching()
     snapshot = server.workspace.snapshot
     echo(f"Previewing {source} at {server.url} (ready in {time.perf_counter() - started:.1f} s; "

@@ -40,26 +40,23 @@ class ScormTarget(Target):
 
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
         lms_profiles.refuse(self, course, module, options)
-        content = self._content(course, module)
-        files = dict(content)
-        files[MANIFEST_NAME] = type(self)._manifest(course, module, content)
-        files.update(self._schemas(options, files))
-        return self.package(course, module, files, lms=lms_profiles.profile(options))
+        return self._sco(course, module, self._content(course, module), options)
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """One SCO with a module menu; one objective per competency of the pathway's modules."""
         lms_profiles.refuse_pathway(self, course, pathway, options)
         content = render_pathway(course, pathway, self.adapter, extra_data={"scorm": self.schemaversion},
                                  support_scripts=self.support_scripts)
-        files = dict(content)
-        files[MANIFEST_NAME] = type(self)._manifest(course, pathway, content)
-        files.update(self._schemas(options, files))
-        return self.package(course, pathway, files, lms=lms_profiles.profile(options))
+        return self._sco(course, pathway, content, options)
 
-    def _schemas(self, options: BuildOptions, files: dict[str, bytes]) -> dict[str, bytes]:
-        """The user's schema files (--schema-dir) that the content does not already hold."""
+    def _sco(self, course: Course, unit: Module | Pathway, content: dict[str, bytes], options: BuildOptions) -> Package:
+        """The package of one SCO: its content, the manifest that lists it, and the user's schema files
+        (--schema-dir) that the content does not already hold."""
+        files = dict(content)
+        files[MANIFEST_NAME] = type(self)._manifest(course, unit, content)
         schemas = schema_files(options.value(SCHEMA_DIR), self.schemaversion)
-        return {name: data for name, data in schemas.items() if name not in files}
+        files.update({name: data for name, data in schemas.items() if name not in files})
+        return self.package(course, unit, files, lms=lms_profiles.profile(options))
 
     def lint(self, course: Course, module: Module, options: BuildOptions) -> list[str]:
         manifest = type(self)._manifest(course, module, {"index.html": b""})
