@@ -11,10 +11,10 @@ import threading
 
 import pytest
 from click.testing import CliRunner
-
-from ccm_scorm.cli import main
 from support.course_source import write_course
 from support.moodle_fixture_course import write_moodle_fixture_course
+
+from ccm_scorm.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -23,9 +23,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from support.course_source import FRAMEWORK, MODULE, write_course
 
 from ccm_scorm.cli import main
-from support.course_source import FRAMEWORK, MODULE, write_course
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = "https://ccm-scorm.example.org/test/"

@@ -5,15 +5,16 @@ asks for nothing from anywhere (not even its own folder)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.course_source import write_course
 
 from ccm_scorm.cli import main
 from ccm_scorm.source import load_course
-from support.course_source import write_course
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +99,7 @@ def test_charts_are_accessible_svg_with_whole_number_axes(page, small_report):
         assert svg.locator(f"title#{chart}-title").count() == 1
         assert svg.locator(f"desc#{chart}-desc").text_content().strip()
     ticks = [int(t) for t in page.locator("svg text.tick").all_text_contents()]  # int() fails on "0.5"
-    assert ticks[0] == 0 and ticks[-1] >= 2 and len(set(b - a for a, b in zip(ticks, ticks[1:]))) == 1
+    assert ticks[0] == 0 and ticks[-1] >= 2 and len({b - a for a, b in itertools.pairwise(ticks)}) == 1
     bar_desc = page.locator("#bar-desc").text_content()
     assert "Communication: 1 achieved, 0 attempted, 1 not started" in bar_desc
 

@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader
 
 from . import Report
 from .matrix import ACHIEVED, ATTEMPTED, NOT_STARTED, SYMBOL
-from .outputs import RULE_TEXT, notes_lines, number_text
+from .wording import RULE_TEXT, notes_lines, number_text
 
 # Okabe-Ito colours, safe for colour-blind readers; cell tints keep black text at AA contrast.
 COLOURS = {"achieved": "#0072B2", "attempted": "#E69F00", "not-started": "#BBBBBB"}
@@ -164,7 +164,7 @@ def render_html(report: Report) -> str:
     statuses = [{"key": STATUS_KEY[s], "symbol": SYMBOL[s], "word": s} for s in (ACHIEVED, ATTEMPTED, NOT_STARTED)]
     return _environment.get_template("report.html.j2").render(
         lang=report.course.settings.language or "en-GB", title=report.course.settings.title, framework=framework,
-        generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         rule_text=RULE_TEXT[report.matrix.rule], statuses=statuses, colours=COLOURS,
         summary_text=summary_text(report, summary), competencies=framework.competencies, learners=learners,
         summary=summary, bars=bar_geometry(summary, len(report.matrix.learners)), heat=heat_geometry(report, keys),

@@ -13,36 +13,20 @@ import csv
 import datetime as dt
 import errno
 import json
-import math
 import os
 from pathlib import Path
 
-from ..spreadsheet import safe_cell, safe_row
+from ..spreadsheet import safe_row
 from . import Report
 from .errors import EXIT_WRITE, ReportError
+from .html import render_html
 from .matrix import BASIS_TEXT, SYMBOL
+from .wording import RULE_TEXT, finite_or_none, notes_lines, number_text
 
 FORMATS = ("csv", "json", "xlsx", "html")
-RULE_TEXT = {
-    "any": "achieved when any module that evidences the competency was passed with the competency's own "
-           "result at or above the module's pass mark (or, where the data has no result of the competency's "
-           "own, with the module passed; the basis column says which)",
-    "all": "achieved when every module mapped to the competency was passed for it (its own result at or "
-           "above the pass mark, or the module passed where the data has no result of its own)",
-}
+__all__ = ["FORMATS", "notes_lines", "write_outputs"]
 DETAIL_HEADER = ["learner", "name", "email", "user_id", "competency", "competency_title", "status", "symbol",
                  "best_score", "latest_score", "first_achieved", "attempts", "modules", "basis", "sources"]
-
-
-def number_text(value: float | None):
-    """A score as a spreadsheet shows it: whole numbers without ".0", "" for none (or a non-finite value)."""
-    if value is None or not math.isfinite(value):
-        return ""
-    return int(value) if float(value).is_integer() else round(value, 2)
-
-
-def finite_or_none(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
 
 
 def detail_rows(report: Report):
@@ -65,23 +49,6 @@ def pathway_table(report: Report) -> tuple[list[str], list[list]]:
                      "yes" if row.learner in on_roster else "no", row.issued.isoformat() if row.issued else "",
                      "" if row.days_since_issue is None else row.days_since_issue, "yes" if row.missing else "no"])
     return header, rows
-
-
-def notes_lines(report: Report) -> list[str]:
-    notes = report.notes
-    lines = [f"rule: {report.matrix.rule}: {RULE_TEXT[report.matrix.rule]}"]
-    lines += [f"read {n} from {label}" for label, n in notes.read.items()]
-    if notes.not_in_catalogue:
-        total = sum(notes.not_in_catalogue.values())
-        examples = ", ".join(list(notes.not_in_catalogue)[:5])
-        lines.append(f"{total} statements or interactions were for activities not in the catalogue and were left out "
-                     f"({len(notes.not_in_catalogue)} activities, e.g. {examples})")
-    if notes.unknown_competencies:
-        lines.append(f"{sum(notes.unknown_competencies.values())} competency results named competencies not in the "
-                     f"framework and were left out: {', '.join(sorted(notes.unknown_competencies))}")
-    lines += [f"{n} {reason} were left out" for reason, n in notes.skipped.items()]
-    lines += notes.messages
-    return lines
 
 
 class Staging:
@@ -150,7 +117,7 @@ def write_json(report: Report, stage: Staging) -> None:
     framework = report.course.framework
     with stage.open("report.json") as handle:
         head = {
-            "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "course": report.course.settings.title, "framework": {"id": framework.id, "version": framework.version},
             "rule": report.matrix.rule, "rule_text": RULE_TEXT[report.matrix.rule], "basis": BASIS_TEXT,
             "competencies": [{"id": c.id, "title": c.title, "iri": framework.competency_iri(c.id)}
@@ -220,8 +187,6 @@ def write_xlsx(report: Report, stage: Staging) -> None:
 
 
 def write_html(report: Report, stage: Staging) -> None:
-    from .html import render_html
-
     with stage.open("report.html") as handle:
         handle.write(render_html(report))
 
