@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -276,6 +278,9 @@ _WORKER_COURSE: Course | None = None
 def _init_worker(course: Course) -> None:
     global _WORKER_COURSE
     _WORKER_COURSE = course
+    # Ctrl-C reaches every process of the terminal; only the main one acts on it (it cancels what has not
+    # started and waits for what has), so a worker is never killed half-way through a package.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _build_in_worker(target_name: str, kind: str, unit_id: str, options: BuildOptions, out_dir: Path,
@@ -316,7 +321,20 @@ def _build_all(course: Course, pending, out_dir: Path, options: BuildOptions, jo
             if progress:
                 progress(target_name, module_id)
     finally:
+        _shut_down(executor)
+
+
+def _shut_down(executor) -> None:
+    """Cancel the packages not started and wait for those being written (each is written whole or not at all).
+
+    A second Ctrl-C while waiting must not leave the wait half-done: it is held until the pool is empty."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() \
+        else None
+    try:
         executor.shutdown(wait=True, cancel_futures=True)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _intact(out_dir: Path, record: PackageRecord) -> bool:

@@ -23,6 +23,7 @@ DEFAULT_OUT = "packages_out"
 EXIT_SOURCE = 1
 EXIT_USAGE = 2
 EXIT_BUILD = 3
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 def _registered(read):
     """What the target registry says, or the plugin's problem as one line (never a traceback) and exit 3."""
@@ -154,6 +155,10 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
         click.echo(f"error: cannot write to {error.filename or out_dir}: {error.strerror} — "
                    "check the output folder exists and is writable; nothing half-written was left", err=True)
         sys.exit(EXIT_BUILD)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the packages already written are whole, nothing half-written was left; "
+                   "run the build again to finish", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     _report_build(result, out_dir, quiet, as_json)
 
 
