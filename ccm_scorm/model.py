@@ -93,6 +93,13 @@ class Page:
     html: str  # rendered, sanitised body (author HTML is never passed through)
     text: str  # plain text, for reading-level measures and search
     images: tuple[Image, ...] = ()
+    # The same body with its images under the module's folder (`<module id>/assets/…`), for a package
+    # that holds several modules in one page (a pathway's); the same as `html` when not given.
+    folder_html: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.folder_html is None:
+            object.__setattr__(self, "folder_html", self.html)
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,20 @@ def test_every_runtime_file_is_one_some_target_ships(tmp_path):
                     if path.startswith("runtime/")}
     folder = resources.files("ccm_scorm.render").joinpath("runtime")
     assert {entry.name for entry in folder.iterdir() if entry.is_file()} == carried
+
+
+@pytest.mark.parametrize("written", ["assets/talk.png", "./assets/talk.png"])
+def test_a_pathway_page_finds_its_image_however_the_path_is_written(tmp_path, written):
+    """A pathway holds several modules in one page, each module's images under its own folder."""
+    import posixpath
+    import re
+
+    course = write_course(tmp_path)
+    page = course / "demo" / "pages" / "02-speaking-up.md"
+    page.write_text(page.read_text().replace("(assets/talk.png)", f"({written})"))
+    out = tmp_path / "out"
+    assert run("build", course, "--target", "web", "--pathway", "starter", "--out", out).exit_code == 0
+    with zipfile.ZipFile(out / "web" / "starter.zip") as archive:
+        sources = re.findall(r'<img src="([^"]+)"', archive.read("index.html").decode("utf-8"))
+        assert [posixpath.normpath(src) for src in sources] == ["demo/assets/talk.png"]
+        assert archive.read("demo/assets/talk.png") == (course / "demo" / "assets" / "talk.png").read_bytes()

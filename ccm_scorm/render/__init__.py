@@ -123,7 +123,7 @@ def render_module(course: Course, module: Module, adapter: str, needs_network: b
 
 @dataclass(frozen=True)
 class PathwayModule:
-    """One module as the pathway shell shows it: its pages (image paths rewritten) and menu facts."""
+    """One module as the pathway shell shows it: its pages (images under the module's folder) and menu facts."""
 
     index: int
     id: str
@@ -149,15 +149,10 @@ def render_pathway(course: Course, pathway: Pathway, adapter: str, needs_network
     shown = []
     files: dict[str, bytes] = {}
     for index, module in enumerate(modules):
-        pages = []
-        for page in module.pages:
-            html = page.html
-            for image in page.images:
-                html = html.replace(f'src="{image.path}"', f'src="{module.id}/{image.path}"')
-                files[f"{module.id}/{image.path}"] = image.data
-            pages.append(RenderedPage(page.id, page.title, html))
+        pages = tuple(RenderedPage(page.id, page.title, page.folder_html) for page in module.pages)
+        files.update({f"{module.id}/{image.path}": image.data for page in module.pages for image in page.images})
         shown.append(PathwayModule(index, module.id, module.title, module.summary, module.minutes, module.has_quiz,
-                                   module.outcomes, tuple(pages)))
+                                   module.outcomes, pages))
     html = _environment().get_template("pathway.html.j2").render(
         lang=course.settings.language,
         title=pathway.title,

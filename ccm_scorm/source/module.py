@@ -50,7 +50,7 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     elif minutes > MAX_MINUTES:
         fields.error("minutes", f"minutes {_shown(minutes)} is more than {MAX_MINUTES} (a working day)",
                      "estimate how long a learner takes, e.g. minutes: 12; split a longer module into several")
-    pages = _read_pages(folder, problems)
+    pages = _read_pages(folder, problems, module_id or "")
     primary = competencies[0] if competencies else ""
     quiz_path = folder / "quiz.yaml"
     # A misspelt competency is one error: questions naming the intended one are not warned about as well.
@@ -84,7 +84,7 @@ def _shown(number: int) -> str:
     return text if len(text) <= 12 else f"with {len(text)} digits"
 
 
-def _read_pages(folder: Path, problems: Problems) -> tuple:
+def _read_pages(folder: Path, problems: Problems, module_id: str) -> tuple:
     pages_dir = folder / "pages"
     files = sorted(pages_dir.glob("*.md")) if pages_dir.is_dir() else []
     if not files:
@@ -99,7 +99,7 @@ def _read_pages(folder: Path, problems: Problems) -> tuple:
             problems.error(file, 0, "the page is a link to a file outside the module folder",
                            "copy the page into the module instead of linking to it")
             continue
-        page = read_page(file, folder, problems)
+        page = read_page(file, folder, problems, module_id)
         if page:
             pages.append(page)
     return tuple(pages)

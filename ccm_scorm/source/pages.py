@@ -70,13 +70,27 @@ def _make_parser() -> MarkdownIt:
         return self.renderToken(tokens, index, options, env)
 
     parser.add_render_rule("link_open", render_link_open)
+
+    def render_image(self, tokens, index, options, env):
+        """An image; with env["image_folder"] (the module's id), its path is under that folder of the package."""
+        token, folder = tokens[index], env.get("image_folder")
+        if not folder:
+            return self.image(tokens, index, options, env)
+        src = token.attrGet("src")
+        token.attrSet("src", f"{folder}/{src}")
+        try:
+            return self.image(tokens, index, options, env)
+        finally:
+            token.attrSet("src", src)
+
+    parser.add_render_rule("image", render_image)
     return parser
 
 
 _PARSER = _make_parser()
 
 
-def read_page(path: Path, module_dir: Path, problems: Problems) -> Page | None:
+def read_page(path: Path, module_dir: Path, problems: Problems, module_id: str = "") -> Page | None:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -93,7 +107,9 @@ def read_page(path: Path, module_dir: Path, problems: Problems) -> Page | None:
     if not fences_ok or title is None:
         return None
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
-    return Page(id=path.stem, title=title, html=html, text=_plain_text(tokens), images=tuple(images))
+    folder_html = _PARSER.renderer.render(tokens, _PARSER.options, {"image_folder": module_id}) if images else html
+    return Page(id=path.stem, title=title, html=html, text=_plain_text(tokens), images=tuple(images),
+                folder_html=folder_html)
 
 
 def _check_fences(path: Path, lines: list[str], problems: Problems) -> bool:
