@@ -4,6 +4,7 @@ option values are clear errors with the documented exit code, never a traceback.
 
 from __future__ import annotations
 
+import subprocess
 import time
 
 import pytest
@@ -141,3 +142,25 @@ def test_bad_time_limits_are_usage_errors(lrs, source, tmp_path, value):
     assert result.exit_code == EXIT_USAGE
     assert "--lrs-timeout" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    server = FakeLrs(certificate=(str(cert), str(key)))
+    yield server, cert
+    server.close()
+
+
+def test_tls_certificates_are_verified(self_signed, source, tmp_path):
+    server, cert = self_signed
+    result = report(source, tmp_path, server.url("ok"))
+    assert result.exit_code == EXIT_LRS and "certificate" in result.output
+    assert server.authorizations == []  # the handshake failed before any request
+    trusted = CliRunner().invoke(main, ["report", str(source), "--lrs", server.url("ok"), "-o", str(tmp_path / "out"),
+                                        "-f", "csv"], env={"CCM_LRS_AUTH": CREDENTIAL, "SSL_CERT_FILE": str(cert)})
+    assert trusted.exit_code == 0, trusted.output

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -66,13 +67,20 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class FakeLrs:
-    def __init__(self, away: "FakeLrs | None" = None):
+    def __init__(self, away: "FakeLrs | None" = None, certificate: tuple[str, str] | None = None):
+        """`certificate`: (cert file, key file) to answer over https instead of http."""
         self.away = away  # the other origin that redirects and `more` links point to
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
         self.server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self.port = self.server.server_address[1]
-        self.origin = f"http://127.0.0.1:{self.port}"
+        scheme = "http"
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*certificate)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.origin = f"{scheme}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
 
