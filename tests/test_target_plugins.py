@@ -127,3 +127,16 @@ def test_an_lms_profile_a_target_does_not_list_is_refused_before_anything_is_wri
     assert result.stderr == ("error: the moodle target does not build for --lms esr; it builds for moodle: choose one "
                              "of those with --lms, or another target\n")
     assert not out.exists()
+
+
+def test_a_plugin_that_takes_a_built_in_name_is_refused_naming_both_packages(tmp_path):
+    info = tmp_path / "site" / "rival_web-2.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: rival-web\nVersion: 2.0\n")
+    (info / "entry_points.txt").write_text("[ccm_scorm.targets]\nweb = rival_web:RivalWeb\n")
+    (info.parent / "rival_web.py").write_text("from ccm_scorm.targets.web import WebTarget\n\n\n"
+                                              "class RivalWeb(WebTarget):\n    pass\n")
+    result = ccm("build", "--help", site=info.parent)
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: two packages register the target 'web' (")
+    assert "ccm-scorm" in result.stderr and "rival-web" in result.stderr and "uninstall one of them" in result.stderr

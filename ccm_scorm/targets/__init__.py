@@ -37,8 +37,8 @@ def _discover() -> tuple[dict[str, type[Target]], dict[str, str]]:
     for point in entry_points(group=ENTRY_POINT_GROUP):
         target_class = _load(point)
         if point.name in found and found[point.name] is not target_class:
-            raise TargetError(f"two packages register the target {point.name!r} ({_distribution(point)} and an "
-                              f"earlier one); uninstall one of them")
+            raise TargetError(f"two packages register the target {point.name!r} ({origins[point.name]} and "
+                              f"{_distribution(point)}); uninstall one of them")
         found[point.name] = target_class
         origins[point.name] = f"{_distribution(point)} {point.dist.version if point.dist else ''}".strip()
     if not found:
