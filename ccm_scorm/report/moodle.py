@@ -236,7 +236,7 @@ class MoodleReader:
             return  # enrolled, never launched
         try:
             attempt_no = int(float(cells[at]))
-        except ValueError:
+        except (ValueError, OverflowError):  # "nan", "1e999"
             raise ReportError(f"{path}:{number}: the Attempt column holds {cells[at]!r}, not a number") from None
         when = self._date(cells[at + 2], path) or self._date(cells[at + 1], path)
         seen["attempts"] += 1
