@@ -429,11 +429,11 @@ def render_unit(server: PreviewServer, target: str, kind: str, unit_id: str) -> 
     shown = get_target(target)
     config = {
         "page": "unit", "target": target, "kind": kind, "id": unit_id, "scorm": shown.scorm_edition or None,
-        "lrs": shown.needs_network, "limit": shown.state_limit,
+        "lrs": shown.launch in ("xapi", "cmi5"), "launch": shown.launch, "limit": shown.state_limit,
     }
     return _templates().get_template("unit.html.j2").render(
         csp=PAGE_CSP, title=title, kind=kind, unit_id=unit_id, target=target,
-        target_label=shown.package_label, target_short=shown.label,
+        target_label=shown.package_label, target_short=shown.label, launch=shown.launch,
         targets=_targets(target), config=json_for_html(config),
     )
 

@@ -123,6 +123,10 @@ class Target:
     # characters of saved progress the standard keeps (None: no limit to show).
     scorm_edition: ClassVar[str] = ""
     state_limit: ClassVar[int | None] = None
+    # How an LMS launches the content, for the preview to do the same: "" (opened as it is), "scorm"
+    # (the SCORM API in a parent window), "xapi" (endpoint, auth and actor in the launch link) or
+    # "cmi5" (a fetch URL for a token in the launch link).
+    launch: ClassVar[str] = ""
 
     @property
     def package_label(self) -> str:

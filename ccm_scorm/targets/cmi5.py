@@ -141,6 +141,7 @@ class Cmi5Target(LrsTarget):
     name = "cmi5"
     title = "cmi5 (cmi5.xml; launched by a cmi5 LMS or player)"
     label = "cmi5"
+    launch = "cmi5"
     position = 50
     adapter = "cmi5"
     credential_at_launch = (

@@ -28,6 +28,7 @@ class ScormTarget(Target):
 
     support_scripts = ("scorm-api.js",)
     schemaversion = ""
+    launch = "scorm"
     options = (SCHEMA_DIR,)
 
     @staticmethod

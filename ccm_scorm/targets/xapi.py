@@ -61,6 +61,7 @@ class XapiTarget(LrsTarget):
     name = "xapi"
     title = "xAPI (tincan.xml; launched against an LRS)"
     label = "xAPI"
+    launch = "xapi"
     position = 40
     adapter = "xapi"
     credential_at_launch = (

@@ -51,12 +51,12 @@
   function launchUrl() {
     var url = unit.learnUrl + '?preview=' + generation;
     var q = function (k, v) { url += '&' + encodeURIComponent(k) + '=' + encodeURIComponent(v); };
-    if (config.target === 'xapi' || config.target === 'cmi5') {
+    if (config.lrs) {
       var reg = registration(false);
       q('endpoint', ORIGIN + '/preview-lrs/');
       q('actor', JSON.stringify(ACTOR));
       q('registration', reg);
-      if (config.target === 'xapi') {
+      if (config.launch === 'xapi') {
         q('auth', AUTH);
         q('activity_id', unit.iri);
       } else {
@@ -354,7 +354,7 @@
   function render() {
     if (lms) renderScorm();
     else if (config.lrs) renderLrs();
-    else if (config.target === 'web') renderDevice();
+    else if (!config.launch) renderDevice();
   }
 
   /* ------------------------------------------------------------ buttons */
@@ -408,7 +408,7 @@
 
   /* ------------------------------------------------------------ live updates */
   window.addEventListener('storage', scheduleRender);
-  if (config.target === 'web') window.setInterval(scheduleRender, 1000);
+  if (!config.launch) window.setInterval(scheduleRender, 1000);
   if (window.EventSource) {
     var events = new EventSource('/preview-api/events');
     events.addEventListener('build', function (e) {
