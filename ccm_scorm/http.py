@@ -209,8 +209,9 @@ class HttpClient:
 
     def _send(self, method: str, url: str, headers: dict[str, str], content: bytes | None) -> httpx.Response:
         timeout = httpx.Timeout(self.deadline.remaining())
-        request = self._client.build_request(method, url, headers={**headers, "Authorization": self.authorization},
-                                             content=content, timeout=timeout)
+        if self.authorization:
+            headers = {**headers, "Authorization": self.authorization}
+        request = self._client.build_request(method, url, headers=headers, content=content, timeout=timeout)
         try:
             return self._client.send(request, stream=True)
         except httpx.TimeoutException:

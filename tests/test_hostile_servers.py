@@ -10,34 +10,14 @@ import time
 import pytest
 from click.testing import CliRunner
 from support.course_source import write_course
-from support.fake_lrs import FakeLrs, unused_port
+from support.fake_lrs import FakeLrs, away, lrs, nothing_reaches_the_second_origin, unused_port  # noqa: F401
 
 from ccm_scorm.cli import main
+from ccm_scorm.http import HttpClient
 from ccm_scorm.report.errors import EXIT_LRS, EXIT_USAGE
 
 CREDENTIAL = "reader:secret"
 SECONDS = "3"  # --lrs-timeout of the reads that would otherwise never end
-
-
-@pytest.fixture(scope="module")
-def away():
-    """The second origin: it must never see a credential."""
-    server = FakeLrs()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def lrs(away):
-    server = FakeLrs(away=away)
-    yield server
-    server.close()
-
-
-@pytest.fixture(autouse=True)
-def nothing_reaches_the_second_origin(away):
-    yield
-    assert away.authorizations == [], "a credential was sent to the second origin"
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +144,9 @@ def test_tls_certificates_are_verified(self_signed, source, tmp_path):
     trusted = CliRunner().invoke(main, ["report", str(source), "--lrs", server.url("ok"), "-o", str(tmp_path / "out"),
                                         "-f", "csv"], env={"CCM_LRS_AUTH": CREDENTIAL, "SSL_CERT_FILE": str(cert)})
     assert trusted.exit_code == 0, trusted.output
+
+
+def test_no_credential_means_no_authorization_header(lrs):
+    with HttpClient(lrs.url("ok"), "", seconds=5) as http, http.request("GET", lrs.url("ok") + "statements") as answer:
+        assert answer.status == 200
+    assert lrs.requests("ok")[-1].authorization is None

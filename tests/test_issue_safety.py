@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 from click.testing import CliRunner
 from support.course_source import write_course
-from support.fake_lrs import FakeLrs, unused_port
+from support.fake_lrs import FakeLrs, away, lrs, nothing_reaches_the_second_origin, unused_port  # noqa: F401
 
 from ccm_scorm.cli import main
 from ccm_scorm.issuing.roster import RosterError, read_roster
@@ -20,26 +20,6 @@ from ccm_scorm.issuing.roster import RosterError, read_roster
 LAUNCH = "https://learning.example.org/starter/index.html"
 ROSTER = "name,email,id,start_date\nAda Lovelace,ada@example.org,,2026-11-20\nBen Okafor,,v-002,24/11/2026\n"
 CREDENTIAL = "writer:secret"
-
-
-@pytest.fixture(scope="module")
-def away():
-    server = FakeLrs()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def lrs(away):
-    server = FakeLrs(away=away)
-    yield server
-    server.close()
-
-
-@pytest.fixture(autouse=True)
-def nothing_reaches_the_second_origin(away):
-    yield
-    assert away.seen == [], "a request (and so the credential) went to the second origin"
 
 
 @pytest.fixture(scope="module")

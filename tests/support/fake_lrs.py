@@ -1,4 +1,4 @@
-"""A misbehaving LRS on 127.0.0.1, one misbehaviour per endpoint, for tests/test_hostile_servers.py.
+"""A misbehaving LRS on 127.0.0.1, one misbehaviour per endpoint (tests/test_hostile_servers.py, test_issue_safety.py).
 
 `FakeLrs().url("more-away")` is `http://127.0.0.1:<port>/more-away/xAPI/`: an xAPI endpoint that
 does what its name says. Every request is recorded with the Authorization header it carried,
@@ -33,6 +33,8 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
 
 STATEMENT = {
     "id": "00000000-0000-4000-8000-000000000001",
@@ -209,3 +211,25 @@ def _handler_for(lrs: FakeLrs):
             self._send(401, b'{"error": "unknown credential"}', {"WWW-Authenticate": "Basic"})
 
     return Handler
+
+
+# Fixtures for the test modules that import them: `lrs` misbehaves, `away` is the second origin.
+@pytest.fixture(scope="module")
+def away():
+    """The second origin: it must never see a request, so never a credential."""
+    server = FakeLrs()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def lrs(away):
+    server = FakeLrs(away=away)
+    yield server
+    server.close()
+
+
+@pytest.fixture(autouse=True)
+def nothing_reaches_the_second_origin(away):
+    yield
+    assert away.seen == [], "a request (and so the credential) went to the second origin"
