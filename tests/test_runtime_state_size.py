@@ -1,19 +1,19 @@
-"""The worst-case compact state length (ccm_scorm.render.state_size), without a browser.
-test_runtime_browser.py checks the JavaScript encoder against the same figures."""
+"""The worst-case compact state length (ccm_scorm.render.state_size): figures by hand, and the
+Python mirror against the runtime's own encoder (run in Node) on every bundled module."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
+import subprocess
 
-from ccm_scorm.model import Draw, Option, Question, QuestionType
+from ccm_scorm.model import Draw, Option, Pair, Question, QuestionType
+from ccm_scorm.render import course_data
 from ccm_scorm.render.state_size import (
     SCORM12_SUSPEND_DATA_LIMIT, fits_scorm12, max_attempt, worst_case_answer_length, worst_case_state_length,
 )
 from support.runtime_build import QUESTIONS, make_course
-
-
-def test_limit_constant():
-    assert SCORM12_SUSPEND_DATA_LIMIT == 4096
 
 
 def test_every_question_type_token():
@@ -67,13 +67,51 @@ def test_a_module_that_cannot_fit():
     assert not fits_scorm12(too_big)
 
 
-def test_bundled_catalogue_modules_fit_scorm12(repo_root):
-    from ccm_scorm.source.module import read_module
-    from ccm_scorm.source.problems import Problems
+def test_matching_index_width_counts_shared_and_spare_targets():
+    pairs = tuple(Pair(f"p{i}", f"P{i}", "same" if i < 2 else f"M{i}") for i in range(4))
+    shared = Question(id="m", type=QuestionType.MATCHING, prompt="?", competency_id="c", pairs=pairs)
+    assert worst_case_answer_length(shared) == 4  # 3 distinct targets: one digit per prompt
+    spares = dataclasses.replace(shared, spares=tuple(f"S{i}" for i in range(34)))
+    assert worst_case_answer_length(spares) == 4 * 2  # 3 + 34 = 37 targets: index 36 is "10"
 
-    folders = sorted(p.parent for p in (repo_root / "modules").glob("*/module.yaml"))
-    assert folders
-    for folder in folders:
-        module = read_module(folder, Problems(root=repo_root / "modules"), None)
-        if module is not None:  # modules that do not load are ccm validate's business
-            assert worst_case_state_length(module) <= SCORM12_SUSPEND_DATA_LIMIT, module.id
+
+def _worst_draw(module) -> list[int]:
+    """The bank indexes of the questions with the longest answers (the draw the Python mirror assumes)."""
+    ranked = sorted(range(len(module.questions)), key=lambda i: -worst_case_answer_length(module.questions[i]))
+    return ranked[: module.questions_per_attempt] if module.questions else []
+
+
+def _runtime_worst_states(cases: list[dict], repo_root) -> list[dict]:
+    node = shutil.which("node")
+    assert node, "Node.js is needed to run the runtime's encoder (apt-get install nodejs)"
+    done = subprocess.run([node, str(repo_root / "tests" / "js" / "worst-state.mjs")], input=json.dumps(cases),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_python_mirror_equals_the_runtime_encoder_on_every_bundled_module(repo_root):
+    from ccm_scorm.source import check_course
+
+    course, problems = check_course(repo_root / "modules")
+    assert course is not None, f"the bundled catalogue does not load: {problems}"
+    folders = sorted(p.parent.name for p in (repo_root / "modules").glob("*/module.yaml"))
+    assert folders and sorted(m.id for m in course.modules) == folders, "every bundled module loads"
+    cases = [{"course": course_data(course, module, "standalone"), "draw": _worst_draw(module),
+              "attempt": max_attempt(module)} for module in course.modules]
+    for module, found in zip(course.modules, _runtime_worst_states(cases, repo_root), strict=True):
+        assert found["text"] == found["again"], module.id
+        assert len(found["text"]) == worst_case_state_length(module), module.id
+        assert len(found["text"]) <= SCORM12_SUSPEND_DATA_LIMIT, module.id
+
+
+def test_python_mirror_equals_the_runtime_encoder_on_matching_with_targets(repo_root):
+    pairs = tuple(Pair(f"p{i}", f"P{i}", "same" if i < 2 else f"M{i}") for i in range(4))
+    matching = Question(id="m", type=QuestionType.MATCHING, prompt="?", competency_id="ccm.communication",
+                        pairs=pairs, spares=tuple(f"S{i}" for i in range(34)))
+    course, module = make_course(questions=(matching,))
+    data = course_data(course, module, "standalone")
+    assert len(data["questions"][0]["targets"]) == 37  # 3 distinct matches and 34 spares
+    found = _runtime_worst_states([{"course": data, "draw": [0], "attempt": max_attempt(module)}], repo_root)[0]
+    assert found["text"] == found["again"]
+    assert len(found["text"]) == worst_case_state_length(module)

@@ -1,11 +1,11 @@
 """The longest compact learner state a module can produce.
 
-Mirrors the encoder in ``runtime/core.js`` (the comment block above ``encodeState``
-documents the format); change both together. SCORM 1.2 keeps the state in
+Mirrors the encoder in ``runtime/state.js`` (its opening comment documents the format);
+change both together. tests/test_runtime_state_size.py compares the two on every bundled module. SCORM 1.2 keeps the state in
 ``cmi.suspend_data``, which LMSs such as ESR limit to 4096 characters, so
 ``ccm validate`` refuses a module whose worst case is longer than that.
 
-Assumption shared with core.js: the attempt number is capped at 999 (``MAX_ATTEMPT``),
+Assumption shared with the runtime (scoring.js): the attempt number is capped at 999 (``MAX_ATTEMPT``),
 so it never takes more than three digits.
 """
 
@@ -42,6 +42,14 @@ def max_length_of(question: Question) -> int:
     return question.max_length if question.max_length > 0 else DEFAULT_MAX_LENGTH
 
 
+def match_target_count(question: Question) -> int:
+    """The choices a matching question offers each prompt: its distinct matches and its spares.
+
+    The runtime stores the chosen one's index (render/__init__.py writes them as `targets` when
+    matches are shared or spare; otherwise they are the pairs' own matches, one each)."""
+    return len({pair.match for pair in question.pairs}) + len(question.spares)
+
+
 def worst_case_answer_length(question: Question) -> int:
     """The longest answer token this question can write into the state."""
     kind = QuestionType(question.type)
@@ -52,7 +60,7 @@ def worst_case_answer_length(question: Question) -> int:
     if kind is QuestionType.TRUE_FALSE:
         return 1
     if kind is QuestionType.MATCHING:
-        return len(question.pairs) * _index_width(len(question.pairs))
+        return len(question.pairs) * _index_width(match_target_count(question))
     if kind is QuestionType.ORDERING:
         return len(question.items) * _index_width(len(question.items))
     return CHARS_PER_TEXT_UNIT * max_length_of(question)
@@ -89,7 +97,7 @@ def fits_scorm12(module: Module) -> bool:
 
 # ------------------------------------------------------------------ pathways
 # A pathway package keeps all its modules' progress in one string (format p1, documented
-# beside `encodePathway` in core.js):  p1;V;D;T0;...;Tm-1
+# beside `encodePathway` in runtime/state.js):  p1;V;D;T0;...;Tm-1
 PATHWAY_STATE_VERSION = "p1"
 MAX_DATE_DIGITS = 4  # the day the pathway was passed, base36 days since 1970: 4 digits until the year 6568
 

@@ -14,7 +14,7 @@ WORST_MODULE_STATE_JS = """function worstModuleState(course, draw, attempt) {
             case 'single': return q.options.length - 1;
             case 'multiple': return q.options.map((o, k) => k);
             case 'true-false': return false;
-            case 'matching': return q.pairs.map(() => q.pairs.length - 1);
+            case 'matching': return q.pairs.map(() => (q.targets || q.pairs).length - 1);
             case 'ordering': return q.items.map((o, k) => q.items.length - 1 - k);
             default: return '€'.repeat(q.maxLength);
         }

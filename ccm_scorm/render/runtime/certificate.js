@@ -17,108 +17,119 @@
     'caption{text-align:left;font-weight:700}.ccm-cert-small{font-size:0.9rem}' +
     '@page{size:A4;margin:12mm}@media print{body{padding:0}}';
 
-  function certificateView(sess, info) {
-    var box = byId('ccm-certificate-body'), blobUrl = null;
-    function render(focus) {
-      clear(box);
-      var who = sess.name(), org = info.organisation || {};
-      var cert = make('div', { 'class': 'ccm-cert', id: 'ccm-cert' });
-      if (org.logo || org.name) {
-        var head = make('div', { 'class': 'ccm-cert-head' });
-        if (org.logo) head.appendChild(make('img', { 'class': 'ccm-cert-logo', src: org.logo, alt: org.name ? '' : 'Organisation logo' }));
-        if (org.name) head.appendChild(make('p', { 'class': 'ccm-cert-org', text: org.name }));
-        cert.appendChild(head);
-      }
-      var h1 = make('h1', { id: 'ccm-certificate-title', tabindex: '-1', text: 'Certificate of completion' });
-      cert.appendChild(h1);
-      var actions = make('div', { 'class': 'ccm-cert-actions' });
-      if (!who.text) {
-        box.appendChild(cert);
-        actions.appendChild(make('p', { text: 'Add your name to see your certificate. Your name is kept on this device only.' }));
-        actions.appendChild(nameForm(''));
-        actions.appendChild(make('button', { type: 'button', 'class': 'ccm-button ccm-secondary', 'data-action': 'certificate-back', text: info.back }));
-        box.appendChild(actions);
-        if (focus) h1.focus();
-        return;
-      }
-      // Only a pathway's state keeps the day it was passed; otherwise say when this copy was made.
-      var when = longDate(info.date, info.language);
-      cert.appendChild(make('p', { 'class': 'ccm-cert-record' }, ['This is a record that ',
-        make('span', { 'class': 'ccm-cert-name', text: who.text }), ' completed the ' + info.kind + ' “' + info.title + '”' +
-        (info.dated ? ' on ' + when + '.' : '. This copy was made on ' + when + '.')]));
-      if (info.modules.length) {
-        cert.appendChild(make('table', { 'class': 'ccm-table ccm-cert-modules' }, [
-          make('caption', { text: info.kind === 'pathway' ? 'Modules and scores' : 'Score' }),
-          make('thead', {}, [make('tr', {}, [make('th', { scope: 'col', text: 'Module' }),
-            make('th', { scope: 'col', text: 'Score' }), make('th', { scope: 'col', text: 'Result' })])]),
-          make('tbody', {}, info.modules.map(function (m) {
-            return make('tr', {}, [make('th', { scope: 'row', text: m.title }),
-              make('td', { text: m.score === null ? 'No quiz' : m.score + '%' }),
-              make('td', { text: m.score === null ? 'Completed' : m.passed ? 'Passed' : 'Failed' })]);
-          }))]));
-      }
-      if (info.competencies.length) {
-        cert.appendChild(make('h2', { text: 'Competencies evidenced' }));
-        cert.appendChild(make('ul', { 'class': 'ccm-cert-competencies' }, info.competencies.map(function (t) { return make('li', { text: t }); })));
-      }
-      cert.appendChild(make('p', { 'class': 'ccm-cert-small', text: 'This certificate was made by the e-learning course itself. ' +
-        'It is not a qualification, and it cannot prove who took the quiz.' }));
+  function backButton(info) {
+    return make('button', { type: 'button', 'class': 'ccm-button ccm-secondary', 'data-action': 'certificate-back', text: info.back });
+  }
+  function nameForm(value) {
+    return make('form', { 'class': 'ccm-name-form', novalidate: true }, [
+      make('label', { 'for': 'ccm-learner-name', text: 'Your name, as it should appear on the certificate' }),
+      make('input', { type: 'text', id: 'ccm-learner-name', autocomplete: 'name', maxlength: '80', value: value || null,
+        'aria-describedby': 'ccm-name-error' }),
+      make('p', { 'class': 'ccm-error', id: 'ccm-name-error', hidden: true }),
+      make('button', { type: 'submit', 'class': 'ccm-button', text: 'Save my name' })]);
+  }
+  function heading(org) {
+    var cert = make('div', { 'class': 'ccm-cert', id: 'ccm-cert' });
+    if (org.logo || org.name) {
+      var head = make('div', { 'class': 'ccm-cert-head' });
+      if (org.logo) head.appendChild(make('img', { 'class': 'ccm-cert-logo', src: org.logo, alt: org.name ? '' : 'Organisation logo' }));
+      if (org.name) head.appendChild(make('p', { 'class': 'ccm-cert-org', text: org.name }));
+      cert.appendChild(head);
+    }
+    cert.appendChild(make('h1', { id: 'ccm-certificate-title', tabindex: '-1', text: 'Certificate of completion' }));
+    return cert;
+  }
+  function moduleTable(info) {
+    return make('table', { 'class': 'ccm-table ccm-cert-modules' }, [
+      make('caption', { text: info.kind === 'pathway' ? 'Modules and scores' : 'Score' }),
+      make('thead', {}, [make('tr', {}, [make('th', { scope: 'col', text: 'Module' }),
+        make('th', { scope: 'col', text: 'Score' }), make('th', { scope: 'col', text: 'Result' })])]),
+      make('tbody', {}, info.modules.map(function (m) {
+        return make('tr', {}, [make('th', { scope: 'row', text: m.title }),
+          make('td', { text: m.score === null ? 'No quiz' : m.score + '%' }),
+          make('td', { text: m.score === null ? 'Completed' : m.passed ? 'Passed' : 'Failed' })]);
+      }))]);
+  }
+  // The record itself, under the heading.
+  function record(cert, info, name) {
+    // Only a pathway's state keeps the day it was passed; otherwise say when this copy was made.
+    var when = longDate(info.date, info.language);
+    cert.appendChild(make('p', { 'class': 'ccm-cert-record' }, ['This is a record that ',
+      make('span', { 'class': 'ccm-cert-name', text: name }), ' completed the ' + info.kind + ' “' + info.title + '”' +
+      (info.dated ? ' on ' + when + '.' : '. This copy was made on ' + when + '.')]));
+    if (info.modules.length) cert.appendChild(moduleTable(info));
+    if (info.competencies.length) {
+      cert.appendChild(make('h2', { text: 'Competencies evidenced' }));
+      cert.appendChild(make('ul', { 'class': 'ccm-cert-competencies' }, info.competencies.map(function (t) { return make('li', { text: t }); })));
+    }
+    cert.appendChild(make('p', { 'class': 'ccm-cert-small', text: 'This certificate was made by the e-learning course itself. ' +
+      'It is not a qualification, and it cannot prove who took the quiz.' }));
+  }
+
+  // cv: {sess, info, box, blobUrl}
+  function downloadLink(cv, cert, name) {
+    var info = cv.info;
+    if (!window.Blob || !window.URL || !URL.createObjectURL) return null;
+    var copy = cert.cloneNode(true), org = info.organisation || {};
+    copy.querySelector('h1').removeAttribute('tabindex');
+    var img = copy.querySelector('img');
+    if (img) { if (org.logoData) img.setAttribute('src', org.logoData); else img.parentNode.removeChild(img); }
+    var esc = make('p', { text: 'Certificate – ' + name + ' – ' + info.title }).innerHTML;
+    var html = '<!DOCTYPE html>\n<html lang="' + (info.language || 'en-GB') + '">\n<head>\n<meta charset="utf-8">\n' +
+      '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>' + esc + '</title>\n<style>' + CERT_CSS +
+      '</style>\n</head>\n<body>\n' + copy.outerHTML + '\n</body>\n</html>\n';
+    if (cv.blobUrl) URL.revokeObjectURL(cv.blobUrl);
+    cv.blobUrl = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+    return make('a', { 'class': 'ccm-button ccm-secondary ccm-download', href: cv.blobUrl, download: 'certificate-' + info.id + '.html',
+      text: 'Download a copy (HTML file)' });
+  }
+  function render(cv, focus) {
+    var box = cv.box, info = cv.info, who = cv.sess.name();
+    clear(box);
+    var cert = heading(info.organisation || {}), h1 = cert.querySelector('h1');
+    var actions = make('div', { 'class': 'ccm-cert-actions' });
+    if (!who.text) {
+      box.appendChild(cert);
+      actions.appendChild(make('p', { text: 'Add your name to see your certificate. Your name is kept on this device only.' }));
+      actions.appendChild(nameForm(''));
+    } else {
+      record(cert, info, who.text);
       box.appendChild(cert);
       actions.appendChild(make('button', { type: 'button', 'class': 'ccm-button', 'data-action': 'print', text: 'Print this certificate' }));
-      var link = downloadLink(cert, who.text);
+      var link = downloadLink(cv, cert, who.text);
       if (link) actions.appendChild(link);
       if (who.typed) {
-        var change = make('details', { 'class': 'ccm-cert-change' }, [make('summary', { text: 'Change the name on the certificate' }), nameForm(who.text)]);
-        actions.appendChild(change);
+        actions.appendChild(make('details', { 'class': 'ccm-cert-change' },
+          [make('summary', { text: 'Change the name on the certificate' }), nameForm(who.text)]));
       }
-      actions.appendChild(make('button', { type: 'button', 'class': 'ccm-button ccm-secondary', 'data-action': 'certificate-back', text: info.back }));
-      box.appendChild(actions);
-      if (focus) h1.focus();
     }
-    function nameForm(value) {
-      return make('form', { 'class': 'ccm-name-form', novalidate: true }, [
-        make('label', { 'for': 'ccm-learner-name', text: 'Your name, as it should appear on the certificate' }),
-        make('input', { type: 'text', id: 'ccm-learner-name', autocomplete: 'name', maxlength: '80', value: value || null,
-          'aria-describedby': 'ccm-name-error' }),
-        make('p', { 'class': 'ccm-error', id: 'ccm-name-error', hidden: true }),
-        make('button', { type: 'submit', 'class': 'ccm-button', text: 'Save my name' })]);
+    actions.appendChild(backButton(info));
+    box.appendChild(actions);
+    if (focus) h1.focus();
+  }
+  function saveName(cv, form) {
+    var sess = cv.sess, input = form.querySelector('input'), text = input.value.trim().replace(/\s+/g, ' ');
+    if (!text) {
+      var err = form.querySelector('.ccm-error');
+      err.textContent = 'Type your name, then save it.';
+      err.hidden = false;
+      sess.say('assertive', err.textContent);
+      input.focus();
+      return;
     }
-    function downloadLink(cert, name) {
-      if (!window.Blob || !window.URL || !URL.createObjectURL) return null;
-      var copy = cert.cloneNode(true), org = info.organisation || {};
-      var title = copy.querySelector('h1');
-      title.removeAttribute('tabindex');
-      var img = copy.querySelector('img');
-      if (img) { if (org.logoData) img.setAttribute('src', org.logoData); else img.parentNode.removeChild(img); }
-      var esc = make('p', { text: 'Certificate – ' + name + ' – ' + info.title }).innerHTML;
-      var html = '<!DOCTYPE html>\n<html lang="' + (info.language || 'en-GB') + '">\n<head>\n<meta charset="utf-8">\n' +
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>' + esc + '</title>\n<style>' + CERT_CSS +
-        '</style>\n</head>\n<body>\n' + copy.outerHTML + '\n</body>\n</html>\n';
-      if (blobUrl) URL.revokeObjectURL(blobUrl);
-      blobUrl = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-      return make('a', { 'class': 'ccm-button ccm-secondary ccm-download', href: blobUrl, download: 'certificate-' + info.id + '.html',
-        text: 'Download a copy (HTML file)' });
-    }
-    function saveName(form) {
-      var input = form.querySelector('input'), text = input.value.trim().replace(/\s+/g, ' ');
-      if (!text) {
-        var err = form.querySelector('.ccm-error');
-        err.textContent = 'Type your name, then save it.';
-        err.hidden = false;
-        sess.say('assertive', err.textContent);
-        input.focus();
-        return;
-      }
-      sess.keepName(text);
-      render(true);
-      sess.say('polite', 'Your name is on the certificate.');
-    }
+    sess.keepName(text);
+    render(cv, true);
+    sess.say('polite', 'Your name is on the certificate.');
+  }
+
+  function certificateView(sess, info) {
+    var cv = { sess: sess, info: info, box: byId('ccm-certificate-body'), blobUrl: null };
     return {
       show: function () {
         document.body.classList.add('ccm-cert-open');
         byId('ccm-certificate').hidden = false;
         document.title = 'Certificate of completion – ' + info.title;
-        render(true);
+        render(cv, true);
         if (window.scrollTo) window.scrollTo(0, 0);
       },
       hide: function () {
@@ -126,11 +137,15 @@
         byId('ccm-certificate').hidden = true;
       },
       click: function (t) {
-        var act = t.getAttribute('data-action');
-        if (act === 'print') { window.print(); return true; }
-        return false;
+        if (t.getAttribute('data-action') !== 'print') return false;
+        window.print();
+        return true;
       },
-      submit: function (form) { if (form.classList.contains('ccm-name-form')) { saveName(form); return true; } return false; }
+      submit: function (form) {
+        if (!form.classList.contains('ccm-name-form')) return false;
+        saveName(cv, form);
+        return true;
+      }
     };
   }
 
@@ -143,7 +158,6 @@
     return out;
   }
   function titlesOf(comps) { var m = {}; (comps || []).forEach(function (c) { m[c.id] = c.title; }); return m; }
-
 
   CCM.certificate = { view: certificateView, evidenced: evidenced, titlesOf: titlesOf };
 })(window.CCM);
