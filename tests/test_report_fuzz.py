@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+from support.course_source import write_course
+from support.moodle_fixture_course import write_moodle_fixture_course
 
 from ccm_scorm.report import ReportOptions, build_report
 from ccm_scorm.report.catalogue import Catalogue
@@ -26,8 +28,6 @@ from ccm_scorm.report.moodle import ModuleMap, MoodleReader
 from ccm_scorm.report.outputs import write_outputs
 from ccm_scorm.report.xapi import StatementReader, iter_statement_file
 from ccm_scorm.source import load_course
-from support.course_source import write_course
-from support.moodle_fixture_course import write_moodle_fixture_course
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                          HealthCheck.too_slow])
@@ -68,9 +68,10 @@ results = st.fixed_dictionaries({}, optional={
     "extensions": maybe(st.dictionaries(st.sampled_from([MODULE + "/xapi/competency-results", "x"]),
                                         maybe(competency_results), max_size=2)),
     "success": json_values})
+activity_lists = maybe(st.lists(maybe(st.fixed_dictionaries({"id": maybe(st.sampled_from(
+    [MODULE, BASE + "competency/ccm.communication"]))})), max_size=3))
 contexts = st.fixed_dictionaries({}, optional={"contextActivities": maybe(st.fixed_dictionaries({}, optional={
-    kind: maybe(st.lists(maybe(st.fixed_dictionaries({"id": maybe(st.sampled_from(
-        [MODULE, BASE + "competency/ccm.communication"]))})), max_size=3)) for kind in ("parent", "grouping", "other")}))})
+    kind: activity_lists for kind in ("parent", "grouping", "other")}))})
 plausible = st.fixed_dictionaries({"actor": maybe(actors), "verb": maybe(verbs), "object": maybe(objects)}, optional={
     "id": json_values, "result": maybe(results), "context": maybe(contexts), "timestamp": maybe(scalars),
     "stored": json_values})
@@ -158,7 +159,8 @@ cells = st.one_of(st.text(max_size=20), st.sampled_from([
 
 
 @FUZZ
-@given(choice=st.integers(min_value=0, max_value=3), rows=st.lists(st.lists(cells, min_size=4, max_size=16), max_size=6),
+@given(choice=st.integers(min_value=0, max_value=3),
+       rows=st.lists(st.lists(cells, min_size=4, max_size=16), max_size=6),
        drop=st.just([]) | st.lists(st.integers(min_value=0, max_value=15), max_size=2),
        extra=st.just([]) | st.lists(st.text(max_size=12), max_size=2),
        delimiter=st.sampled_from(["\t", ",", ";"]))
