@@ -7,6 +7,13 @@ Prints the wall time of reading + building the matrix (+ writing CSV and JSON), 
 peak resident memory of the process (ru_maxrss). The statements are shaped as the xAPI
 runtime sends them (initialized, answered, completed, passed/failed with per-competency
 results, terminated).
+
+    python bench/bench_report.py --statements 0 --moodle-rows 100000
+    CCM_MOODLE_TOKEN=... python bench/bench_report.py --statements 0 --moodle-site URL --moodle-course ID
+
+The Moodle paths: a synthetic interactions report download (every option on, as Moodle
+5.1 writes it, tab separated; a third of the attempts with a second try, `.a2`) of the
+first quiz module, N learner-attempt rows; and a live read of a course on a Moodle site.
 """
 
 from __future__ import annotations
@@ -85,14 +92,65 @@ def generate(course, path: Path, count: int, learners: int, seed: int = 1) -> No
             written += min(len(lines), count - written)
 
 
+def generate_moodle_interactions(course, path: Path, rows: int, learners: int, seed: int = 2) -> None:
+    """Moodle's interactions report (tab separated, every option on) for the first module with a quiz."""
+    rng = random.Random(seed)
+    module = next(m for m in course.modules if m.questions)
+    questions = module.questions[:module.questions_per_attempt]
+    header = ["Name", "Email address", "Attempt", "Started on", "Last accessed on", "Score", module.title]
+    for n in range(2 * len(questions)):
+        header += [f"Question {n}", f"Response {n}", f"Right answer {n}", f"Result {n}"]
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\t".join(header) + "\n")
+        for row in range(rows):
+            who = rng.randrange(learners)
+            day = f"Tuesday, {rng.randint(1, 28)} November 2026, {rng.randint(1, 12)}:{rng.randint(0, 59):02d} PM"
+            cells = []
+            tries = 2 if rng.random() < 0.33 else 1
+            for attempt_try in range(1, tries + 1):
+                right = 0
+                for question in questions:
+                    ok = rng.random() < (0.6 if attempt_try == 1 else 0.9)
+                    right += ok
+                    suffix = f".a{attempt_try}" if attempt_try > 1 else ""
+                    cells += [f"{module.id}.{question.id}{suffix}", "a", "a", "correct" if ok else "wrong"]
+            score = round(100 * right / len(questions))
+            cells += [""] * (len(header) - 7 - len(cells))
+            handle.write("\t".join([f"Learner {who}", f"learner{who}@example.org", str(row // learners + 1), day, day,
+                                     str(score), f"{score}/100", *cells]) + "\n")
+
+
+def timed(label: str, course, options) -> None:
+    started = time.perf_counter()
+    report = build_report(course, options)
+    took = time.perf_counter() - started
+    print(f"{label}: {len(report.matrix.learners):,} learners, matrix built in {took:.1f} s; "
+          f"peak resident memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--statements", type=int, default=1_000_000)
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="write the statements here (and reuse them if present)")
+    parser.add_argument("--moodle-rows", type=int, default=0, help="also a Moodle interactions report of N rows")
+    parser.add_argument("--moodle-site", help="also a live read of --moodle-course on this Moodle site "
+                        "(token from CCM_MOODLE_TOKEN)")
+    parser.add_argument("--moodle-course", type=int)
     args = parser.parse_args()
     course = load_course(ROOT / "modules")
     workdir = Path(tempfile.mkdtemp(prefix="ccm-bench-"))
+    if args.moodle_rows:
+        moodle_file = workdir / "interactions.txt"
+        generate_moodle_interactions(course, moodle_file, args.moodle_rows, args.learners)
+        print(f"generated a Moodle interactions report of {args.moodle_rows:,} rows "
+              f"({moodle_file.stat().st_size / 1e6:.0f} MB)")
+        timed("Moodle interactions report", course, ReportOptions(moodle=(moodle_file,)))
+    if args.moodle_site:
+        timed(f"Moodle site {args.moodle_site} course {args.moodle_course}", course,
+              ReportOptions(moodle_site=args.moodle_site, moodle_course=args.moodle_course))
+    if not args.statements:
+        return
     path = args.keep or workdir / "statements.jsonl"
     if not path.exists():
         started = time.perf_counter()

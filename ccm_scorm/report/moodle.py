@@ -78,12 +78,12 @@ class ModuleMap:
             else:
                 self.default = unit_id
 
-    def find(self, activity: str) -> tuple[str | None, str]:
+    def find(self, activity: str, use_default: bool = True) -> tuple[str | None, str]:
         """(unit id or None, why not) for a Moodle activity or SCO title."""
         key = _norm(activity)
         if key in self.explicit:
             return self.explicit[key], ""
-        if self.default:
+        if self.default and use_default:
             return self.default, ""
         exact = [u for u, title in self.units.items() if key in (_norm(title), _norm(u))]
         if len(exact) == 1:
@@ -109,7 +109,8 @@ class ModuleMap:
                 return self.explicit[_norm(name)]
         if self.default:
             return self.default
-        stem = " " + _norm(path.stem)
+        # the text download's name ends "-<date>_<time>-tab_separated" (Moodle's csv_export_writer)
+        stem = " " + _norm(re.sub(r"(-\d{8}_\d{4})?(-(tab|comma|semicolon|colon)_separated)?$", "", path.stem))
         found = {u for u, title in self.units.items()
                  if any(t and stem.endswith(" " + t) for t in (_norm(title), _norm(u)))}
         return found.pop() if len(found) == 1 else None
@@ -145,7 +146,10 @@ class Layout:
     objectives: dict[str, dict[str, int]]  # objective id -> {"status": column, "score": column}
 
 
-def report_layout(path: Path, line: int, header: list[str]) -> Layout:
+def report_layout(path: Path, line: int, header: list[str], is_sco_title=lambda h: True) -> Layout:
+    """The columns of a SCORM report download. `is_sco_title(h)`: whether a header after the first SCO
+    column may be another SCO's title; the objectives report without "Show objective score" heads its
+    columns with the bare objective id, where the others have "<id> status" and "<id> score"."""
     if not header or header[0] != "Name" or "Attempt" not in header:
         raise ReportError(f"{path}:{line}: not a Moodle SCORM report or gradebook export: the columns should start "
                           f"Name, Email address, {', '.join(FIXED_TAIL)} (found: {', '.join(header[:6]) or 'nothing'})")
@@ -166,6 +170,9 @@ def report_layout(path: Path, line: int, header: list[str]) -> Layout:
         match = OBJECTIVE.match(h)
         if match and scos:  # objective columns follow the SCO columns
             objectives.setdefault(match.group(1), {})[match.group(2)] = i
+            continue
+        if scos and (objectives or (not h.split(" ")[1:] and not is_sco_title(h))):
+            objectives.setdefault(h, {})["status"] = i
             continue
         if interactions or objectives:
             raise ReportError(f"{path}:{line}: the column {h!r} comes after the report's question or objective "
@@ -199,7 +206,7 @@ class MoodleReader:
         if "First name" in header and "Last name" in header:
             self._gradebook(path, header, rows[1:])
             return "gradebook"
-        layout = report_layout(path, line, header)
+        layout = report_layout(path, line, header, self._may_be_sco_title)
         units = self._units(path, line, layout)
         bit = self.matrix.source(f"Moodle {layout.kind} report {path.name}")
         seen = {"attempts": 0, "questions": 0, "objective values": 0}
@@ -209,6 +216,12 @@ class MoodleReader:
         self.notes.count(self.notes.read, f"Moodle {layout.kind} report {path.name}", len(rows) - 1)
         self._report_notes(path, layout, seen)
         return layout.kind
+
+    def _may_be_sco_title(self, header: str) -> bool:
+        """A header that is an objective id of the course, or names no module or pathway, is no SCO's title."""
+        if header in self.catalogue.competency_index or header in self.module_map.units:
+            return False
+        return self.module_map.find(header, use_default=False)[0] is not None
 
     def _units(self, path: Path, line: int, layout: Layout) -> list[str]:
         if layout.scos:
@@ -255,6 +268,14 @@ class MoodleReader:
             self.notes.say(f"the interactions report {path.name} lists no interactions (Moodle's interactions "
                            "report is always empty for SCORM 2004 activities): competencies there rest on "
                            "objectives or module results instead; --moodle-site reads them")
+        questions = [columns for columns in layout.interactions.values() if "Question" in columns]
+        if layout.interactions and not questions:
+            self.notes.say(f"{path.name}: the interactions report was downloaded without 'Show question text' (off "
+                           "by default), so it cannot tell which question an answer is: turn on 'Show question "
+                           "text' and 'Result' in its options")
+        elif questions and not any("Result" in columns for columns in questions):
+            self.notes.say(f"{path.name}: the interactions report was downloaded without 'Result' (off by default), "
+                           "so it cannot tell right answers from wrong: turn on 'Result' in its options")
         if layout.kind == "objectives" and seen["attempts"] and not seen["objective values"]:
             self.notes.say(MISSING_OBJECTIVES.format(file=path.name))
         if layout.kind == "basic" and not layout.scos:
@@ -374,11 +395,17 @@ class MoodleReader:
         columns, unknown = [], []
         for i, h in enumerate(header):
             match = GRADEBOOK_SCORM.match(h)
-            if match:
-                unit, _ = self.module_map.find(match.group(1))
-                (columns if unit else unknown).append((i, unit or match.group(1)))
-            elif GRADEBOOK_OTHER.match(h):
-                self.notes.say(f"{path.name}: the gradebook column {h!r} is not a SCORM activity and was not read")
+            if not match:
+                if GRADEBOOK_OTHER.match(h):
+                    self.notes.say(f"{path.name}: the gradebook column {h!r} is not a SCORM activity and was not read")
+                continue
+            unit, _ = self.module_map.find(match.group(1))
+            if unit:
+                columns.append((i, unit))
+            else:
+                unknown.append((i, match.group(1)))
+                self.notes.say(f"{path.name}: the gradebook column {h!r} matches no module or pathway of the course "
+                               f"and was skipped (name it with --moodle-module '{match.group(1)}=ID')")
         if not columns and not unknown:
             raise ReportError(f"{path}:1: this gradebook export has no 'SCORM package: ... (Real)' column; "
                               "export the SCORM activities' grades as real values")
@@ -475,6 +502,9 @@ class MoodleReader:
         """Verdicts on one competency in one attempt: one per try its questions were answered in; the
         competency's own objective stands for the last try (the runtime writes it on each submission)."""
         objective = attempt.objectives.get(cid)
+        answered = any(cid in attempt.tries[t].get(m, {}) for t in attempt.tries for m in modules)
+        if objective and answered and not (objective[0] in FINISHED or objective[1] is not None):
+            objective = None  # an objective without a result yet says less than the answers
         order = attempt.number * 1000
         judged = set()
         for module_id in modules:
