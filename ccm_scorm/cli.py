@@ -406,7 +406,8 @@ def report_command(source: Path, lrs_url, since, statement_files, moodle_files, 
                             lrs_insecure=insecure,
                             match=match, learner_map=learner_map, roster=roster, rule=rule, timezone=timezone,
                             as_of=as_of.date() if as_of else None, pathways=pathways,
-                            moodle_site=moodle_site, moodle_course=moodle_course, strict=strict)
+                            moodle_site=moodle_site, moodle_course=moodle_course, moodle_insecure=insecure,
+                            strict=strict)
     sys.exit(run_report(source, options, out_dir, formats, click.echo,
                         prompt=lambda text: click.prompt(text, hide_input=True), quiet=quiet))
 
