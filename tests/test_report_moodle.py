@@ -209,3 +209,18 @@ def test_html_report_passes_axe(fixtures, tmp_path, page, axe_check, format_viol
     first = page.locator("#matrix-table tbody tr th").first.inner_text()
     assert first.startswith("Stu Dent")
     assert not page.ccm_errors
+
+
+def test_strict_refuses_statements_for_activities_not_in_the_course(fixtures, tmp_path):
+    """--strict covers every source: an LRS statement about another course's activity too."""
+    source = write_moodle_fixture_course(tmp_path)
+    statements = tmp_path / "statements.jsonl"
+    statements.write_text('{"actor": {"mbox": "mailto:student1@example.invalid"}, '
+                          '"verb": {"id": "http://adlnet.gov/expapi/verbs/passed"}, '
+                          '"object": {"id": "https://elsewhere.example/module/fire-safety"}}\n', encoding="utf-8")
+    args = ["report", str(source), "--statements", str(statements), "--moodle",
+            str(fixtures / "scorm12_basic_CSV.txt"), "-o", str(tmp_path / "out")]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    strict = CliRunner().invoke(main, args + ["--strict"])
+    assert strict.exit_code == EXIT_STRICT, strict.output
+    assert "records for activities not in the course (e.g. https://elsewhere.example/module/fire-safety)" in strict.output

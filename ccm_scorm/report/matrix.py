@@ -132,6 +132,9 @@ class Notes:
     def problems(self) -> list[str]:
         """What `--strict` refuses: evidence left unused, activities and competencies not in the course."""
         lines = self.unused_lines()
+        # statements the xAPI reader could not use (voided and pathway statements are skipped by design)
+        lines += [f"{n} {reason}" for reason, n in self.skipped.items()
+                  if "could not be used" in reason or "without a learner" in reason]
         if self.not_in_catalogue:
             lines.append(f"{sum(self.not_in_catalogue.values())} records for activities not in the course "
                          f"(e.g. {', '.join(list(self.not_in_catalogue)[:3])})")
