@@ -12,12 +12,10 @@ import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from .fingerprint import path_contents, toolkit_fingerprint, value_fingerprint
 from .model import Course, Module, Pathway
 from .package import (REPORT_NAME, PackageRecord, read_build_report, read_report_document, report_records,
                       write_build_report, write_package)
@@ -115,23 +113,10 @@ def input_hash(course: Course, unit: object, target: str, options: BuildOptions)
     """A fingerprint of everything that goes into one package: if it is unchanged, so is the package."""
     digest = hashlib.sha256(toolkit_fingerprint().encode("ascii"))
     # the target's package and version too: a target from another package changes without ccm-scorm changing
-    for part in (target, target_origin(target), repr(options), repr(course.settings), repr(course.framework),
-                 repr(unit)):
+    for part in (target, target_origin(target), repr(value_fingerprint(options)), repr(course.settings),
+                 repr(course.framework), repr(unit)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def toolkit_fingerprint() -> str:
-    """This version of ccm-scorm and every template and runtime file it puts into packages."""
-    digest = hashlib.sha256(__version__.encode("ascii"))
-    render = resources.files("ccm_scorm.render")
-    for folder in ("templates", "runtime"):
-        for entry in sorted(render.joinpath(folder).iterdir(), key=lambda e: e.name):
-            if entry.is_file() and not entry.name.startswith("."):
-                digest.update(f"{folder}/{entry.name}\0".encode("utf-8"))
-                digest.update(entry.read_bytes())
     return digest.hexdigest()
 
 
@@ -148,8 +133,8 @@ def build_request(targets: tuple[str, ...], lms: str | None, values: dict[str, o
     return (targets, lms, given, lrs_credential, module_ids, pathway_ids, origins)
 
 
-def _folder_files(folder: Path) -> list[tuple[str, bytes]]:
-    return sorted((p.name, p.read_bytes()) for p in folder.iterdir() if p.is_file())
+def _folder_files(folder: Path) -> tuple:
+    return path_contents(folder)  # every file, subfolders too (the SCORM schemas may sit in scorm12/)
 
 
 def source_fingerprint(source: Path, request: object) -> str:

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -158,3 +163,82 @@ def test_warnings_shared_by_several_packages_are_printed_once():
         "m1 (scorm12): other",
         "plain warning",
     ]
+
+
+# ------------------------------------------------------------------ fingerprints that cannot lie
+SCORM12_SCHEMAS = ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd")
+REPO = Path(__file__).resolve().parents[1]
+
+
+def build_scorm12(course: Path, out: Path, *extra) -> dict:
+    result = run("build", course, "--target", "scorm12", "--out", out, "--json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("subfolder", ["", "scorm12"])
+def test_changing_a_schema_file_rebuilds_the_packages_that_carry_it(tmp_path, subfolder):
+    course = write_course(tmp_path)
+    schemas = tmp_path / "schemas" / subfolder
+    schemas.mkdir(parents=True)
+    for name in SCORM12_SCHEMAS:
+        (schemas / name).write_text(f"<!-- {name} -->\n")
+    out = tmp_path / "out"
+    build_scorm12(course, out, "--schema-dir", tmp_path / "schemas")
+    (schemas / "ims_xml.xsd").write_text("<!-- a newer copy -->\n")
+    again = build_scorm12(course, out, "--schema-dir", tmp_path / "schemas")
+    assert sorted(again["rebuilt"]) == ["scorm12/demo.zip", "scorm12/starter.zip"]
+    with zipfile.ZipFile(out / "scorm12" / "demo.zip") as package:
+        assert package.read("ims_xml.xsd") == b"<!-- a newer copy -->\n"
+
+
+def test_changing_an_image_rebuilds_its_packages(tmp_path):
+    course = write_course(tmp_path)
+    out = tmp_path / "out"
+    build_json(course, out)
+    image = course / "demo" / "assets" / "talk.png"
+    image.write_bytes(image.read_bytes() + b"\0")
+    assert sorted(build_json(course, out)["rebuilt"]) == ["web/demo.zip", "web/starter.zip"]
+
+
+def test_changing_an_option_rebuilds(tmp_path):
+    course = write_course(tmp_path)
+    out = tmp_path / "out"
+    build_scorm12(course, out, "--lms", "moodle")
+    assert sorted(build_scorm12(course, out, "--lms", "esr")["rebuilt"]) == ["scorm12/demo.zip", "scorm12/starter.zip"]
+
+
+def _ccm_from(package_parent: Path, *args, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(package_parent), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "ccm_scorm.cli", *map(str, args)], env=env, capture_output=True,
+                          text=True, timeout=300, cwd=package_parent)
+
+
+@pytest.mark.parametrize("changed", ["render/runtime/boot.js", "render/templates/module.html.j2", "targets/scorm12.py"])
+def test_changing_a_runtime_template_or_code_file_rebuilds_everything(tmp_path, changed):
+    copy = tmp_path / "toolkit"
+    shutil.copytree(REPO / "ccm_scorm", copy / "ccm_scorm", ignore=shutil.ignore_patterns("__pycache__"))
+    target = copy / "ccm_scorm" / changed
+    assert target.is_file(), f"{changed} is not in the package any more: choose another file"
+    course = write_course(tmp_path)
+    out = tmp_path / "out"
+    first = _ccm_from(copy, "build", course, "--target", "web", "--out", out, "--json")
+    assert first.returncode == 0, first.stderr
+    unchanged = _ccm_from(copy, "build", course, "--target", "web", "--out", out, "--json")
+    assert json.loads(unchanged.stdout)["rebuilt"] == []
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = _ccm_from(copy, "build", course, "--target", "web", "--out", out, "--json")
+    assert sorted(json.loads(again.stdout)["rebuilt"]) == ["web/demo.zip", "web/starter.zip"], again.stderr
+
+
+def test_builds_in_two_processes_with_other_hash_seeds_and_time_zones_are_byte_identical(tmp_path):
+    course = write_course(tmp_path)
+    zips = {}
+    for seed, zone in (("1", "UTC"), ("4242", "Pacific/Kiritimati")):
+        out = tmp_path / f"out-{seed}"
+        result = _ccm_from(REPO, "build", course, "-t", "web", "-t", "scorm12", "-t", "scorm2004", "-t", "xapi",
+                           "-t", "cmi5", "--out", out, env={"PYTHONHASHSEED": seed, "TZ": zone})
+        assert result.returncode == 0, result.stderr
+        zips[seed] = {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*.zip"))}
+    assert len(zips["1"]) == 10
+    assert zips["1"] == zips["4242"]
