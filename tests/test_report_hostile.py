@@ -300,3 +300,23 @@ def test_ctrl_c_is_exit_130_and_writes_nothing(source, tmp_path):
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_damaged_spreadsheet_exports_are_clear_errors(source, tmp_path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+
+    document = OpenDocumentSpreadsheet()
+    sheet, row = Table(name="Report"), TableRow()
+    row.addElement(TableCell(valuetype="float", value="not a number"))
+    sheet.addElement(row)
+    document.spreadsheet.addElement(sheet)
+    ods = tmp_path / "report.ods"
+    document.save(str(ods))
+    result = run_report(source, "--moodle", ods, "-o", tmp_path / "out")
+    assert result.exit_code == 4 and f"{ods}: row 1:" in result.output
+    xlsx = tmp_path / "report.xlsx"
+    with zipfile.ZipFile(xlsx, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    result = run_report(source, "--moodle", xlsx, "-o", tmp_path / "out")
+    assert result.exit_code == 4 and "not a readable Excel (.xlsx) workbook" in result.output

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .errors import ReportError
 
@@ -61,8 +61,8 @@ def _read_delimited(path: Path) -> list[tuple[int, list[str]]]:
             for row in reader:
                 rows.append((reader.line_num, [cell.strip() for cell in row]))
         except csv.Error as error:
-            raise ReportError(f"{path}:{reader.line_num + 1}: malformed {'tab-separated' if delimiter == chr(9) else 'CSV'} "
-                              f"text: {error}") from None
+            kind = "tab-separated" if delimiter == "\t" else "CSV"
+            raise ReportError(f"{path}:{reader.line_num + 1}: malformed {kind} text: {error}") from None
     return rows
 
 
@@ -97,13 +97,17 @@ def _read_ods(path: Path) -> list[tuple[int, list[str]]]:
         for cell in row.childNodes:
             if getattr(cell, "qname", (None, None))[1] not in ("table-cell", "covered-table-cell"):
                 continue
-            repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
-            kind = cell.getAttribute("valuetype")
-            if kind in ("float", "percentage", "currency"):
-                text = cell_text(float(cell.getAttribute("value")))
-            else:
-                text = teletype.extractText(cell).strip()
-            cells.extend([text] * min(repeat, 1024))
+            try:
+                repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
+                kind = cell.getAttribute("valuetype")
+                if kind in ("float", "percentage", "currency"):
+                    text = cell_text(float(cell.getAttribute("value")))
+                else:
+                    text = teletype.extractText(cell).strip()
+            except (TypeError, ValueError, OverflowError):  # a hand-edited file: "1e999" repeats, "x" values
+                raise ReportError(f"{path}: row {number}: a cell that is not what OpenDocument allows "
+                                  "(a repeat count or a number that cannot be read): export it again") from None
+            cells.extend([text] * min(max(repeat, 1), 1024))
         while cells and not cells[-1]:
             cells.pop()
         if cells:
