@@ -15,9 +15,9 @@ import ipaddress
 import ssl
 import time
 import urllib.parse
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 import httpx
 
@@ -56,7 +56,7 @@ class Origin:
     port: int
 
     @classmethod
-    def of(cls, url: str) -> "Origin":
+    def of(cls, url: str) -> Origin:
         """The origin of an http(s) URL; ValueError for anything else (file:, javascript:, a broken address)."""
         parts = urllib.parse.urlsplit(url)  # ValueError for e.g. "http://[::1"
         scheme = parts.scheme.lower()
@@ -171,7 +171,7 @@ class HttpClient:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "HttpClient":
+    def __enter__(self) -> HttpClient:
         return self
 
     def __exit__(self, *_exc) -> None:

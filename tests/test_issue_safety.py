@@ -2,6 +2,8 @@
 read (or with --unchecked, said on every handout), only safe addresses, rosters as Excel saves
 them, a re-issue that keeps what was printed, and a QR code that holds a short link."""
 
+# The fake LRS fixtures are imported, then named as test arguments:
+# ruff: noqa: F811
 from __future__ import annotations
 
 import csv
@@ -12,7 +14,7 @@ import urllib.parse
 import pytest
 from click.testing import CliRunner
 from support.course_source import write_course
-from support.fake_lrs import FakeLrs, away, lrs, nothing_reaches_the_second_origin, unused_port  # noqa: F401
+from support.fake_lrs import FakeLrs, away, lrs, nothing_reaches_the_second_origin, unused_port  # noqa: F401 (fixtures)
 
 from ccm_scorm.cli import main
 from ccm_scorm.issuing.roster import RosterError, read_roster

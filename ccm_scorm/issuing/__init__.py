@@ -114,8 +114,9 @@ def _already_issued(out_dir: Path, pathway_id: str) -> dict[str, Volunteer]:
     try:
         earlier = read_roster(path)
     except RosterError as error:
-        raise RosterError([*error.messages, f"{path} was written by an earlier ccm issue and cannot be read any more: "
-                           "move it away to issue afresh (its links stay valid), or issue into another --out"]) from None
+        advice = (f"{path} was written by an earlier ccm issue and cannot be read any more: move it away to "
+                  "issue afresh (its links stay valid), or issue into another --out")
+        raise RosterError([*error.messages, advice]) from None
     return {v.key: v for v in earlier if v.pathway == pathway_id and v.registration and v.code}
 
 

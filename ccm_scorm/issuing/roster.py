@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from ..importers.text import EncodingError, decode
@@ -136,7 +136,8 @@ def _read_row(number: int, header: list[str], cells: list[str], problems: Roster
         ok = False
     start = _parse_date(values.get(START, ""))
     if start is None:
-        problems.add(number, f"the start date '{values.get(START)}' is not a date — write it as 2026-11-24 or 24/11/2026")
+        problems.add(number, f"the start date '{values.get(START)}' is not a date — write it as 2026-11-24 "
+                             "or 24/11/2026")
         ok = False
     if not ok:
         return None

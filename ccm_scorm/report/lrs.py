@@ -5,11 +5,10 @@ from __future__ import annotations
 import base64
 import os
 import urllib.parse
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..http import (ConnectionFailed, DeadlineError, HttpClient, HttpError, OffOriginError, TooLargeError,
                     refuse_clear_text, shorten)
-
 from .errors import EXIT_LRS, EXIT_USAGE, ReportError
 from .xapi import XAPI_VERSION, StatementReader, _first_line
 
@@ -124,11 +123,13 @@ class LrsClient:
             return (f"the LRS at {self.endpoint} did not answer within {self.timeout:g} s (the limit for the whole "
                     "read): check the URL, your network and the LRS's health, or raise --lrs-timeout")
         if isinstance(error, TooLargeError):
-            return f"the LRS at {self.endpoint} sent a statements page too large to read ({error}); the read was stopped"
+            return (f"the LRS at {self.endpoint} sent a statements page too large to read ({error}); "
+                    "the read was stopped")
         if isinstance(error, ConnectionFailed):
             host = self.http.origin.host
             if error.kind == "refused":
-                return f"could not connect to {host} (connection refused): check the --lrs URL and that the LRS is running"
+                return (f"could not connect to {host} (connection refused): check the --lrs URL and that the LRS "
+                        "is running")
             if error.kind == "dns":
                 return f"could not find the host {host}: check the --lrs URL"
             return f"could not reach the LRS at {self.endpoint} ({error}): check the URL, network and certificates"

@@ -69,7 +69,7 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class FakeLrs:
-    def __init__(self, away: "FakeLrs | None" = None, certificate: tuple[str, str] | None = None):
+    def __init__(self, away: FakeLrs | None = None, certificate: tuple[str, str] | None = None):
         """`certificate`: (cert file, key file) to answer over https instead of http."""
         self.away = away  # the other origin that redirects and `more` links point to
         self.seen: list[Seen] = []
