@@ -64,7 +64,7 @@ def moodle_csv(framework: Framework) -> str:
                               MOODLE_SCALE_CONFIG, "", "", "", "", "", "1", MOODLE_TAXONOMY]))
     for domain in framework.domains:
         writer.writerow(safe_row(["", domain.id, domain.title[:MOODLE_SHORTNAME_MAX],
-                                  f"<p>{html.escape(domain.description)}</p>", "1", "", "", "", "", "", "", "", "", ""]))
+                                  f"<p>{html.escape(domain.description)}</p>", "1"] + [""] * 9))
         for cid in domain.competency_ids:
             competency = framework.competency(cid)
             writer.writerow(safe_row([domain.id, competency.id, competency.title[:MOODLE_SHORTNAME_MAX],

@@ -33,7 +33,7 @@ def detail_rows(report: Report):
     titles = {c.id: c.title for c in report.course.framework.competencies}
     for key in report.learner_keys():
         name, email, user_id = report.person(key)
-        for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key)):
+        for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=True):
             yield [key, name, email, user_id, cid, titles[cid], view.status, view.symbol, number_text(view.best),
                    number_text(view.latest), view.first_achieved, view.attempts, " ".join(view.modules),
                    " ".join(view.basis), "; ".join(view.sources)]
@@ -129,7 +129,7 @@ def write_json(report: Report, stage: Staging) -> None:
         for key in report.learner_keys():
             name, email, user_id = report.person(key)
             cells = {}
-            for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key)):
+            for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=True):
                 cells[cid] = {"status": view.status, "best_score": finite_or_none(view.best),
                              "latest_score": finite_or_none(view.latest),
                               "first_achieved": view.first_achieved or None, "attempts": view.attempts,
@@ -139,7 +139,7 @@ def write_json(report: Report, stage: Staging) -> None:
             first = False
         header, rows = pathway_table(report)
         tail = {"competency_summary": report.competency_summary(),
-                "pathways": [dict(zip(header, row)) for row in rows], "notes": notes_lines(report)}
+                "pathways": [dict(zip(header, row, strict=True)) for row in rows], "notes": notes_lines(report)}
         handle.write("\n ],\n" + json.dumps(tail, ensure_ascii=False, indent=1)[2:] + "\n")
 
 

@@ -16,8 +16,8 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .catalogue import Catalogue
 from .errors import ReportError
