@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import moodle_player as mp
+from support import moodle_reports as mr
+from support.browser import attach_error_collectors
 
 from ccm_scorm.cli import main
 from ccm_scorm.report import EXIT_STRICT, ReportOptions, build_report
 from ccm_scorm.source import load_course
-from support import moodle_player as mp
-from support import moodle_reports as mr
-from support.browser import attach_error_collectors
 
 EDITIONS = ("scorm12", "scorm2004")
 UNITS = (mp.QUIZ_MODULE, mp.PATHWAY)
@@ -70,7 +70,7 @@ def played(moodle, browser, shared_dir, tmp_path_factory):
         emails[label] = f"{username}@example.org"
         with _page(browser) as page:
             moodle.login(page, username, password)
-            for edition, course in courses.items():
+            for course in courses.values():
                 quiz, path = course.activities[mp.QUIZ_MODULE], course.activities[mp.PATHWAY]
                 mr.play_quiz(moodle, page, quiz.cmid, tries)
                 mr.wait_saved(moodle, quiz.scormid, username)
@@ -118,7 +118,8 @@ def _download_everything(moodle, browser, course, edition, emails, folder: Path)
                     if options == "full":
                         mr.save_options(page, moodle, activity.cmid, report)
                     for fmt in FORMATS:
-                        got[unit, report, fmt] = mr.download(page, moodle, activity.cmid, report, fmt, target / unit / report)
+                        folder = target / unit / report
+                        got[unit, report, fmt] = mr.download(page, moodle, activity.cmid, report, fmt, folder)
             if options == "full":
                 files["gradebook"] = mr.gradebook(page, moodle, course.course_id, target)
     database = {unit: mr.tries_in_database(moodle, activity.scormid) for unit, activity in course.activities.items()}
@@ -169,7 +170,7 @@ def _competency_of(interaction_id: str) -> str:
 
 def matrix(report) -> dict[tuple[str, str], tuple]:
     return {(key, cid): view for key in report.learner_keys()
-            for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key))}
+            for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=True)}
 
 
 def statuses(report) -> dict[tuple[str, str], str]:
@@ -182,6 +183,19 @@ def learners_only(cells: dict, results: EditionResults) -> dict:
     others = {k: v for k, v in cells.items() if k[0] not in learners}
     assert all((v if isinstance(v, str) else v.status) == N for v in others.values()), others
     return {k: v for k, v in cells.items() if k[0] in learners}
+
+
+def agreeing_cells(report, results: EditionResults) -> dict:
+    """The played learners' cells, once each one's status is checked to be what the database says."""
+    got = learners_only(matrix(report), results)
+    assert {k: v.status for k, v in got.items()} == {k: v[0] for k, v in expected_from_database(results).items()}
+    return got
+
+
+def assert_best_scores_agree(got: dict, results: EditionResults) -> None:
+    expected = expected_from_database(results)
+    assert {k: v.best for k, v in got.items() if k[1] in mp.QUIZ_COMPETENCIES} == \
+        {k: v[1] for k, v in expected.items() if k[1] in mp.QUIZ_COMPETENCIES}
 
 
 def run(source, files, **options):
@@ -202,14 +216,11 @@ def test_the_database_holds_the_retry_as_two_tries_of_one_attempt(played, editio
 def test_full_option_downloads_agree_with_the_database(played, source, edition):
     results = played[edition]
     report = run(source, [results.full[u, r, "CSV"] for u in UNITS for r in REPORTS])
-    expected = expected_from_database(results)
-    assert learners_only(statuses(report), results) == {k: v[0] for k, v in expected.items()}
-    got = learners_only(matrix(report), results)
+    got = agreeing_cells(report, results)
     retry = results.emails["retry"]
     if edition == "scorm12":
         # Each try has its own score: 50 then 100 for both quiz competencies, in one Moodle attempt.
-        assert {k: v.best for k, v in got.items() if k[1] in mp.QUIZ_COMPETENCIES} == \
-            {k: v[1] for k, v in expected.items() if k[1] in mp.QUIZ_COMPETENCIES}
+        assert_best_scores_agree(got, results)
         assert (got[retry, mp.QUIZ_COMPETENCIES[0]].attempts, got[retry, mp.QUIZ_COMPETENCIES[0]].latest) == (2, 100.0)
         assert got[retry, mp.QUIZ_COMPETENCIES[0]].basis == ["questions"]
     else:
@@ -224,9 +235,7 @@ def test_full_option_downloads_agree_with_the_database(played, source, edition):
 def test_default_option_downloads_agree_and_say_what_they_cannot_tell(played, source, edition):
     results = played[edition]
     report = run(source, [results.default[u, r, "CSV"] for u in UNITS for r in REPORTS])
-    expected = expected_from_database(results)
-    assert learners_only(statuses(report), results) == {k: v[0] for k, v in expected.items()}
-    got = learners_only(matrix(report), results)
+    got = agreeing_cells(report, results)
     retry = results.emails["retry"]
     assert got[retry, mp.QUIZ_COMPETENCIES[0]].attempts == 1  # one Moodle attempt, not one per column
     messages = " ".join(report.notes.messages)
@@ -261,11 +270,8 @@ def test_live_site_agrees_with_the_database(played, source, moodle, edition, tmp
     results = played[edition]
     report = run(source, [], moodle_site=moodle.url, moodle_course=results.course.course_id,
                  moodle_token=moodle.token)
-    expected = expected_from_database(results)
-    got = learners_only(matrix(report), results)
-    assert {k: v.status for k, v in got.items()} == {k: v[0] for k, v in expected.items()}
-    assert {k: v.best for k, v in got.items() if k[1] in mp.QUIZ_COMPETENCIES} == \
-        {k: v[1] for k, v in expected.items() if k[1] in mp.QUIZ_COMPETENCIES}
+    got = agreeing_cells(report, results)
+    assert_best_scores_agree(got, results)
     retry = results.emails["retry"]
     assert got[retry, mp.QUIZ_COMPETENCIES[0]].attempts == 2
     assert got[results.emails["passer"], mp.READING_COMPETENCY].basis == ["objective"]

@@ -254,7 +254,7 @@ class MoodleReader:
         when = self._date(cells[at + 2], path) or self._date(cells[at + 1], path)
         seen["attempts"] += 1
         columns = layout.scos or [(at + 3, "")]
-        for (column, title), unit in zip(columns, units):
+        for (column, title), unit in zip(columns, units, strict=True):
             attempt = self.attempt(key, unit, title, attempt_no, bit, when)
             self._sco_cell(attempt, cells[column], cells[at + 3] if len(columns) == 1 else "")
             if layout.interactions:

@@ -82,7 +82,8 @@ class MoodleSiteClient:
                                    headers={"Content-Type": "application/x-www-form-urlencoded"}) as answer:
                 status, raw = answer.status, answer.body.read()
         except HttpError as error:
-            raise ReportError(f"the Moodle site {self.site} could not be read ({function}): {error}", EXIT_LRS) from None
+            raise ReportError(f"the Moodle site {self.site} could not be read ({function}): {error}",
+                              EXIT_LRS) from None
         if status != 200:
             raise ReportError(f"the Moodle site {self.site} answered {status} to {function}: check --moodle-site is "
                               "the site's address (the page you log in at, without /login/...)", EXIT_LRS)
@@ -103,7 +104,8 @@ class MoodleSiteClient:
         if code in ("accessexception", "servicenotavailable", "webservicenotavailable"):
             return text + f" (the token's service must include {function})"
         if code in ("nopermissions", "requireloginerror", "notingroup") or "capability" in code:
-            return text + f" (the token's user needs {CAPABILITIES.get(function, 'the capability named')} in the course)"
+            needed = CAPABILITIES.get(function, "the capability named")
+            return text + f" (the token's user needs {needed} in the course)"
         return text
 
 
@@ -201,7 +203,7 @@ def _indexed(tracks: dict[str, str], kind: str) -> dict[int, dict[str, str]]:
 
 def _when(unix: str | None) -> str | None:
     try:
-        return iso_utc(dt.datetime.fromtimestamp(int(unix), dt.timezone.utc)) if unix else None
+        return iso_utc(dt.datetime.fromtimestamp(int(unix), dt.UTC)) if unix else None
     except (TypeError, ValueError, OverflowError):
         return None
 

@@ -51,7 +51,7 @@ class ReportCourse:
 
     @classmethod
     def create(cls, site: MoodleSite, packages: Path, name: str, edition: str, units: tuple[str, ...],
-               other_package: Path | None = None) -> "ReportCourse":
+               other_package: Path | None = None) -> ReportCourse:
         """A course holding one activity per unit (named with the unit id), and optionally a SCORM
         activity of another package, which the course source knows nothing about."""
         course = cls(site, site.new_course(name))
