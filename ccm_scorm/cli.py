@@ -145,6 +145,7 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
         with _progress_bar(package_count(course, chosen, module_ids, pathway_ids), quiet or as_json) as progress:
             result = build(course, chosen, out_dir, options, module_ids=module_ids, force=force,
                            progress=progress, jobs=jobs, pathway_ids=pathway_ids, source_fingerprint=fingerprint)
+        _report_build(result, out_dir, quiet, as_json)  # inside: a Ctrl-C while it prints is still exit 130
     except KeyError as error:
         click.echo(f"error: {error.args[0]}", err=True)
         sys.exit(EXIT_USAGE)
@@ -159,7 +160,6 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
         click.echo("interrupted: the packages already written are whole, nothing half-written was left; "
                    "run the build again to finish", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    _report_build(result, out_dir, quiet, as_json)
 
 
 def _report_build(result, out_dir: Path, quiet: bool, as_json: bool) -> None:
