@@ -188,7 +188,7 @@ def _report_build(result, out_dir: Path, quiet: bool, as_json: bool) -> None:
 @click.option("--launch-url", required=True,
               help="Where the pathway's xAPI package is published: the address of its index.html.")
 @click.option("--out", "-o", "out_dir", default="issued", show_default=True, type=click.Path(path_type=Path),
-              help="Folder for handouts.html and roster-issued.csv.")
+              help="Folder for handouts.html, roster-issued.csv and go/ (issuing again keeps who is there).")
 @click.option("--source", default=DEFAULT_SOURCE, show_default=True, type=click.Path(path_type=Path),
               help="The course folder.")
 @click.option("--unchecked", "--no-check-credential", "unchecked", is_flag=True,
