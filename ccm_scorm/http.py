@@ -101,6 +101,17 @@ def refuse_clear_text(url: str, what: str, insecure: bool) -> None:
                         f"use its https address, or give --insecure if this network is trusted")
 
 
+def address_problem(url: str, option: str, example: str, insecure: bool) -> str | None:
+    """Why `url` given to `option` cannot carry a credential (not a web address, or clear text), or None."""
+    try:
+        refuse_clear_text(url, option, insecure)
+    except ValueError:
+        return f"{option} '{shorten(url, 80)}' is not a web address; give an http(s) address, e.g. {example}"
+    except HttpError as error:
+        return str(error)
+    return None
+
+
 class Deadline:
     """One time limit for every request of a command together."""
 

@@ -158,3 +158,9 @@ def test_no_credential_means_no_authorization_header(lrs):
     with HttpClient(lrs.url("ok"), "", seconds=5) as http, http.request("GET", lrs.url("ok") + "statements") as answer:
         assert answer.status == 200
     assert lrs.requests("ok")[-1].authorization is None
+
+
+@pytest.mark.parametrize("url", ["ftp://lrs.example.org/xAPI/", "file:///etc/", "lrs.example.org/xAPI/"])
+def test_an_lrs_that_is_not_a_web_address_is_a_usage_error(source, tmp_path, url):
+    result = report(source, tmp_path, url)
+    assert result.exit_code == EXIT_USAGE and "is not a web address" in result.output

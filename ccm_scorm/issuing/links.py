@@ -8,7 +8,7 @@ import secrets
 import urllib.parse
 import uuid
 
-from ..http import HttpClient, HttpError, OffOriginError, Origin, refuse_clear_text
+from ..http import HttpClient, HttpError, OffOriginError, Origin, address_problem
 from .roster import Volunteer
 
 CREDENTIAL_VARIABLE = "CCM_LRS_WRITE_AUTH"
@@ -31,13 +31,9 @@ def basic_auth(credential: str) -> str:
 
 def normalise_endpoint(endpoint: str, insecure: bool = False) -> str:
     """The endpoint with a final slash; ValueError for a non-web address or (unless insecure) plain http."""
-    try:
-        refuse_clear_text(endpoint, "the LRS endpoint", insecure)
-    except ValueError:
-        raise ValueError(f"the LRS endpoint '{endpoint}' is not a web address — give the xAPI base URL, "
-                         "e.g. https://lrs.example.org/xAPI/") from None
-    except HttpError as error:
-        raise ValueError(str(error)) from None
+    problem = address_problem(endpoint, "--lrs", "https://lrs.example.org/xAPI/", insecure)
+    if problem:
+        raise ValueError(problem)
     return endpoint if endpoint.endswith("/") else endpoint + "/"
 
 

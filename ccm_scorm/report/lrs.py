@@ -8,7 +8,7 @@ import urllib.parse
 from collections.abc import Iterator
 
 from ..http import (ConnectionFailed, DeadlineError, HttpClient, HttpError, OffOriginError, TooLargeError,
-                    refuse_clear_text, shorten)
+                    address_problem, shorten)
 from .errors import EXIT_LRS, EXIT_USAGE, ReportError
 from .xapi import XAPI_VERSION, StatementReader, _first_line
 
@@ -39,13 +39,9 @@ class LrsClient:
     deadline (`timeout`) for the whole read, capped pages, and `more` links checked."""
 
     def __init__(self, url: str, auth: str, *, timeout: float = 300, page_size: int = 500, insecure: bool = False):
-        try:
-            refuse_clear_text(url, "--lrs", insecure)
-        except ValueError:
-            raise ReportError(f"--lrs {url!r} is not an http(s) URL; give the LRS's xAPI endpoint, "
-                              "e.g. https://lrs.example.org/xAPI/", EXIT_USAGE) from None
-        except HttpError as error:
-            raise ReportError(str(error), EXIT_USAGE) from None
+        problem = address_problem(url, "--lrs", "https://lrs.example.org/xAPI/", insecure)
+        if problem:
+            raise ReportError(problem, EXIT_USAGE)
         self.endpoint = url if url.endswith("/") else url + "/"
         self.auth, self.timeout, self.page_size = auth, timeout, page_size
         self.http = HttpClient(self.endpoint, auth, seconds=timeout, insecure=insecure)
