@@ -130,7 +130,8 @@ def _progress_bar(total: int, quiet: bool):
 def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_ids: tuple[str, ...],
                   lms: str | None, lrs_credential: str | None, force: bool, quiet: bool,
                   as_json: bool, jobs: int | None, pathway_ids: tuple[str, ...] = (), **target_values) -> None:
-    """Build packages from the course in SOURCE (default: modules)."""
+    """Build packages from the course in SOURCE (default: modules; with none here, the bundled CCM catalogue)."""
+    source = _course_or_bundled(source, quiet or as_json)
     request = build_request(targets, lms, target_values, lrs_credential, module_ids, pathway_ids)
     fingerprint = source_fingerprint(source, request) if source.is_dir() else ""
     result = None if force or not fingerprint else unchanged_build(out_dir, fingerprint)
@@ -311,6 +312,28 @@ def _created(run) -> None:
         click.echo(f"  {path}")
     click.echo("Replace every TODO, then run 'ccm validate'.")
     sys.exit(EXIT_SOURCE if created.errors else 0)
+
+
+def _course_or_bundled(source: Path, quiet: bool) -> Path:
+    """With no course folder here, `ccm build` builds the CCM catalogue that comes with ccm-scorm, and says so."""
+    from .scaffold import bundled_catalogue
+
+    if source != Path(DEFAULT_SOURCE) or source.exists() or not bundled_catalogue().is_dir():
+        return source
+    if not quiet:
+        click.echo(f"there is no course folder here ({DEFAULT_SOURCE}/): building the CCM catalogue that comes "
+                   f"with ccm-scorm ({bundled_catalogue()}); 'ccm new course' starts your own", err=True)
+    return bundled_catalogue()
+
+
+@new_group.command(name="course")
+@click.argument("folder", default=DEFAULT_SOURCE, type=click.Path(path_type=Path))
+@click.option("--title", default=None, help="The course's title. Default: My course.")
+def new_course_command(folder: Path, title: str | None) -> None:
+    """Start a course in FOLDER (default: modules): course.yaml, a framework, one module and a pathway."""
+    from .scaffold import new_course
+
+    _created(lambda: new_course(folder, title))
 
 
 @new_group.command(name="module")

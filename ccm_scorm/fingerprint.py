@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
+CATALOGUE = "catalogue"  # the bundled course: a source like any other, fingerprinted as a course, not as the toolkit
 
 
 def value_fingerprint(value: object) -> object:
@@ -42,11 +43,13 @@ def path_contents(path: Path) -> tuple:
 
 @lru_cache(maxsize=1)
 def toolkit_fingerprint() -> str:
-    """Every file of this installed ccm-scorm: its code, templates and runtime all shape the packages."""
+    """Every file of this installed ccm-scorm (but the bundled catalogue): its code, templates and runtime all
+    shape the packages."""
     digest = hashlib.sha256()
     for file in sorted(PACKAGE_ROOT.rglob("*")):
         relative = file.relative_to(PACKAGE_ROOT)
-        if not file.is_file() or "__pycache__" in relative.parts or file.suffix == ".pyc":
+        if not file.is_file() or relative.parts[0] == CATALOGUE or "__pycache__" in relative.parts \
+                or file.suffix == ".pyc":
             continue
         digest.update(f"{relative.as_posix()}\0".encode("utf-8"))
         digest.update(file.read_bytes())

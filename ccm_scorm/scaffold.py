@@ -1,4 +1,4 @@
-"""`ccm new module` and `ccm new pathway`: a valid starting point, with placeholders to replace.
+"""`ccm new course`, `ccm new module` and `ccm new pathway`: a valid starting point, with placeholders to replace.
 
 Questions are asked with click prompts for whatever the options did not give; with
 `--yes` nothing is asked and missing answers are an error. A module is written to a
@@ -333,3 +333,92 @@ def new_pathway(source: Path, pathway_id: str | None = None, title: str | None =
     except OSError as error:
         raise ScaffoldError(f"cannot write {path}: {error.strerror}", EXIT_REFUSED) from None
     return _checked(source, path, [path])
+
+
+# --- courses ---------------------------------------------------------------------------------
+
+STARTER_MODULE = "first-module"
+STARTER_PATHWAY = "first-steps"
+
+
+def bundled_catalogue() -> Path:
+    """The CCM catalogue that comes with ccm-scorm (in a checkout, the modules/ folder itself)."""
+    return Path(__file__).resolve().parent / "catalogue"
+
+
+def new_course(folder: Path, title: str | None = None) -> Created:
+    """A starter course in `folder`: a framework with one domain and two competencies, one module, a
+    pathway and course.yaml; it validates and builds as it is."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ScaffoldError(f"{folder} already exists and is not empty; nothing was overwritten", EXIT_REFUSED,
+                            "give a new folder: ccm new course my-course")
+    title = (title or "My course").strip() or "My course"
+    competencies = [Competency(id="core.first-competency", title=f"{PLACEHOLDER}: the first competency",
+                               description="", domain_id="core"),
+                    Competency(id="core.second-competency", title=f"{PLACEHOLDER}: the second competency",
+                               description="", domain_id="core")]
+    files = {"course.yaml": _course_yaml(title), "framework.yaml": _framework_yaml(title, competencies),
+             f"pathways/{STARTER_PATHWAY}.yaml": _starter_pathway(),
+             **{f"{STARTER_MODULE}/{name}": text
+                for name, text in module_files(STARTER_MODULE, "First module", competencies).items()}}
+    staging = folder.parent / f".{folder.name}.new"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        for name, text in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        (staging / STARTER_MODULE / "assets").mkdir(exist_ok=True)
+        if folder.exists():
+            folder.rmdir()  # empty, checked above
+        os.rename(staging, folder)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ScaffoldError(f"cannot write {folder}: {error.strerror}", EXIT_REFUSED,
+                            "check the folder is writable") from None
+    return _checked(folder, folder, [folder / name for name in files])
+
+
+def _course_yaml(title: str) -> str:
+    return "\n".join([
+        f"title: {_q(title)}",
+        f"publisher: {_q(PLACEHOLDER + ': your organisation')}",
+        "language: en-GB",
+        "lms: moodle                 # moodle, esr or generic",
+        "targets: [web, scorm12, scorm2004, xapi, cmi5]",
+        "",
+    ])
+
+
+def _framework_yaml(title: str, competencies: list[Competency]) -> str:
+    lines = [
+        "id: my-framework",
+        f"title: {_q(title + ' competencies')}",
+        'version: "0.1.0"',
+        f"description: {_q(PLACEHOLDER + ': what the framework covers and who it is for.')}",
+        f"provenance: {_q(PLACEHOLDER + ': where the competencies come from.')}",
+        "base_iri: https://example.org/my-course/   # change to an address your organisation owns",
+        f"audience: [{_q(PLACEHOLDER + ': the roles it is for')}]",
+        "domains:",
+        "  - id: core",
+        "    title: Core",
+        f"    description: {_q(PLACEHOLDER + ': what this group of competencies is about.')}",
+        "    competencies:",
+    ]
+    for competency in competencies:
+        lines += [f"      - id: {competency.id}",
+                  f"        title: {_q(competency.title)}",
+                  f"        description: {_q(PLACEHOLDER + ': what someone who has it can do.')}"]
+    return "\n".join(lines) + "\n"
+
+
+def _starter_pathway() -> str:
+    return "\n".join([
+        f"id: {STARTER_PATHWAY}",
+        "title: First steps",
+        f"description: {_q(PLACEHOLDER + ': who this pathway is for.')}",
+        f"audience: [{_q(PLACEHOLDER + ': the role')}]",
+        "modules:                   # in the order learners take them",
+        f"  - {STARTER_MODULE}",
+        "",
+    ])
