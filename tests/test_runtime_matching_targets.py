@@ -20,6 +20,14 @@ def _answers(page):
             if c["method"] == "record" and c["args"][0]["type"] == "answer"]
 
 
+def _start_quiz(page, tmp_path, http_server):
+    build(tmp_path / "m", questions=(SHARED,))
+    page.goto(http_server(tmp_path / "m").url("index.html"))
+    page.wait_for_function(STARTED)
+    page.click('#ccm-toc-list a[data-view="3"]')
+    page.get_by_role("button", name="Start the quiz").click()
+
+
 def _choose(page, choices):
     for index, text in enumerate(choices):
         page.select_option(f"#ccm-q0-{index}", label=text)
@@ -28,11 +36,7 @@ def _choose(page, choices):
 
 
 def test_shared_and_spare_targets_are_offered_once_and_scored_by_target(page, tmp_path, http_server):
-    build(tmp_path / "m", questions=(SHARED,))
-    page.goto(http_server(tmp_path / "m").url("index.html"))
-    page.wait_for_function(STARTED)
-    page.click('#ccm-toc-list a[data-view="3"]')
-    page.get_by_role("button", name="Start the quiz").click()
+    _start_quiz(page, tmp_path, http_server)
     offered = page.eval_on_selector_all("#ccm-q0-0 option", "os => os.map(o => o.textContent)")
     assert sorted(offered) == ["Choose…", "Coffee", "Milk", "Tea"]  # "Tea" once, the spare too
     _choose(page, ["Tea", "Tea", "Milk"])
@@ -46,11 +50,7 @@ def test_shared_and_spare_targets_are_offered_once_and_scored_by_target(page, tm
     assert state.split("|")[-1] == "".join(str(texts.index(t)) for t in ("Tea", "Tea", "Milk"))  # target indexes
 
 def test_a_spare_is_a_wrong_answer(page, tmp_path, http_server):
-    build(tmp_path / "m", questions=(SHARED,))
-    page.goto(http_server(tmp_path / "m").url("index.html"))
-    page.wait_for_function(STARTED)
-    page.click('#ccm-toc-list a[data-view="3"]')
-    page.get_by_role("button", name="Start the quiz").click()
+    _start_quiz(page, tmp_path, http_server)
     _choose(page, ["Tea", "Coffee", "Milk"])
     assert page.inner_text(".ccm-verdict") == "✗ Not quite right."
     wrong = _answers(page)[-1]
