@@ -1,0 +1,53 @@
+"""Matching questions with shared and spare matches: what quiz.yaml accepts, and the question JSON the runtime
+gets (targets only when a question needs them, so other questions' packages stay byte-identical)."""
+
+from __future__ import annotations
+
+from support.course_source import QUIZ, write_course
+
+from ccm_scorm.render import question_data
+from ccm_scorm.source import check_course, load_course
+
+SHARED = """\
+questions:
+  - id: q4-services
+    type: matching
+    prompt: Match each need to a service.
+    pairs:
+      - {prompt: Money worries, match: Benefits advice}
+      - {prompt: Loneliness, match: Befriending}
+      - {prompt: Cold home, match: Benefits advice}
+    spares: [Hospital transport]
+    feedback: Each need has a service that helps.
+"""
+
+
+def _question(tmp_path, quiz: str, question_id: str = "q4-services"):
+    course = load_course(write_course(tmp_path, {"demo/quiz.yaml": quiz}))
+    module = course.module("demo")
+    return question_data(course, module, module.question(question_id))
+
+
+def test_shared_and_spare_matches_give_targets_and_each_pair_its_target(tmp_path):
+    data = _question(tmp_path, SHARED)
+    assert data["targets"] == [{"id": "a", "text": "Benefits advice"}, {"id": "b", "text": "Befriending"},
+                               {"id": "spare1", "text": "Hospital transport"}]
+    assert [(pair["id"], pair["target"]) for pair in data["pairs"]] == [("a", "a"), ("b", "b"), ("c", "a")]
+
+
+def test_a_matching_question_without_shared_or_spare_matches_is_as_before(tmp_path):
+    data = _question(tmp_path, QUIZ)
+    assert "targets" not in data
+    assert data["pairs"] == [{"id": "a", "prompt": "Money worries", "match": "Benefits advice"},
+                             {"id": "b", "prompt": "Loneliness", "match": "Befriending"}]
+
+
+def test_matches_that_differ_only_in_capitals_and_spares_that_repeat_a_match_are_refused(tmp_path):
+    capitals = SHARED.replace("{prompt: Cold home, match: Benefits advice}", "{prompt: Cold home, match: benefits advice}")
+    _, problems = check_course(write_course(tmp_path / "a", {"demo/quiz.yaml": capitals}))
+    assert [f"{p.line}: {p.message}" for p in problems.errors] == [
+        "5: the matches 'Benefits advice' and 'benefits advice' differ only in capitals, so the learner cannot "
+        "tell them apart"]
+    repeated = SHARED.replace("spares: [Hospital transport]", "spares: [Befriending]")
+    _, problems = check_course(write_course(tmp_path / "b", {"demo/quiz.yaml": repeated}))
+    assert [f"{p.line}: {p.message}" for p in problems.errors] == ["9: the spare 'Befriending' repeats a match"]
