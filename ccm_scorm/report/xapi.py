@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .catalogue import Catalogue
@@ -119,17 +119,21 @@ class StatementReader:
         """Read every statement; `statements` may say where the current one is (a StatementFile does)."""
         bit = self.matrix.source(label)
         n = 0
+
+        def where() -> str:  # asked only for a statement that cannot be used
+            return getattr(statements, "where", "") or f"{label}, statement {n}"
+
         for statement in statements:
             n += 1
-            where = getattr(statements, "where", "") or f"{label}, statement {n}"
             self.one(statement, bit, where=where)
         self.notes.count(self.notes.read, label, n)
         return n
 
-    def one(self, statement, bit: int, only_module: str | None = None, where: str = "") -> None:
-        """One statement into the matrix; one that cannot be used is counted and named in the notes."""
+    def one(self, statement, bit: int, only_module: str | None = None, where: str | Callable[[], str] = "") -> None:
+        """One statement into the matrix; one that cannot be used is counted and named in the notes
+        (`where`: the place to name, or a function that tells it)."""
         if isinstance(statement, Unusable):
-            self.unusable(statement.why, statement.where or where)
+            self.unusable(statement.why, statement.where)
             return
         if not isinstance(statement, dict):
             self.unusable("not a statement object", where)
@@ -141,13 +145,14 @@ class StatementReader:
             self.unusable(f"a field of an unexpected type ({type(error).__name__})",
                           _statement_id(statement) or where)
 
-    def unusable(self, why: str, where: str) -> None:
+    def unusable(self, why: str, where: str | Callable[[], str]) -> None:
         notes = self.notes
         notes.count(notes.skipped, f"statements that could not be used ({why})")
         seen = self._examples.get(why, 0)
         self._examples[why] = seen + 1
-        if seen < UNUSABLE_EXAMPLES and where:
-            notes.say(f"statement not used ({why}): {where}")
+        place = where() if callable(where) else where
+        if seen < UNUSABLE_EXAMPLES and place:
+            notes.say(f"statement not used ({why}): {place}")
 
     def _use(self, statement: dict, bit: int, only_module: str | None) -> None:
         notes = self.notes
@@ -286,6 +291,7 @@ def _parse_int(text: str):
     return int(text) if len(text) <= 300 else float(text)
 
 
+_FAST = json.JSONDecoder()  # the C scanner's fast path; _DECODER only where it refuses a number
 _DECODER = json.JSONDecoder(parse_int=_parse_int)
 _LRS_ANSWER = re.compile(r'\{(?:\s*"more"\s*:\s*"(?:[^"\\]|\\.)*"\s*,)?\s*"statements"\s*:\s*\[')
 _SEPARATOR = re.compile(r"[\s,]*")
@@ -297,7 +303,12 @@ class StatementFile:
 
     def __init__(self, path: Path):
         self.path = path
-        self.where = ""
+        self._line = lambda: 0  # the line of the statement last given
+
+    @property
+    def where(self) -> str:
+        line = self._line()
+        return f"{self.path}:{line}" if line else ""
 
     def __iter__(self) -> Iterator:
         path = self.path
@@ -339,7 +350,7 @@ class StatementFile:
                 raise ReportError(f"{self.path}:{buffer.line(position)}: the JSON array is not closed: the file "
                                   "is cut short")
             try:
-                item, end = _DECODER.raw_decode(buffer.text, position)
+                item, end = _FAST.raw_decode(buffer.text, position)
             except json.JSONDecodeError as error:
                 if len(buffer.text) - position < MAX_STATEMENT and buffer.more(position):
                     position = 0  # the item runs on past the buffer: read more and decode it again
@@ -348,7 +359,9 @@ class StatementFile:
             except RecursionError:
                 raise ReportError(f"{self.path}:{buffer.line(position)}: JSON nested too deeply to be a statement: "
                                   "check this is a statements export") from None
-            self.where = f"{self.path}:{buffer.line(position)}"
+            except ValueError:  # an integer of more than 4300 digits, which Python refuses to read
+                item, end = _DECODER.raw_decode(buffer.text, position)
+            self._line = lambda at=position: buffer.line(at)
             yield item
             position = end
 
@@ -358,9 +371,9 @@ class StatementFile:
             line = raw.strip()
             if not line:
                 continue
-            self.where = f"{path}:{number}"
+            self._line = lambda at=number: at
             try:
-                statement = _DECODER.decode(line)
+                statement = json.loads(line)
             except json.JSONDecodeError as error:
                 where = f"{path}:{number}" + (f":{error.colno}" if error.colno else "")
                 raise ReportError(f"{where}: malformed JSON: {error.msg} (a statements file is a JSON array "
@@ -368,6 +381,8 @@ class StatementFile:
             except RecursionError:
                 yield Unusable("JSON nested too deeply to be a statement", self.where)
                 continue
+            except ValueError:  # an integer of more than 4300 digits, which Python refuses to read
+                statement = _DECODER.decode(line)
             if isinstance(statement, list):
                 yield from statement
             else:
