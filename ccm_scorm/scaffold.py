@@ -260,20 +260,28 @@ def _write_folder(source: Path, target: Path, files: dict[str, str]) -> Created:
     if target.exists():
         raise ScaffoldError(f"{target} already exists; nothing was overwritten", EXIT_REFUSED,
                             "choose another id, or remove the folder first")
-    staging = source / f".{target.name}.new"
+    _write_staged(target, files, ("assets",))
+    return _checked(source, target, [target / name for name in files])
+
+
+def _write_staged(target: Path, files: dict[str, str], empty_folders: tuple[str, ...]) -> None:
+    """Write the files into a hidden folder beside `target`, then rename it into place: all or nothing."""
+    staging = target.parent / f".{target.name}.new"
     try:
         shutil.rmtree(staging, ignore_errors=True)
         for name, text in files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        (staging / "assets").mkdir(exist_ok=True)
+        for folder in empty_folders:
+            (staging / folder).mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            target.rmdir()  # only ever an empty folder: callers refuse any other
         os.rename(staging, target)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise ScaffoldError(f"cannot write {target}: {error.strerror}", EXIT_REFUSED,
                             "check the folder is writable") from None
-    return _checked(source, target, [target / name for name in files])
 
 
 def _checked(source: Path, path: Path, files: list[Path]) -> Created:
@@ -361,21 +369,7 @@ def new_course(folder: Path, title: str | None = None) -> Created:
              f"pathways/{STARTER_PATHWAY}.yaml": _starter_pathway(),
              **{f"{STARTER_MODULE}/{name}": text
                 for name, text in module_files(STARTER_MODULE, "First module", competencies).items()}}
-    staging = folder.parent / f".{folder.name}.new"
-    try:
-        shutil.rmtree(staging, ignore_errors=True)
-        for name, text in files.items():
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        (staging / STARTER_MODULE / "assets").mkdir(exist_ok=True)
-        if folder.exists():
-            folder.rmdir()  # empty, checked above
-        os.rename(staging, folder)
-    except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise ScaffoldError(f"cannot write {folder}: {error.strerror}", EXIT_REFUSED,
-                            "check the folder is writable") from None
+    _write_staged(folder, files, (f"{STARTER_MODULE}/assets",))
     return _checked(folder, folder, [folder / name for name in files])
 
 

@@ -8,18 +8,11 @@ from support.course_source import QUIZ, write_course
 from ccm_scorm.render import question_data
 from ccm_scorm.source import check_course, load_course
 
-SHARED = """\
-questions:
-  - id: q4-services
-    type: matching
-    prompt: Match each need to a service.
-    pairs:
-      - {prompt: Money worries, match: Benefits advice}
-      - {prompt: Loneliness, match: Befriending}
-      - {prompt: Cold home, match: Benefits advice}
-    spares: [Hospital transport]
-    feedback: Each need has a service that helps.
-"""
+# The test course's matching question, with a third prompt sharing a match and a spare.
+SHARED = "questions:\n" + QUIZ[QUIZ.index("  - id: q4-services"):QUIZ.index("  - id: q5-steps")].replace(
+    "      - {prompt: Loneliness, match: Befriending}\n",
+    "      - {prompt: Loneliness, match: Befriending}\n      - {prompt: Cold home, match: Benefits advice}\n"
+    "    spares: [Hospital transport]\n")
 
 
 def _question(tmp_path, quiz: str, question_id: str = "q4-services"):
