@@ -56,8 +56,10 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     # A misspelt competency is one error: questions naming the intended one are not warned about as well.
     intended = tuple(nearest(c, known_competencies) or c for c in competencies) if known_competencies else ()
     listed = tuple(dict.fromkeys(competencies + intended))
+    errors_before = len(problems.errors)
     questions = read_quiz(quiz_path, problems, primary, listed, known_competencies) if quiz_path.exists() else ()
-    draw = _read_draw(fields, len(questions))
+    # Questions the quiz could not read are errors of their own: the draw is not blamed for them as well.
+    draw = _read_draw(fields, len(questions), quiz_complete=len(problems.errors) == errors_before)
     _warn_unevidenced(fields, tuple(c for c in competencies if known_competencies is None or c in known_competencies),
                       questions)
     return Module(
@@ -105,7 +107,7 @@ def _read_pages(folder: Path, problems: Problems, module_id: str) -> tuple:
     return tuple(pages)
 
 
-def _read_draw(fields: Fields, bank_size: int) -> Draw | None:
+def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> Draw | None:
     data = fields.mapping("draw")
     if data is None:
         return None
@@ -120,7 +122,7 @@ def _read_draw(fields: Fields, bank_size: int) -> Draw | None:
     if count < 1:
         draw.error("count", "the draw count must be at least 1", "say how many questions each attempt asks")
         return None
-    if count > bank_size:
+    if count > bank_size and quiz_complete:
         draw.error("count", f"the draw asks for {count} questions but the quiz has {bank_size}",
                    f"lower the count to at most {bank_size} or add questions")
         return None
