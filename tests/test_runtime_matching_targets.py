@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from ccm_scorm.model import Pair, Question, QuestionType
 from support.runtime_build import build
+
+from ccm_scorm.model import Pair, Question, QuestionType
 
 SHARED = Question(
     id="q-drinks", type=QuestionType.MATCHING, prompt="Which drink goes with each time of day?",

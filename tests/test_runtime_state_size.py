@@ -8,12 +8,17 @@ import json
 import shutil
 import subprocess
 
+from support.runtime_build import QUESTIONS, make_course
+
 from ccm_scorm.model import Draw, Option, Pair, Question, QuestionType
 from ccm_scorm.render import course_data
 from ccm_scorm.render.state_size import (
-    SCORM12_SUSPEND_DATA_LIMIT, fits_scorm12, max_attempt, worst_case_answer_length, worst_case_state_length,
+    SCORM12_SUSPEND_DATA_LIMIT,
+    fits_scorm12,
+    max_attempt,
+    worst_case_answer_length,
+    worst_case_state_length,
 )
-from support.runtime_build import QUESTIONS, make_course
 
 
 def test_every_question_type_token():

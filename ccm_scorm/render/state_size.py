@@ -1,8 +1,8 @@
 """The longest compact learner state a module can produce.
 
 Mirrors the encoder in ``runtime/state.js`` (its opening comment documents the format);
-change both together. tests/test_runtime_state_size.py compares the two on every bundled module. SCORM 1.2 keeps the state in
-``cmi.suspend_data``, which LMSs such as ESR limit to 4096 characters, so
+change both together; tests/test_runtime_state_size.py compares the two on every bundled
+module. SCORM 1.2 keeps the state in ``cmi.suspend_data``, which LMSs such as ESR limit to 4096 characters, so
 ``ccm validate`` refuses a module whose worst case is longer than that.
 
 Assumption shared with the runtime (scoring.js): the attempt number is capped at 999 (``MAX_ATTEMPT``),

@@ -14,7 +14,8 @@ _RECORDING = "runtime/adapter-recording.js"
 
 def _swap(html: str, old: str, new: str, count: int | None = None) -> str:
     found = html.count(old)
-    assert found == count if count is not None else found > 0, f"{old!r} {found} times in index.html (the renderer changed?)"
+    expected = found == count if count is not None else found > 0
+    assert expected, f"{old!r} {found} times in index.html (has the renderer changed?)"
     return html.replace(old, new)
 
 
