@@ -8,7 +8,7 @@
  * The aggregates (score, competencies) are in pathway-results.js. */
 (function (CCM) {
   'use strict';
-  var dom = CCM.dom, byId = dom.byId, make = dom.make, clear = dom.clear, results = CCM.pathwayResults;
+  var dom = CCM.dom, byId = dom.byId, clear = dom.clear, results = CCM.pathwayResults;
 
   function moduleUi(on) {
     byId('ccm-toc').hidden = !on;
