@@ -9,7 +9,7 @@ runtime sends them (initialized, answered, completed, passed/failed with per-com
 results, terminated).
 
     python bench/bench_report.py --statements 0 --moodle-rows 100000
-    CCM_MOODLE_TOKEN=... python bench/bench_report.py --statements 0 --moodle-site URL --moodle-course ID
+    CCM_MOODLE_TOKEN=... python bench/bench_report.py --statements 0 --source DIR --moodle-site URL --moodle-course ID
 
 The Moodle paths: a synthetic interactions report download (every option on, as Moodle
 5.1 writes it, tab separated; a third of the attempts with a second try, `.a2`) of the
@@ -137,8 +137,9 @@ def main() -> None:
     parser.add_argument("--moodle-site", help="also a live read of --moodle-course on this Moodle site "
                         "(token from CCM_MOODLE_TOKEN)")
     parser.add_argument("--moodle-course", type=int)
+    parser.add_argument("--source", type=Path, default=ROOT / "modules", help="the course source (default: modules/)")
     args = parser.parse_args()
-    course = load_course(ROOT / "modules")
+    course = load_course(args.source)
     workdir = Path(tempfile.mkdtemp(prefix="ccm-bench-"))
     if args.moodle_rows:
         moodle_file = workdir / "interactions.txt"

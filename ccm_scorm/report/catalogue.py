@@ -31,6 +31,7 @@ class Catalogue:
         self.pathways = {p.id: p for p in course.pathways}
         # bare question id -> [(module, question)] for interaction ids without a module prefix
         self._questions: dict[str, list[tuple[str, str]]] = {}
+        self._resolved: dict[tuple[str, str | None], tuple[str, str, str] | None] = {}
         for module in self.modules:
             for question in module.questions:
                 self._questions.setdefault(question.id, []).append((module.id, question.competency_id))
@@ -61,6 +62,14 @@ class Catalogue:
 
         A bare id is looked up in `module_id` first, then across the course (it must be unique).
         """
+        key = (interaction_id, module_id)
+        if key not in self._resolved:  # a report repeats the same few ids on every row
+            if len(self._resolved) > 100_000:
+                self._resolved.clear()
+            self._resolved[key] = self._resolve(interaction_id, module_id)
+        return self._resolved[key]
+
+    def _resolve(self, interaction_id: str, module_id: str | None) -> tuple[str, str, str] | None:
         text = self._ATTEMPT_SUFFIX.sub("", interaction_id.strip())
         for mid in sorted(self.module_index, key=len, reverse=True):
             if text.startswith(mid + "."):

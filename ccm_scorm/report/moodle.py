@@ -194,6 +194,7 @@ class MoodleReader:
                               EXIT_USAGE) from None
         self.attempts: dict[tuple, Attempt] = {}
         self.grades: list[tuple[str, str, float, int]] = []  # key, unit, grade, source bit
+        self._dates: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ reading files
     def read(self, path: Path) -> str:
@@ -296,6 +297,11 @@ class MoodleReader:
         return attempt
 
     def _date(self, text: str, path: Path) -> str | None:
+        if text not in self._dates:  # a report's dates repeat (minutes)
+            self._dates[text] = self._parse_date(text, path)
+        return self._dates[text]
+
+    def _parse_date(self, text: str, path: Path) -> str | None:
         text = text.strip()
         if not text or text == "-":
             return None
