@@ -62,3 +62,12 @@ def test_errors_outside_the_module_still_stop_the_import(tmp_path):
     result = ccm("import", "gift", "bank.gift", course, "-m", "demo", cwd=tmp_path)
     assert result.returncode == 1
     assert "starter.yaml" in result.stderr and "has errors" in result.stderr
+
+
+def test_a_dry_run_does_not_wait_on_a_named_pipe_in_the_module(tmp_path):
+    course = write_course(tmp_path)
+    os.mkfifo(course / "demo" / "pages" / "03-pipe.md")
+    (tmp_path / "bank.gift").write_text("::extra-one:: First? {TRUE}\n", encoding="utf-8")
+    result = ccm("import", "gift", "bank.gift", course, "-m", "demo", "--dry-run", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "03-pipe.md: error: this is a named pipe" in result.stderr

@@ -9,6 +9,7 @@ longer passes, the old file is put back and the problems are reported.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -184,6 +185,15 @@ def _question_problem(question: ImportedQuestion, chosen: str, known: frozenset[
     return None
 
 
+def _copy_without_reading_pipes(source: str, destination: str) -> None:
+    """Ordinary files are copied; a pipe or device becomes a link to it, so the check reports it as in the
+    real course without anything reading it (reading a pipe would wait for ever)."""
+    if os.path.isfile(source):
+        shutil.copy2(source, destination)
+    else:
+        os.symlink(os.path.abspath(source), destination)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt", pure=True)
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -213,7 +223,7 @@ def _write(result: ImportResult, bank: Bank, replace: bool, source: Path, dry_ru
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="ccm-import-") as scratch:
             copy = Path(scratch) / Path(source).resolve().name
-            shutil.copytree(source, copy, symlinks=True)
+            shutil.copytree(source, copy, symlinks=True, copy_function=_copy_without_reading_pipes)
             real_quiz = result.quiz_path
             result.quiz_path = copy / real_quiz.resolve().relative_to(Path(source).resolve())
             try:

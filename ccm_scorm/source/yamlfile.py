@@ -8,6 +8,7 @@ first.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,11 @@ def load_yaml(path: Path, problems: Problems) -> Any:
         return None
     except OSError as error:
         problems.error(path, 0, f"cannot read the file ({error.strerror})", "check that it exists and is readable")
+        return None
+    too_deep = _too_deep_line(text)
+    if too_deep:
+        problems.error(path, too_deep, f"the lists or mappings here nest more than {MAX_DEPTH} levels deep",
+                       "write it as a flat list of keys; no course file needs more than a few levels")
         return None
     yaml = YAML(typ="rt", pure=True)
     try:
@@ -64,6 +70,41 @@ def load_yaml(path: Path, problems: Problems) -> Any:
     if document is None:
         problems.error(path, 0, "the file is empty", "write its keys (see docs/authoring.md), or delete the file")
     return document
+
+
+MAX_DEPTH = 100  # the YAML parser slows with the square of the depth (11 s at 12,000 brackets)
+
+
+def _too_deep_line(text: str) -> int:
+    """The first line where lists and mappings nest deeper than MAX_DEPTH, or 0: by indentation, and by
+    [ and { outside quotes."""
+    depth = 0
+    quote = ""
+    indents: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        content = line.lstrip(" ")
+        if content and not content.startswith("#") and not depth:
+            indent = len(line) - len(content)
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            if len(indents) + len(re.match(r"(?:- +)*", content).group(0).split()) > MAX_DEPTH:
+                return number
+        for char in line:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number
+            elif char in "]}":
+                depth = max(0, depth - 1)
+        quote = "" if quote == "'" else quote  # a ' in plain text (don't) ends with its line
+    return 0
 
 
 def _deepest_line(text: str) -> int:
