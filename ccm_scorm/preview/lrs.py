@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -53,7 +54,7 @@ class PreviewLrs:
     lock: threading.Lock = field(default_factory=threading.Lock)
     changed: threading.Condition = field(default_factory=threading.Condition)
     # launch_data(activity_id, registration, session_id) -> dict or None (set by the server)
-    launch_data: object = None
+    launch_data: Callable[[str, str, str], dict | None] | None = None
 
     def _touch(self) -> None:
         self.revision += 1

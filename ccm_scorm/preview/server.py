@@ -141,7 +141,7 @@ class PreviewServer(ThreadingHTTPServer):
         module = next((m for m in course.modules if course.module_iri(m.id) == activity_id), None)
         if module is None:
             return None
-        data = {
+        data: dict[str, object] = {
             "contextTemplate": {
                 "contextActivities": {"grouping": [{"objectType": "Activity", "id": au_id(course, module)}]},
                 "extensions": {SESSION_EXTENSION: session_id},
@@ -183,7 +183,7 @@ class PreviewServer(ThreadingHTTPServer):
             return status
         course = snapshot.course
         unit = course.module(unit_id) if kind == "module" else course.pathway(unit_id)
-        info = {
+        info: dict[str, object] = {
             "kind": kind, "id": unit.id, "title": unit.title, "version": unit.version,
             "hash": content_hash(course, kind, unit),
             "iri": course.module_iri(unit.id) if kind == "module" else course.pathway_iri(unit.id),

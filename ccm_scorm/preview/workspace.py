@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Course
+from ..errors import UsageProblem
+from ..model import Course, Module, Pathway
 from ..source import check_course
 from ..source.problems import Problem
 from ..targets import BuildOptions, BuildRefused, Package, get_target, module_target_names
@@ -26,7 +27,7 @@ POLL_SECONDS = 0.3
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 
 
-class NotAvailable(Exception):
+class NotAvailable(UsageProblem):
     """The selected target does not make this kind of package (its capabilities say); the message says what to do."""
 
 
@@ -60,7 +61,7 @@ class Workspace:
     # ------------------------------------------------------------ checking
     def _scan(self) -> dict:
         """Every source file's (modification time, size): a change in any of them means a re-check."""
-        found = {}
+        found: dict[str, tuple[int, int]] = {}
         if not self.source.is_dir():
             return found
         for folder, dirs, files in os.walk(self.source):
@@ -153,12 +154,11 @@ class Workspace:
             raise LookupError(f"unknown target {target_name!r}")
         target = get_target(target_name)
         options = BuildOptions(lms=course.settings.lms)
+        unit: Module | Pathway | None = None
         if kind == "module":
             unit = next((m for m in course.modules if m.id == unit_id), None)
         elif kind == "pathway":
             unit = next((p for p in course.pathways if p.id == unit_id), None)
-        else:
-            unit = None
         if unit is None:
             raise LookupError(f"there is no {kind} '{unit_id}' in the course")
         key = (target_name, kind, content_hash(course, kind, unit))
@@ -166,7 +166,7 @@ class Workspace:
             cached = self._cache.get(key)
         if cached is not None:
             return cached
-        if kind == "module":
+        if isinstance(unit, Module):
             package = target.build_module(course, unit, options)
         elif target.capabilities.pathways:
             package = target.build_pathway(course, unit, options)

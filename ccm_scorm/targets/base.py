@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from ..errors import WriteProblem
 from ..model import Course, Module, Pathway
 
 
@@ -21,7 +22,7 @@ def course_unit_id(course: Course) -> str:
     return slug or "course"
 
 
-class BuildRefused(Exception):
+class BuildRefused(WriteProblem):
     """The user asked for something a target must not do; the message says why and what to do instead."""
 
 
@@ -169,7 +170,8 @@ class Target:
             version=unit.version,
             title=unit.title,
             files=files,
-            competency_ids=course.pathway_competency_ids(unit.id) if is_pathway else unit.evidenced_competency_ids(),
+            competency_ids=(course.pathway_competency_ids(unit.id) if isinstance(unit, Pathway)
+                            else unit.evidenced_competency_ids()),
             runtime_files=tuple(path for path in files if path.startswith("runtime/")),
             lms=lms,
         )

@@ -506,7 +506,7 @@ def sco_element(activity: Activity, number: int, sco: Sco) -> etree._Element:
 
 
 def grade_item(item_id: int, values: dict[str, object]) -> etree._Element:
-    fields = {
+    fields: dict[str, object] = {
         "categoryid": None, "itemname": None, "itemtype": "course", "itemmodule": None, "iteminstance": 1,
         "itemnumber": None, "iteminfo": None, "idnumber": None, "calculation": None, "gradetype": 1,
         "grademax": "100.00000", "grademin": "0.00000", "scaleid": None, "outcomeid": None, "gradepass": "0.00000",

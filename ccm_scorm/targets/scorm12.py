@@ -32,7 +32,7 @@ class ScormTarget(Target):
     options = (SCHEMA_DIR,)
 
     @staticmethod
-    def _manifest(course: Course, module: Module, files: dict[str, bytes]) -> bytes:
+    def _manifest(course: Course, unit: Module | Pathway, files: dict[str, bytes]) -> bytes:
         raise NotImplementedError
 
     def _content(self, course: Course, module: Module) -> dict[str, bytes]:
@@ -55,7 +55,8 @@ class ScormTarget(Target):
         (--schema-dir) that the content does not already hold."""
         files = dict(content)
         files[MANIFEST_NAME] = type(self)._manifest(course, unit, content)
-        schemas = schema_files(options.value(SCHEMA_DIR), self.schemaversion)
+        schema_dir = options.value(SCHEMA_DIR)
+        schemas = schema_files(schema_dir if isinstance(schema_dir, Path) else None, self.schemaversion)
         files.update({name: data for name, data in schemas.items() if name not in files})
         return self.package(course, unit, files, lms=lms_profiles.profile(options))
 

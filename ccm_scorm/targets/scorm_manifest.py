@@ -39,7 +39,7 @@ SCORM2004 = "2004 4th Edition"
 @dataclass(frozen=True)
 class Edition:
     schemaversion: str
-    namespaces: dict[str, str | None]  # prefix (None = default) -> namespace
+    namespaces: dict[str | None, str]  # prefix (None = default) -> namespace
     schema_locations: tuple[tuple[str, str], ...]  # (namespace, file)
     lom_namespace: str
     lom_location: str
@@ -267,7 +267,7 @@ def _pass_mark_objective(item: etree._Element, module: Unit) -> None:
     objectives = _sub(sequencing, IMSSS, "objectives")
     primary = _sub(objectives, IMSSS, "primaryObjective", objectiveID=primary_objective_id(module),
                    satisfiedByMeasure="true")
-    _sub(primary, IMSSS, "minNormalizedMeasure", _decimal(module.pass_mark / 100))
+    _sub(primary, IMSSS, "minNormalizedMeasure", _decimal((module.pass_mark or 0) / 100))
 
 
 def _decimal(value: float) -> str:
