@@ -51,7 +51,7 @@ def toolkit_fingerprint() -> str:
         if not file.is_file() or relative.parts[0] == CATALOGUE or "__pycache__" in relative.parts \
                 or file.suffix == ".pyc":
             continue
-        digest.update(f"{relative.as_posix()}\0".encode("utf-8"))
+        digest.update(f"{relative.as_posix()}\0".encode())
         digest.update(file.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()

@@ -154,7 +154,8 @@ def _title(kind: str, title: str | None, ask: bool) -> str:
     """The title given, or asked for; never empty."""
     if not title:
         if not ask:
-            raise ScaffoldError("--title is needed with --yes", EXIT_USAGE, f"add --title \"{kind.capitalize()} title\"")
+            raise ScaffoldError("--title is needed with --yes", EXIT_USAGE,
+                                f"add --title \"{kind.capitalize()} title\"")
         title = click.prompt(f"Title of the {kind}", err=True)
     title = title.strip()
     if not title:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.course_source import MODULE, PAGE_ONE, PAGE_TWO, QUIZ, write_course
 
 from ccm_scorm.build import build
 from ccm_scorm.cli import main
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions
-from support.course_source import MODULE, PAGE_ONE, PAGE_TWO, QUIZ, write_course
 
 
 def two_module_course(tmp_path: Path) -> Path:

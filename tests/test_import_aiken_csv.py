@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from support.course_source import write_course
 
 from ccm_scorm.cli import main
 from ccm_scorm.importers import read_bank
 from ccm_scorm.source import load_course
-from support.course_source import write_course
 
 BANKS = Path(__file__).parent / "fixtures" / "question_banks"
 

@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ccm_scorm.source import load_course
 from support.course_source import write_course
+
+from ccm_scorm.source import load_course
 
 REPO = Path(__file__).resolve().parents[1]
 

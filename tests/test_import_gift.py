@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.course_source import write_course
 
 from ccm_scorm.cli import main
 from ccm_scorm.importers import read_bank
 from ccm_scorm.importers.gift_export import export_module
 from ccm_scorm.source import load_course
-from support.course_source import write_course
 
 BANKS = Path(__file__).parent / "fixtures" / "question_banks"
 

@@ -98,7 +98,8 @@ def _multichoice(theirs: dict, data: dict, notes: str, where: str) -> None:
     fractions = [float(f) for f in theirs["fraction"]]
     options = data["options"]
     assert len(options) == len(fractions), where
-    for answer, feedback, fraction, option in zip(theirs["answer"], theirs["feedback"], fractions, options):
+    for answer, feedback, fraction, option in zip(theirs["answer"], theirs["feedback"], fractions, options,
+                                                  strict=True):
         assert same_text(answer, option["text"]), where
         assert same_text(feedback, option.get("feedback", "")), where
         assert option.get("correct", False) == (fraction >= 0.9999 if single else fraction > 0), where
@@ -111,10 +112,11 @@ def _multichoice(theirs: dict, data: dict, notes: str, where: str) -> None:
 
 def _match(theirs: dict, data: dict, notes: str, where: str) -> None:
     assert data["type"] == "matching", where
-    pairs = [(sub, answer) for sub, answer in zip(theirs["subquestions"], theirs["subanswers"]) if sub["text"]]
-    spares = [answer for sub, answer in zip(theirs["subquestions"], theirs["subanswers"]) if not sub["text"]]
+    sides = list(zip(theirs["subquestions"], theirs["subanswers"], strict=True))
+    pairs = [(sub, answer) for sub, answer in sides if sub["text"]]
+    spares = [answer for sub, answer in sides if not sub["text"]]
     assert len(data["pairs"]) == len(pairs), where
-    for (sub, answer), pair in zip(pairs, data["pairs"]):
+    for (sub, answer), pair in zip(pairs, data["pairs"], strict=True):
         assert same_text(sub, pair["prompt"]) and same_text(answer, pair["match"]), where
     assert [words(s) for s in spares] == [words(s) for s in data.get("spares", [])], where
 
@@ -133,10 +135,10 @@ def _truefalse(theirs: dict, data: dict, notes: str, where: str) -> None:
 def _shortanswer(theirs: dict, data: dict, notes: str, where: str) -> None:
     assert data["type"] == "short-text", where
     fractions = [float(f) for f in theirs["fraction"]]
-    accepted = [answer for answer, fraction in zip(theirs["answer"], fractions) if fraction >= 0.9999]
+    accepted = [answer for answer, fraction in zip(theirs["answer"], fractions, strict=True) if fraction >= 0.9999]
     assert data["answers"] == accepted, where
     _, ours_wrong = feedback_of(data)
-    for answer, feedback, fraction in zip(theirs["answer"], theirs["feedback"], fractions):
+    for answer, feedback, fraction in zip(theirs["answer"], theirs["feedback"], fractions, strict=True):
         if answer == "*" and fraction == 0:
             assert is_in_order(words(feedback["text"], feedback["format"]), words(ours_wrong)), \
                 f"{where}: the catch-all feedback is not the wrong-answer feedback"
@@ -166,7 +168,7 @@ def test_every_gift_case_of_moodles_unit_test_means_the_same(moodle, tmp_path):
         theirs = read[str(path)]["questions"]
         ours = imported(parse_gift(path.read_text(encoding="utf-8")))
         assert len(ours) == len(theirs), f"{path.name}: Moodle reads {len(theirs)} questions, ccm {len(ours)}"
-        for number, (their_question, our_question) in enumerate(zip(theirs, ours)):
+        for number, (their_question, our_question) in enumerate(zip(theirs, ours, strict=True)):
             assert_same_meaning(their_question, our_question, f"{path.name} question {number + 1}")
             compared += 1
     assert compared >= 14
@@ -183,7 +185,7 @@ def test_moodles_gift_fixtures_mean_the_same(moodle, tmp_path, fixture):
     theirs = [q for q in moodle_reads(moodle, "gift", [utf8])[str(utf8)]["questions"] if q["qtype"] != "category"]
     ours = imported(parse_gift(utf8.read_text(encoding="utf-8")))
     assert len(ours) == len(theirs)
-    for number, (their_question, our_question) in enumerate(zip(theirs, ours)):
+    for number, (their_question, our_question) in enumerate(zip(theirs, ours, strict=True)):
         assert_same_meaning(their_question, our_question, f"{fixture} question {number + 1}")
 
 
@@ -193,7 +195,7 @@ def test_moodles_aiken_fixtures_mean_the_same(moodle, fixture):
     theirs = moodle_reads(moodle, "aiken", [source])[str(source)]["questions"]
     bank = read_bank("aiken", source)
     assert len(bank.questions) == len(theirs), (bank.skipped, [q["questiontext"] for q in theirs])
-    for their_question, our_question in zip(theirs, bank.questions):
+    for their_question, our_question in zip(theirs, bank.questions, strict=True):
         assert_same_meaning(their_question, our_question, f"{fixture} line {our_question.line}")
     # Each question Moodle refuses is listed by ccm with its line.
     if fixture == "aiken_errors.txt":

@@ -36,7 +36,8 @@ def test_a_matching_question_without_shared_or_spare_matches_is_as_before(tmp_pa
 
 
 def test_matches_that_differ_only_in_capitals_and_spares_that_repeat_a_match_are_refused(tmp_path):
-    capitals = SHARED.replace("{prompt: Cold home, match: Benefits advice}", "{prompt: Cold home, match: benefits advice}")
+    capitals = SHARED.replace("{prompt: Cold home, match: Benefits advice}",
+                              "{prompt: Cold home, match: benefits advice}")
     _, problems = check_course(write_course(tmp_path / "a", {"demo/quiz.yaml": capitals}))
     assert [f"{p.line}: {p.message}" for p in problems.errors] == [
         "5: the matches 'Benefits advice' and 'benefits advice' differ only in capitals, so the learner cannot "

@@ -8,7 +8,7 @@ import pytest
 from support.course_source import MODULE, QUIZ, write_course
 
 from ccm_scorm.model import QuestionType
-from ccm_scorm.source import check_course, load_course, SourceError
+from ccm_scorm.source import SourceError, check_course, load_course
 
 
 def messages(tmp_path, overrides=None, severity="error"):
@@ -197,7 +197,8 @@ def test_asset_paths_that_leave_the_module_are_refused(tmp_path, src, message):
 def test_symlink_pointing_outside_is_refused_and_never_copied(tmp_path):
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not for packaging")
-    course_dir = write_course(tmp_path, {"demo/pages/02-speaking-up.md": "# Speaking up\n\n![A picture](assets/link.png)\n"})
+    page = "# Speaking up\n\n![A picture](assets/link.png)\n"
+    course_dir = write_course(tmp_path, {"demo/pages/02-speaking-up.md": page})
     os.symlink(secret, course_dir / "demo" / "assets" / "link.png")
     course, problems = check_course(course_dir)
     assert course is None

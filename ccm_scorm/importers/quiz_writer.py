@@ -22,10 +22,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..model import Module
 from ..source import check_course
 from ..source.framework import read_framework
-from ..source.module import read_module
-from ..source.yamlfile import load_yaml
 from ..source.ids import RULES
+from ..source.module import read_module
 from ..source.problems import Problem, Problems, did_you_mean
+from ..source.yamlfile import load_yaml
 from .bank import Bank, ImportedQuestion, Skipped
 
 QUIZ_NAME = "quiz.yaml"
@@ -242,7 +242,7 @@ def _write(result: ImportResult, bank: Bank, replace: bool, source: Path, dry_ru
         questions = CommentedSeq()
         document["questions"] = questions
     questions.fa.set_block_style()
-    for question_id_, question in result.written:
+    for _, question in result.written:
         questions.append(_to_yaml(question.data))
         where = f"from {bank.path.name} line {question.line}"
         if question.category:

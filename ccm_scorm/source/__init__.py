@@ -165,7 +165,8 @@ def _check_pathway_modules(fields: Fields, listed: tuple[str, ...], module_ids: 
             fields.problems.error(fields.path, line, f"unknown module '{module_id}' in the pathway",
                                   did_you_mean(module_id, module_ids, "module"))
         elif module_id in seen:
-            fields.problems.error(fields.path, line, f"the module '{module_id}' is listed twice", "list each module once")
+            fields.problems.error(fields.path, line, f"the module '{module_id}' is listed twice",
+                                  "list each module once")
         seen.add(module_id)
 
 

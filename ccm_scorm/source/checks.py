@@ -49,7 +49,8 @@ def _check_pathway_ids(course: Course, root: Path, problems: Problems) -> None:
     for pathway in course.pathways:
         if pathway.id in seen:
             path = root / "pathways"
-            problems.error(path, 0, f"the pathway id '{pathway.id}' is used by two files", "give every pathway its own id")
+            problems.error(path, 0, f"the pathway id '{pathway.id}' is used by two files",
+                           "give every pathway its own id")
         seen.add(pathway.id)
 
 

@@ -59,9 +59,11 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     errors_before = len(problems.errors)
     questions = read_quiz(quiz_path, problems, primary, listed, known_competencies) if quiz_path.exists() else ()
     # Questions the quiz could not read are errors of their own: the draw is not blamed for them as well.
-    draw = _read_draw(fields, len(questions), quiz_complete=len(problems.errors) == errors_before)
-    _warn_unevidenced(fields, tuple(c for c in competencies if known_competencies is None or c in known_competencies),
-                      questions)
+    quiz_complete = len(problems.errors) == errors_before
+    draw = _read_draw(fields, len(questions), quiz_complete)
+    if quiz_complete:
+        known_listed = tuple(c for c in competencies if known_competencies is None or c in known_competencies)
+        _warn_unevidenced(fields, known_listed, questions)
     return Module(
         id=module_id,
         version=fields.version(),

@@ -138,7 +138,8 @@ def _check_fences(path: Path, lines: list[str], problems: Problems) -> bool:
                            did_you_mean(name, BLOCKS) if name else f"name the block: {', '.join(BLOCKS)}")
             ok = False
         elif open_at is not None:
-            problems.error(path, number, f"a '{name}' block starts inside the '{open_at[1]}' block opened on line {open_at[0]}",
+            problems.error(path, number,
+                           f"a '{name}' block starts inside the '{open_at[1]}' block opened on line {open_at[0]}",
                            "close the first block with a line holding only ':::' before starting another")
             ok = False
         else:
@@ -277,5 +278,6 @@ def _plain_text(tokens: list[Token]) -> str:
     parts = []
     for token in tokens:
         if token.type == "inline":
-            parts.append("".join(child.content for child in token.children or [] if child.type in ("text", "code_inline")))
+            parts.append("".join(child.content for child in token.children or []
+                                 if child.type in ("text", "code_inline")))
     return "\n".join(part for part in parts if part.strip())

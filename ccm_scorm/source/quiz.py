@@ -45,7 +45,8 @@ def read_quiz(path: Path, problems: Problems, primary_competency: str, module_co
             problems.warning(path, line, f"the question '{question.id}' is still a placeholder",
                              "write the real prompt, options and feedback")
         if question.id in seen:
-            problems.error(path, line, f"the question id '{question.id}' is used twice (first on line {seen[question.id]})",
+            problems.error(path, line,
+                           f"the question id '{question.id}' is used twice (first on line {seen[question.id]})",
                            "give every question in the module its own id")
             continue
         seen[question.id] = line
@@ -63,7 +64,8 @@ def _check_question_competency(question: Question, data, path: Path, line: int, 
         problems.error(path, where, f"unknown competency '{competency}'",
                        did_you_mean(competency, known, "framework's competency"))
     elif competency not in module_competencies:
-        problems.warning(path, where, f"the question '{question.id}' evidences '{competency}', which the module does not list",
+        problems.warning(path, where,
+                         f"the question '{question.id}' evidences '{competency}', which the module does not list",
                          "add it to the module's competencies, unless it is meant as a cross-link")
 
 

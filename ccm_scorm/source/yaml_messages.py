@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_KEY = re.compile(r"""^(?P<indent> *)(?P<dash>- +)?(?P<key>"[^"]*"|'[^']*'|[^\s#'"\-][^:#]*?|-[^\s:#][^:#]*?):(?:\s+(?P<value>.*)|$)""")
+_KEY = re.compile(r"""^(?P<indent>\ *)(?P<dash>-\ +)?
+                      (?P<key>"[^"]*"|'[^']*'|[^\s#'"\-][^:#]*?|-[^\s:#][^:#]*?)   # quoted, plain, or -plain
+                      :(?:\s+(?P<value>.*)|$)""", re.VERBOSE)
 _ITEM = re.compile(r"^(?P<indent> *)- +(?P<value>.*)$")
 _BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(#.*)?$")
 

@@ -17,8 +17,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .files import check_regular_file
-from .yaml_messages import explain
 from .problems import Problems, did_you_mean
+from .yaml_messages import explain
 
 _MISSING = object()
 
