@@ -13,6 +13,7 @@ EXIT_USAGE = 2  # wrong use of the command
 EXIT_WRITE = 3  # an output could not be written, or writing it was refused
 EXIT_INPUT = 4  # a results file is malformed or does not fit the course (ccm report)
 EXIT_REMOTE = 5  # the LRS or Moodle site could not be read safely (ccm report, ccm issue)
+EXIT_STRICT = 6  # ccm report --strict: some evidence could not be used
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
@@ -25,6 +26,10 @@ class CcmError(Exception):
         super().__init__(message)
         if exit_code is not None:
             self.exit_code = exit_code
+
+    def lines(self) -> list[str]:
+        """What the command line prints on stderr for this error."""
+        return [f"error: {self}"]
 
 
 class SourceProblem(CcmError):

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 
 import httpx
 
+from .errors import RemoteProblem
+
 MAX_REDIRECTS = 5  # same-origin hops followed before giving up
 MAX_ANSWER_BYTES = 64 * 1024 * 1024  # one answer (an LRS page of 10,000 statements is ~20 MB)
 
 
-class HttpError(Exception):
+class HttpError(RemoteProblem):
     """A request that could not be made or finished safely; `str()` says what happened and what to do."""
 
 

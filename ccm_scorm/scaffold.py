@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from .errors import EXIT_SOURCE, EXIT_USAGE, EXIT_WRITE, CcmError
 from .model import Competency, Framework
 from .source import check_course
 from .source.framework import read_framework
@@ -24,13 +25,11 @@ from .source.ids import RULES, suggest_id
 from .source.problems import Problem, Problems, did_you_mean
 from .source.quiz import PLACEHOLDER
 
-EXIT_SOURCE, EXIT_USAGE, EXIT_REFUSED = 1, 2, 3
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(CcmError):
     def __init__(self, message: str, exit_code: int, fix: str = ""):
-        super().__init__(message)
-        self.exit_code = exit_code
+        super().__init__(message, exit_code)
         self.fix = fix
 
     def __str__(self) -> str:
@@ -146,7 +145,7 @@ def _ask_id(kind: str, title: str, taken, given: str | None, ask: bool) -> str:
         if not problem:
             return value
         if not ask or given:
-            raise ScaffoldError(problem, EXIT_USAGE if "valid" in problem else EXIT_REFUSED)
+            raise ScaffoldError(problem, EXIT_USAGE if "valid" in problem else EXIT_WRITE)
         click.echo(f"  {problem}", err=True)
 
 
@@ -191,7 +190,7 @@ def new_module(source: Path, module_id: str | None = None, title: str | None = N
                             "add --competency ID (repeat it for several; the first is the primary)")
     if ask and not click.confirm(f"Create the module '{module_id}' in {source / module_id}?", default=True,
                                  err=True):
-        raise ScaffoldError("nothing was created", EXIT_REFUSED)
+        raise ScaffoldError("nothing was created", EXIT_WRITE)
     files = module_files(module_id, title, [framework.competency(c) for c in chosen])
     return _write_folder(source, source / module_id, files)
 
@@ -259,7 +258,7 @@ def module_files(module_id: str, title: str, competencies: list[Competency]) -> 
 
 def _write_folder(source: Path, target: Path, files: dict[str, str]) -> Created:
     if target.exists():
-        raise ScaffoldError(f"{target} already exists; nothing was overwritten", EXIT_REFUSED,
+        raise ScaffoldError(f"{target} already exists; nothing was overwritten", EXIT_WRITE,
                             "choose another id, or remove the folder first")
     _write_staged(target, files, ("assets",))
     return _checked(source, target, [target / name for name in files])
@@ -281,7 +280,7 @@ def _write_staged(target: Path, files: dict[str, str], empty_folders: tuple[str,
         os.rename(staging, target)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ScaffoldError(f"cannot write {target}: {error.strerror}", EXIT_REFUSED,
+        raise ScaffoldError(f"cannot write {target}: {error.strerror}", EXIT_WRITE,
                             "check the folder is writable") from None
 
 
@@ -322,7 +321,7 @@ def new_pathway(source: Path, pathway_id: str | None = None, title: str | None =
         raise ScaffoldError("--module is needed with --yes", EXIT_USAGE,
                             "add --module ID for each module, in the order learners take them")
     if ask and not click.confirm(f"Create the pathway '{pathway_id}' in {folder}?", default=True, err=True):
-        raise ScaffoldError("nothing was created", EXIT_REFUSED)
+        raise ScaffoldError("nothing was created", EXIT_WRITE)
     text = "\n".join([
         f"id: {pathway_id}",
         f"title: {_q(title)}",
@@ -338,9 +337,9 @@ def new_pathway(source: Path, pathway_id: str | None = None, title: str | None =
         with open(path, "x", encoding="utf-8") as stream:  # "x": never overwrite
             stream.write(text)
     except FileExistsError:
-        raise ScaffoldError(f"{path} already exists; nothing was overwritten", EXIT_REFUSED) from None
+        raise ScaffoldError(f"{path} already exists; nothing was overwritten", EXIT_WRITE) from None
     except OSError as error:
-        raise ScaffoldError(f"cannot write {path}: {error.strerror}", EXIT_REFUSED) from None
+        raise ScaffoldError(f"cannot write {path}: {error.strerror}", EXIT_WRITE) from None
     return _checked(source, path, [path])
 
 
@@ -359,7 +358,7 @@ def new_course(folder: Path, title: str | None = None) -> Created:
     """A starter course in `folder`: a framework with one domain and two competencies, one module, a
     pathway and course.yaml; it validates and builds as it is."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ScaffoldError(f"{folder} already exists and is not empty; nothing was overwritten", EXIT_REFUSED,
+        raise ScaffoldError(f"{folder} already exists and is not empty; nothing was overwritten", EXIT_WRITE,
                             "give a new folder: ccm new course my-course")
     title = (title or "My course").strip() or "My course"
     competencies = [Competency(id="core.first-competency", title=f"{PLACEHOLDER}: the first competency",

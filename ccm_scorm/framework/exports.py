@@ -13,6 +13,7 @@ import io
 import json
 import uuid
 
+from ..errors import SourceProblem
 from ..model import Competency, Course, Framework
 from ..spreadsheet import safe_row
 from ..targets.base import course_unit_id
@@ -30,7 +31,7 @@ MOODLE_IDNUMBER_MAX = 100
 MOODLE_SHORTNAME_MAX = 100
 
 
-class FrameworkExportError(Exception):
+class FrameworkExportError(SourceProblem):
     """The framework cannot be exported in this format as it stands (message says why and what to change)."""
 
 

@@ -7,12 +7,14 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..errors import SourceProblem
+
 # Names shown to authors for the encodings they are most likely to meet.
 FRIENDLY = {"utf_8": "UTF-8", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16",
             "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "utf-32": "UTF-32", "cp1252": "Windows-1252"}
 
 
-class EncodingError(ValueError):
+class EncodingError(SourceProblem, ValueError):
     """The file's text could not be read in the encoding given or found."""
 
 

@@ -8,6 +8,7 @@ import secrets
 import urllib.parse
 import uuid
 
+from ..errors import UsageProblem
 from ..http import HttpClient, HttpError, OffOriginError, Origin, address_problem
 from .roster import Volunteer
 
@@ -15,7 +16,7 @@ CREDENTIAL_VARIABLE = "CCM_LRS_WRITE_AUTH"
 XAPI_VERSION = "1.0.3"
 
 
-class CredentialError(Exception):
+class CredentialError(UsageProblem):
     """The credential is missing, malformed or can read the LRS; the message says what to do."""
 
 

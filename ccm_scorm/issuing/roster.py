@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from ..errors import SourceProblem
 from ..importers.text import EncodingError, decode
 from ..spreadsheet import FORMULA_TRIGGERS, safe_row
 
@@ -50,7 +51,7 @@ class RosterProblems:
         self.messages.append(f"{self.path.name}:{row}: {message}")
 
 
-class RosterError(Exception):
+class RosterError(SourceProblem):
     def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__("\n".join(messages))

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import EXIT_STRICT
 from ..model import Course
 from .catalogue import Catalogue
 from .errors import EXIT_USAGE, ReportError
@@ -20,7 +21,6 @@ from .moodle import ModuleMap, MoodleReader
 from .lrs import LrsClient, read_lrs
 from .xapi import StatementReader, iter_statement_file
 
-EXIT_STRICT = 6  # --strict, and some evidence could not be used (docs/report.md)
 
 __all__ = ["ReportOptions", "Report", "ReportError", "build_report", "RULES", "DEFAULT_RULE"]
 

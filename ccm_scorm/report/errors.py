@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-# Exit codes of `ccm report` (docs/report.md); 1-3 are shared with the other commands.
-EXIT_SOURCE = 1  # the course source has errors
-EXIT_USAGE = 2  # wrong use of the command (unknown module id, no input given...)
-EXIT_WRITE = 3  # an output file could not be written
-EXIT_INPUT = 4  # an input file is malformed or does not fit the course
-EXIT_LRS = 5  # the LRS could not be read
-EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+# The exit statuses live in ccm_scorm/errors.py (docs/cli.md); these names are the ones report/ uses.
+from ..errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_SOURCE, EXIT_USAGE, EXIT_WRITE, InputProblem
+from ..errors import EXIT_REMOTE as EXIT_LRS
+
+__all__ = ["EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_LRS", "EXIT_SOURCE", "EXIT_USAGE", "EXIT_WRITE", "ReportError"]
 
 
-class ReportError(Exception):
+class ReportError(InputProblem):
     """Bad input: `str(error)` says what is wrong and what to check; `exit_code` is for the CLI."""
 
     def __init__(self, message: str, exit_code: int = EXIT_INPUT):
-        super().__init__(message)
-        self.exit_code = exit_code
+        super().__init__(message, exit_code)

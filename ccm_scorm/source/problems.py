@@ -6,6 +6,8 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import SourceProblem
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -97,7 +99,7 @@ def did_you_mean(word: str, choices, what: str = "") -> str:
     return f"check the spelling against the {what} ids" if what else "check the spelling"
 
 
-class SourceError(Exception):
+class SourceError(SourceProblem):
     """The source has errors; `problems` holds all of them."""
 
     def __init__(self, problems: Problems):

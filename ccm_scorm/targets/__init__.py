@@ -11,12 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
 
+from ..errors import WriteProblem
 from .base import BuildOptions, BuildRefused, Capabilities, Package, Target, TargetOption
 
 ENTRY_POINT_GROUP = "ccm_scorm.targets"
 
 
-class TargetError(Exception):
+class TargetError(WriteProblem):
     """A registered target cannot be used (it fails to import, or two packages claim one name)."""
 
 
