@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 from jinja2 import Environment, PackageLoader
 
@@ -127,7 +128,7 @@ def pathway_sections(report: Report) -> list[dict]:
     """Each pathway with only its learners: on the roster for it, or with a module of it started."""
     assigned = {(entry.key, entry.pathway) for entry in report.roster}
     titles = {m.id: m.title for m in report.course.modules}
-    sections = {p.id: {"title": p.title, "rows": []} for p in report.course.pathways
+    sections: dict[str, dict[str, Any]] = {p.id: {"title": p.title, "rows": []} for p in report.course.pathways
                 if not report.options.pathways or p.id in report.options.pathways}
     for row in report.pathway_rows():
         on_it = (row.learner, row.pathway_id) in assigned or (row.learner, "") in assigned

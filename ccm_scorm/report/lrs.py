@@ -52,7 +52,7 @@ class LrsClient:
         params = {"activity": activity, "related_activities": "true", "limit": str(self.page_size)}
         if since:
             params["since"] = since
-        target = self.endpoint + "statements?" + urllib.parse.urlencode(params)
+        target: str | None = self.endpoint + "statements?" + urllib.parse.urlencode(params)
         while target:
             more: list[str] = []
             yield from self._page(target, more)

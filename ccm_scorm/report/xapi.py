@@ -17,6 +17,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from .catalogue import Catalogue
@@ -231,7 +232,7 @@ class StatementReader:
             for item in value:
                 if not isinstance(item, dict):
                     continue
-                cid = _text(item.get("competency"))
+                cid: str | None = _text(item.get("competency"))
                 if cid not in self.catalogue.competency_index:
                     cid = self.catalogue.competency_by_iri.get(_text(item.get("id")))
                 if cid is None:
@@ -297,13 +298,19 @@ _LRS_ANSWER = re.compile(r'\{(?:\s*"more"\s*:\s*"(?:[^"\\]|\\.)*"\s*,)?\s*"state
 _SEPARATOR = re.compile(r"[\s,]*")
 
 
+def _skip_separators(text: str, position: int) -> int:
+    """The position after any spaces and commas from `position` (the pattern matches the empty string too)."""
+    found = _SEPARATOR.match(text, position)
+    return found.end() if found else position
+
+
 class StatementFile:
     """Statements from a JSON array, an LRS answer ({"statements": [...]}) or JSON Lines, streamed.
     `where` names the statement last given (file:line)."""
 
     def __init__(self, path: Path):
         self.path = path
-        self._line = lambda: 0  # the line of the statement last given
+        self._line: Callable[[], int] = lambda: 0  # the line of the statement last given
 
     @property
     def where(self) -> str:
@@ -340,7 +347,7 @@ class StatementFile:
                               "\"statements\"); save the statements as a JSON array or JSON Lines instead")
         position = opening.end() if opening else 1
         while True:
-            position = _SEPARATOR.match(buffer.text, position).end()
+            position = _skip_separators(buffer.text, position)
             if position >= len(buffer.text) and buffer.more(position):
                 position = 0
                 continue
@@ -361,7 +368,7 @@ class StatementFile:
                                   "check this is a statements export") from None
             except ValueError:  # an integer of more than 4300 digits, which Python refuses to read
                 item, end = _DECODER.raw_decode(buffer.text, position)
-            self._line = lambda at=position: buffer.line(at)
+            self._line = partial(buffer.line, position)
             yield item
             position = end
 
@@ -371,7 +378,7 @@ class StatementFile:
             line = raw.strip()
             if not line:
                 continue
-            self._line = lambda at=number: at
+            self._line = partial(int, number)
             try:
                 statement = json.loads(line)
             except json.JSONDecodeError as error:
