@@ -1,37 +1,107 @@
-"""The `ccm` command line: click commands only; the work is done elsewhere."""
+"""The `ccm` command line: click options only; each command's work is in ccm_scorm/commands/.
+
+Every command runs through `_run`: it prints the command's `Outcome` (text or --json), prints any
+`CcmError` as `error: ...` on stderr with the error's exit status, and turns Ctrl-C into exit 130.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import build, build_request, grouped_warnings, package_count, source_fingerprint, unchanged_build
-from .source import SourceError, check_course, load_course
-from .targets import BuildOptions, BuildRefused, TargetError, module_target_names, target_names, target_options
+from .commands import DEFAULT_SOURCE, Failed, Outcome
+from .errors import EXIT_INTERRUPTED, CcmError, UsageProblem
+from .targets import TargetError, module_target_names, target_names, target_options
 
-DEFAULT_SOURCE = "modules"
 DEFAULT_OUT = "packages_out"
+INTERRUPTED = "interrupted; nothing more was done"
 
-# Exit codes (docs/cli.md): 0 success, 1 problems in the course source,
-# 2 wrong use of the command, 3 the build could not be written or was refused.
-EXIT_SOURCE = 1
-EXIT_USAGE = 2
-EXIT_BUILD = 3
-EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
+
+class _StderrLog(logging.Handler):
+    """The `ccm_scorm` logger on stderr: warnings as `warning: ...` (counted), notices as they are."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.warnings = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            self.warnings += 1
+            click.echo(f"warning: {record.getMessage()}", err=True)
+        else:
+            click.echo(record.getMessage(), err=True)
+
+
+@contextmanager
+def _logged_to_stderr():
+    log = logging.getLogger("ccm_scorm")
+    handler, level, propagate = _StderrLog(), log.level, log.propagate
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    try:
+        yield handler
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+        log.propagate = propagate
+
+
+def _print(outcome: Outcome, as_json: bool) -> None:
+    """The one printer: stderr lines first, then the --json form or the text form on stdout."""
+    for line in outcome.err if as_json else outcome.err + outcome.text_err:
+        click.echo(line, err=True)
+    if as_json:
+        if outcome.data is not None:
+            click.echo(json.dumps(outcome.data, indent=2, ensure_ascii=outcome.ascii_json))
+        return
+    if outcome.text is not None:
+        click.echo(outcome.text, nl=False)
+    for line in outcome.out:
+        click.echo(line)
+
+
+def _print_failure(error: CcmError, as_json: bool) -> None:
+    found = error.outcome if isinstance(error, Failed) else None
+    for line in (found.err if found else []) + error.lines():
+        click.echo(line, err=True)
+    if as_json and found and found.data is not None:
+        click.echo(json.dumps(found.data, indent=2, ensure_ascii=found.ascii_json))
+
+
+def _run(command: Callable[[], Outcome], as_json: bool = False, interrupted: str = INTERRUPTED) -> None:
+    """Run one command and exit with its status (the one error handler of the command line)."""
+    try:
+        with _logged_to_stderr():
+            outcome = command()
+            _print(outcome, as_json)  # inside: a Ctrl-C while it prints is still exit 130
+    except CcmError as error:
+        _print_failure(error, as_json)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo(interrupted, err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(outcome.exit_code)
+
 
 def _registered(read):
     """What the target registry says, or the plugin's problem as one line (never a traceback) and exit 3."""
     try:
         return read()
-    except TargetError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_BUILD)
+    except CcmError as error:
+        _registry_failed(error)
+
+
+def _registry_failed(error: CcmError):
+    _print_failure(error, False)
+    sys.exit(error.exit_code)
 
 
 def _with_target_options(command):
@@ -39,18 +109,14 @@ def _with_target_options(command):
     taken = {param.name for param in getattr(command, "__click_params__", [])}
     for name, (option, users) in reversed(list(_registered(target_options).items())):
         if name in taken:
-            click.echo(f"error: the target {users[0]} declares {option.flag}, which ccm build already has; "
-                       "that target must rename its option", err=True)
-            sys.exit(EXIT_BUILD)
-        kind = {Path: click.Path(exists=True, file_okay=False, path_type=Path), bool: None}.get(option.type, option.type)
+            _registry_failed(TargetError(f"the target {users[0]} declares {option.flag}, which ccm build already "
+                                         "has; that target must rename its option"))
+        folder = click.Path(exists=True, file_okay=False, path_type=Path)
+        kind = {Path: folder, bool: None}.get(option.type, option.type)
         command = click.option(option.flag, name, type=kind, default=option.default, is_flag=option.type is bool,
                                metavar=option.metavar or None,
                                help=f"{option.help} Taken by: {', '.join(users)}.")(command)
     return command
-
-
-def _count(number: int, singular: str, plural: str = "") -> str:
-    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
 source_argument = click.argument("source", default=DEFAULT_SOURCE, type=click.Path(path_type=Path))
@@ -67,32 +133,9 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems and summary as JSON.")
 def validate(source: Path, as_json: bool) -> None:
     """Check the course in SOURCE (default: modules) and list every problem."""
-    from .content_facts import course_facts
+    from .commands.validate import validate as validate_course
 
-    course, problems = check_course(source)
-    facts = course_facts(course) if course else []
-    if as_json:
-        click.echo(json.dumps({
-            "ok": not problems.errors,
-            "errors": [p.as_dict() for p in problems.errors],
-            "warnings": [p.as_dict() for p in problems.warnings],
-            "modules": [fact.__dict__ for fact in facts],
-        }, indent=2, ensure_ascii=False))
-    else:
-        for problem in problems.errors + problems.warnings:
-            click.echo(str(problem), err=True)
-        if course:
-            click.echo(f"{_count(len(course.modules), 'module')}, {_count(sum(f.questions for f in facts), 'question')}, "
-                       f"{_count(len(course.pathways), 'pathway')}, "
-                       f"{_count(len(course.framework.competencies), 'competency', 'competencies')}: "
-                       f"no errors, {_count(len(problems.warnings), 'warning')}")
-            click.echo("module                         minutes  pages  questions  words  reading grade (FK)")
-            for fact in facts:
-                click.echo(f"{fact.id:<30} {fact.minutes:>7}  {fact.pages:>5}  {fact.questions:>9}  "
-                           f"{fact.words:>5}  {fact.reading_grade:>18.1f}")
-        else:
-            click.echo(f"{_count(len(problems.errors), 'error')}, {_count(len(problems.warnings), 'warning')}", err=True)
-    sys.exit(EXIT_SOURCE if problems.errors else 0)
+    _run(lambda: validate_course(source), as_json)
 
 
 @contextmanager
@@ -131,55 +174,14 @@ def build_command(source: Path, targets: tuple[str, ...], out_dir: Path, module_
                   lms: str | None, lrs_credential: str | None, force: bool, quiet: bool,
                   as_json: bool, jobs: int | None, pathway_ids: tuple[str, ...] = (), **target_values) -> None:
     """Build packages from the course in SOURCE (default: modules; with none here, the bundled CCM catalogue)."""
-    source = _course_or_bundled(source, quiet or as_json)
-    request = build_request(targets, lms, target_values, lrs_credential, module_ids, pathway_ids)
-    fingerprint = source_fingerprint(source, request) if source.is_dir() else ""
-    result = None if force or not fingerprint else unchanged_build(out_dir, fingerprint)
-    if result:
-        _report_build(result, out_dir, quiet, as_json)
-        return
-    course = _load_or_exit(source, "nothing was built")
-    chosen = list(targets) or [t for t in course.settings.default_targets if t in _registered(target_names)]
-    options = BuildOptions(lms=lms or course.settings.lms, lrs_credential=lrs_credential,
-                           values={name: value for name, value in target_values.items() if value is not None})
-    try:
-        with _progress_bar(package_count(course, chosen, module_ids, pathway_ids), quiet or as_json) as progress:
-            result = build(course, chosen, out_dir, options, module_ids=module_ids, force=force,
-                           progress=progress, jobs=jobs, pathway_ids=pathway_ids, source_fingerprint=fingerprint)
-        _report_build(result, out_dir, quiet, as_json)  # inside: a Ctrl-C while it prints is still exit 130
-    except KeyError as error:
-        click.echo(f"error: {error.args[0]}", err=True)
-        sys.exit(EXIT_USAGE)
-    except BuildRefused as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_BUILD)
-    except OSError as error:
-        click.echo(f"error: cannot write to {error.filename or out_dir}: {error.strerror} — "
-                   "check the output folder exists and is writable; nothing half-written was left", err=True)
-        sys.exit(EXIT_BUILD)
-    except KeyboardInterrupt:
-        click.echo("interrupted: the packages already written are whole, nothing half-written was left; "
-                   "run the build again to finish", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    from .commands.build import INTERRUPTED as BUILD_INTERRUPTED
+    from .commands.build import BuildAsk, build_packages
 
-
-def _report_build(result, out_dir: Path, quiet: bool, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps({"rebuilt": result.rebuilt, "unchanged": result.unchanged,
-                               "warnings": result.warnings,
-                               "report": str(result.report_path),
-                               "packages": [asdict(record) for record in result.records]}, indent=2))
-        return
-    if quiet:
-        return
-    for warning in grouped_warnings(result.warnings):
-        click.echo(f"warning: {warning}", err=True)
-    if result.rebuilt:
-        click.echo(f"built {len(result.rebuilt)} packages, {len(result.unchanged)} unchanged, "
-                   f"in {out_dir} (report: {result.report_path})")
-    else:
-        click.echo(f"nothing changed: {len(result.unchanged)} packages in {out_dir} are up to date "
-                   f"(report: {result.report_path})")
+    ask = BuildAsk(out_dir=out_dir, targets=targets, module_ids=module_ids, pathway_ids=pathway_ids, lms=lms,
+                   lrs_credential=lrs_credential, target_values=target_values, force=force, jobs=jobs,
+                   quiet=quiet or as_json)
+    _run(lambda: build_packages(source, ask, lambda total: _progress_bar(total, ask.quiet)), as_json,
+         BUILD_INTERRUPTED)
 
 
 @main.command(name="issue")
@@ -203,54 +205,13 @@ def issue_command(roster: Path, pathway_id: str, endpoint: str, launch_url: str,
     The LRS credential put in the links is read from the environment variable
     CCM_LRS_WRITE_AUTH ('username:password') and must be write-only.
     """
-    import os
+    from .commands.issue import issue_pathway
 
-    from .issuing import CREDENTIAL_VARIABLE, CredentialError, RosterError, issue
-
-    course = _load_or_exit(source, "nothing was issued")
-    try:
-        result = issue(course, roster, pathway_id, endpoint, launch_url, os.environ.get(CREDENTIAL_VARIABLE),
-                       out_dir, check_credential=not unchecked, insecure=insecure)
-    except RosterError as error:
-        for message in error.messages:
-            click.echo(f"error: {message}", err=True)
-        click.echo("nothing was written", err=True)
-        sys.exit(EXIT_SOURCE)
-    except (CredentialError, ValueError) as error:
-        click.echo(f"error: {error}; nothing was written", err=True)
-        sys.exit(EXIT_USAGE)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    kept = f" ({len(result.kept)} issued here before kept their links)" if result.kept else ""
-    click.echo(f"issued {pathway_id} to {len(result.issued)} new volunteers{kept}: put {result.go_folder} beside "
-               f"the package's index.html, then print {result.handouts}; the roster with links and registrations "
-               f"is {result.roster}")
-
-
-def _load_or_exit(source: Path, consequence: str):
-    try:
-        return load_course(source)
-    except SourceError as error:
-        for line in error.report(source, consequence):
-            click.echo(line, err=True)
-        sys.exit(EXIT_SOURCE)
-
+    _run(lambda: issue_pathway(roster, pathway_id, endpoint, launch_url, out_dir, source,
+                               check_credential=not unchecked, insecure=insecure))
 
 
 # --- authoring: import, export, new (logic in ccm_scorm/importers and ccm_scorm/scaffold.py) ---
-
-def _emit(outcome, as_json: bool) -> None:
-    for line in outcome.err:
-        click.echo(line, err=True)
-    if as_json:
-        click.echo(json.dumps(outcome.data, indent=2, ensure_ascii=False))
-    else:
-        if outcome.text is not None:
-            click.echo(outcome.text, nl=False)
-        for line in outcome.out:
-            click.echo(line)
-    sys.exit(outcome.exit_code)
-
 
 @main.command(name="import")
 @click.argument("kind", metavar="FORMAT", type=click.Choice(["gift", "aiken", "csv"]))
@@ -267,9 +228,10 @@ def _emit(outcome, as_json: bool) -> None:
 def import_command(kind: str, bank_file: Path, source: Path, module_id: str, competency: str | None, replace: bool,
                    encoding: str | None, dry_run: bool, strict: bool, as_json: bool) -> None:
     """Import a GIFT, Aiken or CSV question bank FILE into a module of SOURCE (default: modules)."""
-    from .importers.run import run_import
+    from .commands.import_bank import import_bank
 
-    _emit(run_import(kind, bank_file, source, module_id, competency, replace, encoding, dry_run, strict), as_json)
+    _run(lambda: import_bank(kind, bank_file, source, module_id, competency, replace, encoding, dry_run, strict),
+         as_json)
 
 
 @main.command(name="export")
@@ -281,12 +243,11 @@ def import_command(kind: str, bank_file: Path, source: Path, module_id: str, com
 @click.option("--json", "as_json", is_flag=True, help="Print what was exported as JSON (needs --out).")
 def export_command(kind: str, source: Path, module_id: str, out_file: Path | None, as_json: bool) -> None:
     """Export a module's questions as Moodle GIFT, for Moodle's question bank."""
-    from .importers.run import run_export
+    from .commands.export import export_questions
 
     if as_json and out_file is None:
-        click.echo("error: --json needs --out FILE (the GIFT text would be mixed with the JSON)", err=True)
-        sys.exit(EXIT_USAGE)
-    _emit(run_export(kind, source, module_id, out_file), as_json)
+        _run(_refused("--json needs --out FILE (the GIFT text would be mixed with the JSON)"))
+    _run(lambda: export_questions(kind, source, module_id, out_file), as_json)
 
 
 @main.group(name="new")
@@ -294,36 +255,11 @@ def new_group() -> None:
     """Start a new module or pathway, with placeholders to fill in."""
 
 
-def _created(run) -> None:
-    from .scaffold import ScaffoldError
-
-    try:
-        created = run()
-    except ScaffoldError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except click.Abort:
-        click.echo("\nnothing was created", err=True)
-        sys.exit(EXIT_BUILD)
-    for problem in created.errors + created.warnings:
-        click.echo(str(problem), err=True)
-    click.echo(f"created {created.path}")
-    for path in created.files:
-        click.echo(f"  {path}")
-    click.echo("Replace every TODO, then run 'ccm validate'.")
-    sys.exit(EXIT_SOURCE if created.errors else 0)
-
-
-def _course_or_bundled(source: Path, quiet: bool) -> Path:
-    """With no course folder here, `ccm build` builds the CCM catalogue that comes with ccm-scorm, and says so."""
-    from .scaffold import bundled_catalogue
-
-    if source != Path(DEFAULT_SOURCE) or source.exists() or not bundled_catalogue().is_dir():
-        return source
-    if not quiet:
-        click.echo(f"there is no course folder here ({DEFAULT_SOURCE}/): building the CCM catalogue that comes "
-                   f"with ccm-scorm ({bundled_catalogue()}); 'ccm new course' starts your own", err=True)
-    return bundled_catalogue()
+def _refused(message: str) -> Callable[[], Outcome]:
+    """A command that is wrong use as given (exit 2)."""
+    def refuse() -> Outcome:
+        raise UsageProblem(message)
+    return refuse
 
 
 @new_group.command(name="course")
@@ -331,9 +267,9 @@ def _course_or_bundled(source: Path, quiet: bool) -> Path:
 @click.option("--title", default=None, help="The course's title. Default: My course.")
 def new_course_command(folder: Path, title: str | None) -> None:
     """Start a course in FOLDER (default: modules): course.yaml, a framework, one module and a pathway."""
-    from .scaffold import new_course
+    from .commands.new import new_course
 
-    _created(lambda: new_course(folder, title))
+    _run(lambda: new_course(folder, title))
 
 
 @new_group.command(name="module")
@@ -346,9 +282,9 @@ def new_course_command(folder: Path, title: str | None) -> None:
 def new_module_command(source: Path, unit_id: str | None, title: str | None, competencies: tuple[str, ...],
                        yes: bool) -> None:
     """Create a module folder in SOURCE: module.yaml, 3 pages and placeholder questions."""
-    from .scaffold import new_module
+    from .commands.new import new_module
 
-    _created(lambda: new_module(source, unit_id, title, competencies, yes))
+    _run(lambda: new_module(source, unit_id, title, competencies, yes))
 
 
 @new_group.command(name="pathway")
@@ -361,9 +297,9 @@ def new_module_command(source: Path, unit_id: str | None, title: str | None, com
 def new_pathway_command(source: Path, unit_id: str | None, title: str | None, module_ids: tuple[str, ...],
                         yes: bool) -> None:
     """Create pathways/<id>.yaml in SOURCE listing modules in order."""
-    from .scaffold import new_pathway
+    from .commands.new import new_pathway
 
-    _created(lambda: new_pathway(source, unit_id, title, module_ids, yes))
+    _run(lambda: new_pathway(source, unit_id, title, module_ids, yes))
 
 # ------------------------------------------------------------------ ccm report (docs/report.md)
 def _lrs_seconds(_context, parameter, value):
@@ -421,8 +357,9 @@ def report_command(source: Path, lrs_url, since, statement_files, moodle_files, 
                    roster, pathways, rule, formats, out_dir, timezone, as_of, lrs_timeout, lrs_page_size,
                    insecure, quiet, moodle_site=None, moodle_course=None, strict=False) -> None:
     """Map learner results (LRS, statement files, Moodle exports) to the competencies of the course in SOURCE."""
+    from .commands.report import INTERRUPTED as REPORT_INTERRUPTED
+    from .commands.report import make_report
     from .report import ReportOptions
-    from .report.command import run_report
 
     options = ReportOptions(statements=statement_files, moodle=moodle_files, moodle_modules=moodle_modules,
                             lrs_url=lrs_url, lrs_timeout=lrs_timeout, lrs_page_size=lrs_page_size, since=since,
@@ -431,8 +368,9 @@ def report_command(source: Path, lrs_url, since, statement_files, moodle_files, 
                             as_of=as_of.date() if as_of else None, pathways=pathways,
                             moodle_site=moodle_site, moodle_course=moodle_course, moodle_insecure=insecure,
                             strict=strict)
-    sys.exit(run_report(source, options, out_dir, formats, click.echo,
-                        prompt=lambda text: click.prompt(text, hide_input=True), quiet=quiet))
+    _run(lambda: make_report(source, options, out_dir, formats,
+                             prompt=lambda text: click.prompt(text, hide_input=True), quiet=quiet),
+         interrupted=REPORT_INTERRUPTED)
 
 
 # ------------------------------------------------------------------ ccm framework (docs/framework-exports.md)
@@ -449,9 +387,9 @@ def framework_group() -> None:
 @click.option("--changed", metavar="DATETIME", help="CASE lastChangeDateTime (default: now), for reproducible files.")
 def framework_export_command(source: Path, fmt: str, out_file: Path | None, changed: str | None) -> None:
     """Export the framework of the course in SOURCE."""
-    from .framework.command import run_export
+    from .commands.framework import export_framework
 
-    sys.exit(run_export(source, fmt, out_file, changed, click.echo))
+    _run(lambda: export_framework(source, fmt, out_file, changed))
 
 
 @framework_group.command(name="mapping")
@@ -460,9 +398,9 @@ def framework_export_command(source: Path, fmt: str, out_file: Path | None, chan
 @click.option("--out", "-o", "out_file", type=click.Path(path_type=Path), help="Write here (default: standard output).")
 def framework_mapping_command(source: Path, targets: tuple[str, ...], out_file: Path | None) -> None:
     """Which package evidences which competencies (CSV)."""
-    from .framework.command import run_mapping
+    from .commands.framework import mapping
 
-    sys.exit(run_mapping(source, targets, out_file, click.echo))
+    _run(lambda: mapping(source, targets, out_file))
 
 
 # ------------------------------------------------------------------ ccm preview (docs/preview.md)
@@ -475,9 +413,9 @@ def framework_mapping_command(source: Path, targets: tuple[str, ...], out_file: 
 @click.option("--no-open", is_flag=True, help="Do not open the browser.")
 def preview_command(source: Path, port: int, target: str | None, no_open: bool) -> None:
     """Show the course in SOURCE as learners will see it, rebuilt on every save, with what the LMS records."""
-    from .preview import run_preview
+    from .commands.preview import preview
 
-    sys.exit(run_preview(source, port=port, target=target, open_browser=not no_open, echo=click.echo))
+    _run(lambda: preview(source, port=port, target=target, open_browser=not no_open, say=click.echo))
 
 
 if __name__ == "__main__":

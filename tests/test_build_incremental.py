@@ -121,7 +121,7 @@ def test_quiet_prints_nothing_and_no_progress_bar_off_a_terminal(tmp_path):
 
 
 def test_with_nothing_changed_the_course_is_not_even_loaded(tmp_path, monkeypatch):
-    import ccm_scorm.cli as cli
+    import ccm_scorm.commands as commands
 
     course = write_course(tmp_path)
     out = tmp_path / "out"
@@ -131,7 +131,7 @@ def test_with_nothing_changed_the_course_is_not_even_loaded(tmp_path, monkeypatc
     def must_not_load(source):
         raise AssertionError("the course was loaded although nothing changed")
 
-    monkeypatch.setattr(cli, "load_course", must_not_load)
+    monkeypatch.setattr(commands, "load_course", must_not_load)
     again = run("build", course, "--target", "web", "--target", "scorm2004", "--out", out)
     assert again.exit_code == 0, again.output
     assert "nothing changed: 4 packages" in again.output
