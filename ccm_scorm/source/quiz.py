@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TypedDict
 
 from ..model import Item, Option, Pair, Question, QuestionType
 from .ids import AUTO_IDS, check_id
@@ -23,6 +24,19 @@ ALL_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
 MAX_CHOICES = len(AUTO_IDS)
 DEFAULT_MAX_LENGTH = 60
 PLACEHOLDER = "TODO"
+
+
+class _TypeFields(TypedDict, total=False):
+    """The Question fields one type's reader fills in (TYPE_KEYS says which)."""
+
+    options: tuple[Option, ...]
+    answer: bool
+    pairs: tuple[Pair, ...]
+    spares: tuple[str, ...]
+    items: tuple[Item, ...]
+    answers: tuple[str, ...]
+    case_sensitive: bool
+    max_length: int
 
 
 def read_quiz(path: Path, problems: Problems, primary_competency: str, module_competencies: tuple[str, ...],
@@ -98,21 +112,15 @@ def _read_question(data, path: Path, line: int, problems: Problems, primary_comp
                          f"a {question_type.value} question takes {', '.join(TYPE_KEYS[question_type])}")
     feedback_correct, feedback_incorrect = _read_feedback(fields)
     prompt = fields.text("prompt")
-    common = dict(
-        id=question_id,
-        type=question_type,
-        prompt=prompt,
-        competency_id=fields.text("competency") or primary_competency,
-        feedback_correct=feedback_correct,
-        feedback_incorrect=feedback_incorrect,
-        placeholder=prompt.startswith(PLACEHOLDER),
-        idnumber=fields.text("idnumber"),
-        tags=fields.texts("tags"),
-    )
+    competency_id = fields.text("competency") or primary_competency
+    idnumber = fields.text("idnumber")
+    tags = fields.texts("tags")
     specific = _READERS[question_type](fields, question_type)
     if specific is None or not question_id:
         return None
-    return Question(**common, **specific)
+    return Question(id=question_id, type=question_type, prompt=prompt, competency_id=competency_id,
+                    feedback_correct=feedback_correct, feedback_incorrect=feedback_incorrect,
+                    placeholder=prompt.startswith(PLACEHOLDER), idnumber=idnumber, tags=tags, **specific)
 
 
 def _read_feedback(fields: Fields) -> tuple[str, str]:
@@ -158,7 +166,7 @@ def _labelled(fields: Fields, key: str, minimum: int, what: str, item_keys: tupl
     return labelled
 
 
-def _read_choices(fields: Fields, question_type: QuestionType) -> dict | None:
+def _read_choices(fields: Fields, question_type: QuestionType) -> _TypeFields | None:
     labelled = _labelled(fields, "options", 2, "options", ("text", "correct", "feedback"), ("text",))
     if labelled is None:
         return None
@@ -175,7 +183,7 @@ def _read_choices(fields: Fields, question_type: QuestionType) -> dict | None:
     return {"options": options}
 
 
-def _read_true_false(fields: Fields, question_type: QuestionType) -> dict | None:
+def _read_true_false(fields: Fields, question_type: QuestionType) -> _TypeFields | None:
     if "answer" not in fields.data:
         fields.error(None, "the question has no 'answer'", "add 'answer: true' or 'answer: false'")
         return None
@@ -186,7 +194,7 @@ def _read_true_false(fields: Fields, question_type: QuestionType) -> dict | None
     return {"answer": answer}
 
 
-def _read_matching(fields: Fields, question_type: QuestionType) -> dict | None:
+def _read_matching(fields: Fields, question_type: QuestionType) -> _TypeFields | None:
     labelled = _labelled(fields, "pairs", 2, "pairs", ("prompt", "match"), ("prompt", "match"))
     if labelled is None:
         return None
@@ -221,14 +229,14 @@ def match_texts_problem(matches: list[str], spares: tuple[str, ...]) -> tuple[st
     return None
 
 
-def _read_ordering(fields: Fields, question_type: QuestionType) -> dict | None:
+def _read_ordering(fields: Fields, question_type: QuestionType) -> _TypeFields | None:
     labelled = _labelled(fields, "items", 2, "items", ("text",), ("text",))
     if labelled is None:
         return None
     return {"items": tuple(Item(id=i, text=entry.text("text")) for i, entry in labelled)}
 
 
-def _read_short_text(fields: Fields, question_type: QuestionType) -> dict | None:
+def _read_short_text(fields: Fields, question_type: QuestionType) -> _TypeFields | None:
     answers = tuple(answer for answer in fields.texts("answers") if answer)
     if not answers:
         fields.error("answers" if fields.has("answers") else None, "the question has no accepted answer",
