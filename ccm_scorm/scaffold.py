@@ -26,7 +26,6 @@ from .source.problems import Problem, Problems, did_you_mean
 from .source.quiz import PLACEHOLDER
 
 
-
 class ScaffoldError(CcmError):
     def __init__(self, message: str, exit_code: int, fix: str = ""):
         super().__init__(message, exit_code)

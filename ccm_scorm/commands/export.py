@@ -5,20 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import EXIT_SOURCE, EXIT_USAGE, EXIT_WRITE
-from . import Outcome
+from . import Failed, Outcome, load
 from .import_bank import failure
 
 
 def export_questions(kind: str, source: Path, module_id: str, out: Path | None) -> Outcome:
     from ..importers.gift_export import export_module
-    from ..source import SourceError, load_course
     from ..source.problems import did_you_mean
 
     outcome = Outcome(data={"ok": False, "module": module_id, "exported": [], "not_exported": [], "notes": []})
     try:
-        course = load_course(source)
-    except SourceError as error:
-        *problems, closing = error.report(source, "nothing was exported")
+        course = load(source, "nothing was exported")
+    except Failed as error:
+        *problems, closing = error.lines()
         outcome.err.extend(problems)
         raise failure(outcome, EXIT_SOURCE, f"error: {closing}") from None
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import EXIT_SOURCE, EXIT_USAGE, EXIT_WRITE
+from ..errors import EXIT_SOURCE, EXIT_WRITE
 from . import Failed, Outcome
 
 
@@ -36,7 +36,7 @@ def import_bank(kind: str, bank_path: Path, source: Path, module_id: str, compet
     except ImportFailed as error:
         outcome.err.extend(error.details)
         outcome.data["errors"] = error.details
-        raise failure(outcome, EXIT_USAGE if error.usage else EXIT_SOURCE, f"error: {error}") from None
+        raise failure(outcome, error.exit_code, f"error: {error}") from None
     except OSError as error:
         raise failure(outcome, EXIT_WRITE,
                       f"error: cannot write the quiz ({error.strerror}); it was left as it was") from None

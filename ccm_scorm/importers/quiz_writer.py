@@ -19,6 +19,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..errors import EXIT_USAGE, SourceProblem
 from ..model import Module
 from ..source import check_course
 from ..source.framework import read_framework
@@ -34,11 +35,11 @@ _KEY_ORDER = ("id", "idnumber", "type", "competency", "tags", "prompt", "text", 
               "options", "answer", "pairs", "spares", "items", "answers", "case_sensitive", "max_length", "feedback")
 
 
-class ImportFailed(Exception):
+class ImportFailed(SourceProblem):
     """Nothing was written. `usage` is true when the command was used wrongly (exit 2), not the files (exit 1)."""
 
     def __init__(self, message: str, details: list[str] | None = None, usage: bool = False):
-        super().__init__(message)
+        super().__init__(message, EXIT_USAGE if usage else None)
         self.details = details or []
         self.usage = usage
 
