@@ -25,24 +25,17 @@ INTERRUPTED = "interrupted; nothing more was done"
 
 
 class _StderrLog(logging.Handler):
-    """The `ccm_scorm` logger on stderr: warnings as `warning: ...` (counted), notices as they are."""
-
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.warnings = 0
+    """The `ccm_scorm` logger on stderr: warnings as `warning: ...`, notices as they are."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING:
-            self.warnings += 1
-            click.echo(f"warning: {record.getMessage()}", err=True)
-        else:
-            click.echo(record.getMessage(), err=True)
+        prefix = "warning: " if record.levelno >= logging.WARNING else ""
+        click.echo(prefix + record.getMessage(), err=True)
 
 
 @contextmanager
 def _logged_to_stderr():
     log = logging.getLogger("ccm_scorm")
-    handler, level, propagate = _StderrLog(), log.level, log.propagate
+    handler, level, propagate = _StderrLog(logging.INFO), log.level, log.propagate
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
