@@ -86,8 +86,8 @@ def question_data(question_type: str, prompt: str, feedback=None, **fields) -> d
     return data
 
 
-def option(text: str, correct: bool = False, feedback: str = "") -> dict:
-    entry = {"text": text}
+def option(text: str, correct: bool = False, feedback: str = "") -> dict[str, str | bool]:
+    entry: dict[str, str | bool] = {"text": text}
     if correct:
         entry["correct"] = True
     if feedback:

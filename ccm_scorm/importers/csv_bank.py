@@ -75,7 +75,7 @@ def parse_csv(text: str) -> list[ImportedQuestion | Skipped]:
         return [Skipped(reader.line_num or 1, f"the header row cannot be read ({error})", "", error=True)]
     columns, problems = _columns(header)
     if problems:
-        return problems
+        return list(problems)
     results: list[ImportedQuestion | Skipped] = []
     start = reader.line_num + 1
     while True:
@@ -87,10 +87,11 @@ def parse_csv(text: str) -> list[ImportedQuestion | Skipped]:
             results.append(Skipped(start, f"the row cannot be read ({error})", "check its quotes", error=True))
             break
         if any(cell.strip() for cell in row):
-            cells = {}
+            cells: dict[str, str] = {}
             for position, cell in enumerate(row):
-                if position < len(columns) and columns[position] and cell.strip():
-                    cells[columns[position]] = cell.strip().replace("\r\n", "\n")
+                column = columns[position] if position < len(columns) else None
+                if column and cell.strip():
+                    cells[column] = cell.strip().replace("\r\n", "\n")
             if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
                 results.append(Skipped(start, f"the row has {len(row)} cells but the header names {len(columns)}",
                                        "give every filled column a header, or check for a stray separator",
@@ -112,11 +113,10 @@ def _columns(header: list[str]) -> tuple[list[str | None], list[Skipped]]:
             continue
         if name in _ALIASES:
             columns.append(_ALIASES[name])
-        elif _OPTION.match(name):
-            columns.append(f"option {_index(_OPTION.match(name).group(1))}")
-        elif _OPTION_FEEDBACK.match(name):
-            found = _OPTION_FEEDBACK.match(name)
-            columns.append(f"feedback {_index(found.group(1) or found.group(2))}")
+        elif option_column := _OPTION.match(name):
+            columns.append(f"option {_index(option_column.group(1))}")
+        elif feedback_column := _OPTION_FEEDBACK.match(name):
+            columns.append(f"feedback {_index(feedback_column.group(1) or feedback_column.group(2))}")
         else:
             problems.append(Skipped(1, f"unknown column '{raw.strip()}' (column {position})",
                                     did_you_mean(name, known, "column"), error=True))

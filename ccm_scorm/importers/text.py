@@ -101,7 +101,7 @@ _BLOCK = {"p", "div", "section", "article", "blockquote", "pre", "table", "tr", 
 
 
 class _TextMaker(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
