@@ -63,6 +63,13 @@ def played(moodle, browser, shared_dir, tmp_path_factory):
     other = shared_dir / "fixtures" / "moodle" / "source_packages" / "ccm12.zip"  # a package of another course
     courses = {edition: mr.ReportCourse.create(moodle, packages, f"Reports {edition}", edition, UNITS, other)
                for edition in EDITIONS}
+    framework_csv = root / "framework.csv"
+    mp.ccm("framework", "export", source, "--format", "moodle-csv", "--out", framework_csv)
+    moodle.helper("import_framework", "--csv", framework_csv)  # kept if another test imported it first
+    for course in courses.values():  # Moodle rates them when the quiz activity is completed (passed)
+        for competency in mp.QUIZ_COMPETENCIES:
+            moodle.helper("link_competency", "--cmid", course.activities[mp.QUIZ_MODULE].cmid,
+                          "--competency", competency, "--framework", mp.FRAMEWORK_ID, "--rule", "complete")
     emails = {}
     for label, (tries, pathway_right) in PLAYS.items():
         username, password = moodle.new_user(label, courses["scorm12"].course_id)
@@ -277,6 +284,9 @@ def test_live_site_agrees_with_the_database(played, source, moodle, edition, tmp
     assert got[results.emails["passer"], mp.READING_COMPETENCY].basis == ["objective"]
     assert any("SCORM activities of the Moodle course that match no module" in m and "Fire safety" in m
                for m in report.notes.messages)
+    # retry and passer passed the quiz activity, so Moodle rated both of its competencies for each
+    assert f"Moodle itself rated 4 learner competencies in course {results.course.course_id} (4 proficient)" in \
+        " ".join(report.notes.messages)
 
 
 def test_live_site_from_the_command_line_with_the_token_from_the_environment(played, moodle, tmp_path):
