@@ -18,7 +18,7 @@ import rcssmin
 import rjsmin
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..model import Course, Module, Pathway, Question, QuestionType
+from ..model import Course, Module, Page, Pathway, Question, QuestionType
 
 # The runtime's files in load order (docs/runtime.md): each one adds its part to window.CCM
 # and uses only the parts above it. Adapters and their support scripts load after these.
@@ -135,6 +135,11 @@ class PathwayModule:
     pages: tuple[RenderedPage, ...]
 
 
+def _folder_html(page: Page) -> str:
+    """The page's body with its images under the module's folder (Page fills it in from `html` when not given)."""
+    return page.folder_html if page.folder_html is not None else page.html
+
+
 def render_pathway(course: Course, pathway: Pathway, adapter: str, needs_network: bool = False,
                    extra_data: dict | None = None, support_scripts: tuple[str, ...] = ()) -> dict[str, bytes]:
     """Every file of a pathway package's learner content: one page with a module menu.
@@ -149,7 +154,7 @@ def render_pathway(course: Course, pathway: Pathway, adapter: str, needs_network
     shown = []
     files: dict[str, bytes] = {}
     for index, module in enumerate(modules):
-        pages = tuple(RenderedPage(page.id, page.title, page.folder_html) for page in module.pages)
+        pages = tuple(RenderedPage(page.id, page.title, _folder_html(page)) for page in module.pages)
         files.update({f"{module.id}/{image.path}": image.data for page in module.pages for image in page.images})
         shown.append(PathwayModule(index, module.id, module.title, module.summary, module.minutes, module.has_quiz,
                                    module.outcomes, pages))
@@ -270,8 +275,8 @@ def course_data(course: Course, module: Module, adapter: str, root: str = "") ->
     }
 
 
-def question_data(course: Course, module: Module, question: Question) -> dict:
-    data = {
+def question_data(course: Course, module: Module, question: Question) -> dict[str, object]:
+    data: dict[str, object] = {
         "id": question.id,
         "iri": course.question_iri(module.id, question.id),
         "type": question.type.value,
@@ -285,9 +290,10 @@ def question_data(course: Course, module: Module, question: Question) -> dict:
     elif question.type is QuestionType.TRUE_FALSE:
         data["correct"] = question.answer
     elif question.type is QuestionType.MATCHING:
-        data["pairs"] = [{"id": p.id, "prompt": p.prompt, "match": p.match} for p in question.pairs]
+        pairs = [{"id": p.id, "prompt": p.prompt, "match": p.match} for p in question.pairs]
+        data["pairs"] = pairs
         if question.has_shared_or_spare_matches:
-            _add_match_targets(data, question)
+            data["targets"] = _match_targets(pairs, question)
     elif question.type is QuestionType.ORDERING:
         data["items"] = [{"id": i.id, "text": i.text} for i in question.items]
     elif question.type is QuestionType.SHORT_TEXT:
@@ -297,8 +303,9 @@ def question_data(course: Course, module: Module, question: Question) -> dict:
     return data
 
 
-def _add_match_targets(data: dict, question: Question) -> None:
-    """Shared or spare matches: the distinct targets, each pair pointing at its right one (docs/runtime.md)."""
+def _match_targets(pairs: list[dict[str, str]], question: Question) -> list[dict[str, str]]:
+    """Shared or spare matches: the distinct targets, with each of `pairs` made to point at its right one
+    (docs/runtime.md)."""
     target_of: dict[str, str] = {}
     for pair in question.pairs:
         target_of.setdefault(pair.match, pair.id)
@@ -308,6 +315,6 @@ def _add_match_targets(data: dict, question: Question) -> None:
     for text in question.spares:
         spare_id = next(i for i in spare_ids if i not in taken)
         targets.append({"id": spare_id, "text": text})
-    data["targets"] = targets
-    for pair_data, pair in zip(data["pairs"], question.pairs):
+    for pair_data, pair in zip(pairs, question.pairs, strict=True):
         pair_data["target"] = target_of[pair.match]
+    return targets
