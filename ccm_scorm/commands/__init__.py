@@ -27,7 +27,7 @@ class Outcome:
     out: list[str] = field(default_factory=list)  # stdout lines (text form)
     err: list[str] = field(default_factory=list)  # stderr lines, in both forms
     text_err: list[str] = field(default_factory=list)  # stderr lines of the text form only
-    data: dict | None = None  # the --json form
+    data: dict = field(default_factory=dict)  # the --json form
     text: str | None = None  # printed as it is, e.g. an export sent to stdout
     ascii_json: bool = False  # --json escapes non-ASCII characters (ccm build's report)
 

@@ -8,26 +8,50 @@ from ..errors import EXIT_SOURCE, EXIT_WRITE
 from . import Failed, Outcome
 
 
-def import_bank(kind: str, bank_path: Path, source: Path, module_id: str, competency: str | None = None,
-                replace: bool = False, encoding: str | None = None, dry_run: bool = False,
-                strict: bool = False) -> Outcome:
+def import_bank(
+    kind: str,
+    bank_path: Path,
+    source: Path,
+    module_id: str,
+    competency: str | None = None,
+    replace: bool = False,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+) -> Outcome:
     from ..importers import read_bank
     from ..importers.quiz_writer import ImportFailed, import_questions
     from ..importers.text import EncodingError
 
-    outcome = Outcome(data={"ok": False, "file": bank_path.as_posix(), "module": module_id, "imported": [],
-                            "not_imported": [], "notes": [], "errors": [], "warnings": []})
+    outcome = Outcome(
+        data={
+            "ok": False,
+            "file": bank_path.as_posix(),
+            "module": module_id,
+            "imported": [],
+            "not_imported": [],
+            "notes": [],
+            "errors": [],
+            "warnings": [],
+        }
+    )
     shown = bank_path.as_posix()
     try:
         bank = read_bank(kind, bank_path, encoding)
     except EncodingError as error:
-        raise failure(outcome, EXIT_SOURCE, f"{shown}: error: {error} — save it as UTF-8, or name its encoding "
-                      "with --encoding (e.g. --encoding cp1252)") from None
+        raise failure(
+            outcome,
+            EXIT_SOURCE,
+            f"{shown}: error: {error} — save it as UTF-8, or name its encoding "
+            "with --encoding (e.g. --encoding cp1252)",
+        ) from None
     except OSError as error:
         raise failure(outcome, EXIT_SOURCE, f"{shown}: error: cannot read the file ({error.strerror})") from None
     outcome.data["encoding"] = bank.encoding
-    outcome.err.append(f"read {shown} as {bank.encoding}: {len(bank.questions)} questions, "
-                       f"{len(bank.unsupported)} not supported, {len(bank.errors)} with errors")
+    outcome.err.append(
+        f"read {shown} as {bank.encoding}: {len(bank.questions)} questions, "
+        f"{len(bank.unsupported)} not supported, {len(bank.errors)} with errors"
+    )
     for item in bank.unsupported:
         outcome.err.append(item.describe(shown))
         outcome.data["not_imported"].append({"line": item.line, "message": item.message, "fix": item.fix})
@@ -38,8 +62,9 @@ def import_bank(kind: str, bank_path: Path, source: Path, module_id: str, compet
         outcome.data["errors"] = error.details
         raise failure(outcome, error.exit_code, f"error: {error}") from None
     except OSError as error:
-        raise failure(outcome, EXIT_WRITE,
-                      f"error: cannot write the quiz ({error.strerror}); it was left as it was") from None
+        raise failure(
+            outcome, EXIT_WRITE, f"error: cannot write the quiz ({error.strerror}); it was left as it was"
+        ) from None
     _list_result(outcome, result, shown)
     verb = "would import" if dry_run else "imported"
     ids = ", ".join(question_id for question_id, _ in result.written)
@@ -47,8 +72,10 @@ def import_bank(kind: str, bank_path: Path, source: Path, module_id: str, compet
     outcome.out.append(f"{verb} {len(result.written)} questions into {result.quiz_path}{replaced}: {ids}")
     left_out = len(bank.unsupported) + len(result.skipped)
     if left_out:
-        outcome.out.append(f"{left_out} item{'s were' if left_out != 1 else ' was'} not imported (listed above "
-                           "with their lines); --strict makes that an error")
+        outcome.out.append(
+            f"{left_out} item{'s were' if left_out != 1 else ' was'} not imported (listed above "
+            "with their lines); --strict makes that an error"
+        )
     outcome.data.update(ok=True, quiz=result.quiz_path.as_posix(), dry_run=dry_run)
     return outcome
 
@@ -59,8 +86,14 @@ def _list_result(outcome: Outcome, result, shown: str) -> None:
         outcome.err.append(item.describe(shown))
         outcome.data["errors"].append(item.describe(shown))
     for question_id, question in result.written:
-        outcome.data["imported"].append({"id": question_id, "line": question.line, "type": question.data["type"],
-                                         "competency": question.data["competency"]})
+        outcome.data["imported"].append(
+            {
+                "id": question_id,
+                "line": question.line,
+                "type": question.data["type"],
+                "competency": question.data["competency"],
+            }
+        )
         for note in question.notes:
             outcome.err.append(f"{shown}:{question.line}: note: {question_id}: {note}")
             outcome.data["notes"].append({"line": question.line, "id": question_id, "note": note})

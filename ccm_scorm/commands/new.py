@@ -17,15 +17,17 @@ def new_course(folder: Path, title: str | None) -> Outcome:
     return _created(lambda: scaffold.new_course(folder, title))
 
 
-def new_module(source: Path, module_id: str | None, title: str | None, competencies: tuple[str, ...],
-               yes: bool) -> Outcome:
+def new_module(
+    source: Path, module_id: str | None, title: str | None, competencies: tuple[str, ...], yes: bool
+) -> Outcome:
     from .. import scaffold
 
     return _created(lambda: scaffold.new_module(source, module_id, title, competencies, yes))
 
 
-def new_pathway(source: Path, pathway_id: str | None, title: str | None, module_ids: tuple[str, ...],
-                yes: bool) -> Outcome:
+def new_pathway(
+    source: Path, pathway_id: str | None, title: str | None, module_ids: tuple[str, ...], yes: bool
+) -> Outcome:
     from .. import scaffold
 
     return _created(lambda: scaffold.new_pathway(source, pathway_id, title, module_ids, yes))
@@ -36,7 +38,12 @@ def _created(create: Callable) -> Outcome:
         created = create()
     except click.Abort:  # the author answered a question with Ctrl-C or Ctrl-D
         raise Failed(["\nnothing was created"], EXIT_WRITE) from None
-    return Outcome(exit_code=EXIT_SOURCE if created.errors else EXIT_OK,
-                   err=[str(problem) for problem in created.errors + created.warnings],
-                   out=[f"created {created.path}", *(f"  {path}" for path in created.files),
-                        "Replace every TODO, then run 'ccm validate'."])
+    return Outcome(
+        exit_code=EXIT_SOURCE if created.errors else EXIT_OK,
+        err=[str(problem) for problem in created.errors + created.warnings],
+        out=[
+            f"created {created.path}",
+            *(f"  {path}" for path in created.files),
+            "Replace every TODO, then run 'ccm validate'.",
+        ],
+    )

@@ -14,8 +14,14 @@ from . import Outcome, load
 INTERRUPTED = "interrupted; the report was not written"
 
 
-def make_report(source: Path, options: ReportOptions, out: Path, formats: tuple[str, ...],
-                prompt: Callable[[str], str] | None = None, quiet: bool = False) -> Outcome:
+def make_report(
+    source: Path,
+    options: ReportOptions,
+    out: Path,
+    formats: tuple[str, ...],
+    prompt: Callable[[str], str] | None = None,
+    quiet: bool = False,
+) -> Outcome:
     """Write the report files; `prompt(text)` asks for the LRS credential when none is set and stdin is a terminal."""
     course = load(source, "no report was made")
     if options.lrs_url and not options.lrs_auth:
@@ -31,8 +37,10 @@ def make_report(source: Path, options: ReportOptions, out: Path, formats: tuple[
     if options.pathways:
         outcome.out.extend(pathway_lines(report))
     summary = report.competency_summary()
-    outcome.out.append(f"{len(report.matrix.learners)} learners x {len(summary)} competencies "
-                       f"(rule '{report.matrix.rule}'); wrote {', '.join(str(p) for p in paths)}")
+    outcome.out.append(
+        f"{len(report.matrix.learners)} learners x {len(summary)} competencies "
+        f"(rule '{report.matrix.rule}'); wrote {', '.join(str(p) for p in paths)}"
+    )
     return outcome
 
 

@@ -16,21 +16,29 @@ def validate(source: Path) -> Outcome:
 
     course, problems = check_course(source)
     facts = course_facts(course) if course else []
-    outcome = Outcome(exit_code=EXIT_SOURCE if problems.errors else EXIT_OK, data={
-        "ok": not problems.errors,
-        "errors": [p.as_dict() for p in problems.errors],
-        "warnings": [p.as_dict() for p in problems.warnings],
-        "modules": [fact.__dict__ for fact in facts],
-    })
+    outcome = Outcome(
+        exit_code=EXIT_SOURCE if problems.errors else EXIT_OK,
+        data={
+            "ok": not problems.errors,
+            "errors": [p.as_dict() for p in problems.errors],
+            "warnings": [p.as_dict() for p in problems.warnings],
+            "modules": [fact.__dict__ for fact in facts],
+        },
+    )
     outcome.text_err = [str(problem) for problem in problems.errors + problems.warnings]
     if not course:
         outcome.text_err.append(f"{count(len(problems.errors), 'error')}, {count(len(problems.warnings), 'warning')}")
         return outcome
-    outcome.out.append(f"{count(len(course.modules), 'module')}, {count(sum(f.questions for f in facts), 'question')}, "
-                       f"{count(len(course.pathways), 'pathway')}, "
-                       f"{count(len(course.framework.competencies), 'competency', 'competencies')}: "
-                       f"no errors, {count(len(problems.warnings), 'warning')}")
+    outcome.out.append(
+        f"{count(len(course.modules), 'module')}, {count(sum(f.questions for f in facts), 'question')}, "
+        f"{count(len(course.pathways), 'pathway')}, "
+        f"{count(len(course.framework.competencies), 'competency', 'competencies')}: "
+        f"no errors, {count(len(problems.warnings), 'warning')}"
+    )
     outcome.out.append(FACTS_HEADING)
-    outcome.out.extend(f"{fact.id:<30} {fact.minutes:>7}  {fact.pages:>5}  {fact.questions:>9}  "
-                       f"{fact.words:>5}  {fact.reading_grade:>18.1f}" for fact in facts)
+    outcome.out.extend(
+        f"{fact.id:<30} {fact.minutes:>7}  {fact.pages:>5}  {fact.questions:>9}  "
+        f"{fact.words:>5}  {fact.reading_grade:>18.1f}"
+        for fact in facts
+    )
     return outcome
