@@ -224,3 +224,19 @@ def test_strict_refuses_statements_for_activities_not_in_the_course(fixtures, tm
     strict = CliRunner().invoke(main, args + ["--strict"])
     assert strict.exit_code == EXIT_STRICT, strict.output
     assert "records for activities not in the course (e.g. https://elsewhere.example/module/fire-safety)" in strict.output
+
+
+def test_objectives_for_a_competency_the_module_does_not_list_are_counted(fixtures, tmp_path):
+    """The framework has ccm.person-centred but the module no longer lists it: its objective
+    records are named in the notes, not dropped silently, and --strict refuses them."""
+    source = write_moodle_fixture_course(tmp_path)
+    module = source / "ccm-check" / "module.yaml"
+    module.write_text(module.read_text(encoding="utf-8").replace(", ccm.person-centred", ""), encoding="utf-8")
+    args = ["report", str(source), "--moodle", str(fixtures / "objectives_fixed_query" / "scorm2004_objectives_CSV.txt"),
+            "--moodle-module", "ccm-check", "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert ("note: 3 objective records for competencies the activity's module does not list: "
+            "ccm.person-centred in ccm-check") in result.output
+    strict = CliRunner().invoke(main, args + ["--strict"])
+    assert strict.exit_code == EXIT_STRICT and "3 objective records" in strict.output, strict.output
