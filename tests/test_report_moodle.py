@@ -16,7 +16,6 @@ from click.testing import CliRunner
 
 from ccm_scorm.cli import main
 from ccm_scorm.report import EXIT_STRICT, ReportOptions, build_report
-from ccm_scorm.report.errors import EXIT_USAGE
 from ccm_scorm.source import load_course
 from support.moodle_fixture_course import write_moodle_fixture_course
 
@@ -223,7 +222,8 @@ def test_strict_refuses_statements_for_activities_not_in_the_course(fixtures, tm
     assert CliRunner().invoke(main, args).exit_code == 0
     strict = CliRunner().invoke(main, args + ["--strict"])
     assert strict.exit_code == EXIT_STRICT, strict.output
-    assert "records for activities not in the course (e.g. https://elsewhere.example/module/fire-safety)" in strict.output
+    assert "records for activities not in the course (e.g. https://elsewhere.example/module/fire-safety)" \
+        in strict.output
 
 
 def test_objectives_for_a_competency_the_module_does_not_list_are_counted(fixtures, tmp_path):
@@ -232,8 +232,9 @@ def test_objectives_for_a_competency_the_module_does_not_list_are_counted(fixtur
     source = write_moodle_fixture_course(tmp_path)
     module = source / "ccm-check" / "module.yaml"
     module.write_text(module.read_text(encoding="utf-8").replace(", ccm.person-centred", ""), encoding="utf-8")
-    args = ["report", str(source), "--moodle", str(fixtures / "objectives_fixed_query" / "scorm2004_objectives_CSV.txt"),
-            "--moodle-module", "ccm-check", "-o", str(tmp_path / "out")]
+    objectives = fixtures / "objectives_fixed_query" / "scorm2004_objectives_CSV.txt"
+    args = ["report", str(source), "--moodle", str(objectives), "--moodle-module", "ccm-check",
+            "-o", str(tmp_path / "out")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert ("note: 3 objective records for competencies the activity's module does not list: "
