@@ -104,17 +104,18 @@ def find_module(source: Path, module_id: str) -> tuple[frozenset[str], Module, P
     folder = _module_folder(root, module_id)
     inside = problems.course_path(folder) + "/" if folder else None
     elsewhere = [problem for problem in problems.errors if not inside or not problem.file.startswith(inside)]
-    if elsewhere:
+    # A course that does not load has errors, so with no module folder found they are all elsewhere.
+    if elsewhere or folder is None:
         raise ImportFailed(f"the course in {source} has errors; fix them first (run 'ccm validate {source}')",
                            [str(problem) for problem in elsewhere])
     scratch = Problems(root=root.resolve())
     framework = read_framework(root / "framework.yaml", scratch)
     known = frozenset(c.id for c in framework.competencies) if framework else frozenset()
-    module = read_module(folder, scratch, known)
-    if module is None:
+    unchecked = read_module(folder, scratch, known)
+    if unchecked is None:
         raise ImportFailed(f"the module '{module_id}' cannot be read; fix it first (run 'ccm validate {source}')",
                            [str(problem) for problem in problems.errors])
-    return known, module, folder
+    return known, unchecked, folder
 
 
 def _module_folder(root: Path, module_id: str) -> Path | None:
