@@ -101,7 +101,7 @@ class Report:
 
     def pathway_rows(self) -> list[PathwayRow]:
         rows = []
-        roster = {}
+        roster: dict[str, list] = {}
         for entry in self.roster:
             roster.setdefault(entry.key, []).append(entry)
         chosen = set(self.options.pathways)
@@ -136,6 +136,7 @@ def read_moodle_site(options: ReportOptions, reader: MoodleReader) -> None:
         raise ReportError(f"no Moodle token: set {TOKEN_VARIABLE} in the environment (a web-service token; "
                           "docs/report.md says which functions and capabilities it needs); it is never taken "
                           "from the command line", EXIT_USAGE)
+    assert options.moodle_site, "build_report reads a Moodle site only when one was given"
     client = MoodleSiteClient(options.moodle_site, token, timeout=options.lrs_timeout,
                               insecure=options.moodle_insecure)
     try:

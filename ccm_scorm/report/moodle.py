@@ -517,9 +517,10 @@ class MoodleReader:
             module = self.catalogue.module(module_id)
             tries = [t for t in sorted(attempt.tries) if cid in attempt.tries[t].get(module_id, {})]
             for t in tries[:-1] if objective else tries:
-                right, answered = attempt.tries[t][module_id][cid]
-                score = round(100 * right / answered, 2)
-                self._verdict(attempt, module_id, cid, score >= module.pass_mark, score, order + t, "questions")
+                right, asked = attempt.tries[t][module_id][cid]
+                try_score = round(100 * right / asked, 2)
+                self._verdict(attempt, module_id, cid, try_score >= module.pass_mark, try_score, order + t,
+                              "questions")
             if tries:
                 judged.add(module_id)
         if objective:

@@ -185,9 +185,10 @@ def apply_tracks(reader: MoodleReader, key: str, unit: str, activity: str, numbe
     for fields in _indexed(tracks, "objectives").values():
         if not fields.get("id"):
             continue
-        status = fields.get("status") or (fields.get("success_status") if fields.get("success_status") in
-                                          ("passed", "failed") else fields.get("completion_status", ""))
-        reader.objective(attempt, fields["id"], (status or "").lower(), reader._number(fields.get("score.raw", "")))
+        result = fields.get("status") or (
+            fields.get("success_status") if fields.get("success_status") in ("passed", "failed")
+            else fields.get("completion_status", ""))
+        reader.objective(attempt, fields["id"], (result or "").lower(), reader._number(fields.get("score.raw", "")))
 
 
 def _indexed(tracks: dict[str, str], kind: str) -> dict[int, dict[str, str]]:
