@@ -10,7 +10,7 @@ import hashlib
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -87,7 +87,7 @@ def unmade(target: Target, module_ids: tuple[str, ...], pathway_ids: tuple[str, 
 
 
 def unit_id(kind: str, unit: "Module | Pathway | Course") -> str:
-    return course_unit_id(unit) if kind == "course" else unit.id
+    return course_unit_id(unit) if isinstance(unit, Course) else unit.id
 
 
 def builds_whole_course(module_ids: tuple[str, ...], pathway_ids: tuple[str, ...]) -> bool:
@@ -234,7 +234,7 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
     for index, record in _build_all(course, pending, out_dir, options, jobs, pool, progress):
         slots[index] = record
     result.records.extend(record for record in slots if record is not None)
-    result.rebuilt.extend(slots[index].path for index, *_ in pending)
+    result.rebuilt.extend(record.path for index, *_ in pending if (record := slots[index]) is not None)
     # Packages other targets built earlier stay listed while their unit is in the course and the zip exists.
     units = {module.id for module in course.modules} | {pathway.id for pathway in course.pathways} \
         | {course_unit_id(course)}
@@ -247,9 +247,9 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
 def _build_one(course: Course, target_name: str, kind: str, unit: Module | Pathway | Course, options: BuildOptions,
                out_dir: Path, fingerprint: str) -> PackageRecord:
     target = get_target(target_name)
-    if kind == "course":
+    if isinstance(unit, Course):
         package = target.build_course(course, options)
-    elif kind == "pathway":
+    elif isinstance(unit, Pathway):
         package = target.build_pathway(course, unit, options)
     else:
         package = target.build_module(course, unit, options)
@@ -272,8 +272,9 @@ def _build_in_worker(target_name: str, kind: str, unit_id: str, options: BuildOp
                      fingerprint: str) -> PackageRecord:
     assert _WORKER_COURSE is not None
     course = _WORKER_COURSE
-    unit = {"course": lambda: course, "pathway": lambda: course.pathway(unit_id),
-            "module": lambda: course.module(unit_id)}[kind]()
+    readers: dict[str, Callable[[], Module | Pathway | Course]] = {
+        "course": lambda: course, "pathway": lambda: course.pathway(unit_id), "module": lambda: course.module(unit_id)}
+    unit = readers[kind]()
     return _build_one(course, target_name, kind, unit, options, out_dir, fingerprint)
 
 
@@ -290,6 +291,7 @@ def _build_all(course: Course, pending, out_dir: Path, options: BuildOptions, jo
                 progress(target_name, unit_id(kind, unit))
         return
     workers = min(jobs, len(pending))
+    executor: Executor
     if pool == "process":
         executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(course,))
         submit = lambda t, k, u, f: executor.submit(_build_in_worker, t, k, unit_id(k, u), options, out_dir,

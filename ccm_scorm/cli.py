@@ -40,7 +40,7 @@ def _logged_to_stderr():
     log.setLevel(logging.INFO)
     log.propagate = False
     try:
-        yield handler
+        yield
     finally:
         log.removeHandler(handler)
         log.setLevel(level)
@@ -290,7 +290,7 @@ def issue_command(
     )
 
 
-# --- authoring: import, export, new (logic in ccm_scorm/importers and ccm_scorm/scaffold.py) ---
+# --- authoring: import, export, new (ccm_scorm/commands/import_bank.py, export.py, new.py) ---
 
 
 @main.command(name="import")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..build import (
     BuildResult,
+    Progress,
     build,
     build_request,
     grouped_warnings,
@@ -23,8 +24,7 @@ from ..errors import UsageProblem, WriteProblem
 from ..targets import BuildOptions, target_names
 from . import DEFAULT_SOURCE, Outcome, load, log
 
-Progress = Callable[[str, str], None] | None  # called with (target, unit) as each package is done
-ProgressBar = Callable[[int], AbstractContextManager[Progress]]  # opened with the number of packages
+ProgressBar = Callable[[int], AbstractContextManager[Progress | None]]  # opened with the number of packages
 
 INTERRUPTED = (
     "interrupted: the packages already written are whole, nothing half-written was left; run the build again to finish"
