@@ -10,15 +10,22 @@ import hashlib
 import os
 import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .fingerprint import path_contents, toolkit_fingerprint, value_fingerprint
 from .model import Course, Module, Pathway
-from .package import (REPORT_NAME, PackageRecord, read_build_report, read_report_document, report_records,
-                      write_build_report, write_package)
+from .package import (
+    REPORT_NAME,
+    PackageRecord,
+    read_build_report,
+    read_report_document,
+    report_records,
+    write_build_report,
+    write_package,
+)
 from .targets import BuildOptions, get_target, target_names, target_origin
 from .targets.base import Target, course_unit_id
 
@@ -60,8 +67,9 @@ def select_pathways(course: Course, pathway_ids: tuple[str, ...], module_ids: tu
 Unit = tuple[str, "Module | Pathway | Course", object]  # (kind, what is built, what goes into it)
 
 
-def target_units(course: Course, target: Target, modules: list[Module], pathways: list[Pathway],
-                 whole_course: bool) -> list[Unit]:
+def target_units(
+    course: Course, target: Target, modules: list[Module], pathways: list[Pathway], whole_course: bool
+) -> list[Unit]:
     """The packages one target makes: per module, per pathway and for the whole course, as its capabilities say."""
     makes = target.capabilities
     units: list[Unit] = []
@@ -78,15 +86,19 @@ def unmade(target: Target, module_ids: tuple[str, ...], pathway_ids: tuple[str, 
     """What was asked for by name that this target does not make (so the user is told, not left guessing)."""
     notes = []
     if module_ids and not target.capabilities.modules:
-        notes.append("this target makes no package per module, so --module builds nothing for it "
-                     "(build it without --module, or with --pathway)")
+        notes.append(
+            "this target makes no package per module, so --module builds nothing for it "
+            "(build it without --module, or with --pathway)"
+        )
     if pathway_ids and not target.capabilities.pathways:
-        notes.append("this target makes no package per pathway, so --pathway builds nothing for it "
-                     "(build the pathway's modules with --module)")
+        notes.append(
+            "this target makes no package per pathway, so --pathway builds nothing for it "
+            "(build the pathway's modules with --module)"
+        )
     return notes
 
 
-def unit_id(kind: str, unit: "Module | Pathway | Course") -> str:
+def unit_id(kind: str, unit: Module | Pathway | Course) -> str:
     return course_unit_id(unit) if isinstance(unit, Course) else unit.id
 
 
@@ -95,8 +107,9 @@ def builds_whole_course(module_ids: tuple[str, ...], pathway_ids: tuple[str, ...
     return not module_ids and not pathway_ids
 
 
-def package_count(course: Course, targets: list[str], module_ids: tuple[str, ...] = (),
-                  pathway_ids: tuple[str, ...] = ()) -> int:
+def package_count(
+    course: Course, targets: list[str], module_ids: tuple[str, ...] = (), pathway_ids: tuple[str, ...] = ()
+) -> int:
     """How many packages `build` with these filters makes (for a progress bar); KeyError on an unknown id."""
     modules = select_modules(course, module_ids) if module_ids or not pathway_ids else []
     pathways = select_pathways(course, pathway_ids, module_ids)
@@ -113,22 +126,37 @@ def input_hash(course: Course, unit: object, target: str, options: BuildOptions)
     """A fingerprint of everything that goes into one package: if it is unchanged, so is the package."""
     digest = hashlib.sha256(toolkit_fingerprint().encode("ascii"))
     # the target's package and version too: a target from another package changes without ccm-scorm changing
-    for part in (target, target_origin(target), repr(value_fingerprint(options)), repr(course.settings),
-                 repr(course.framework), repr(unit)):
+    for part in (
+        target,
+        target_origin(target),
+        repr(value_fingerprint(options)),
+        repr(course.settings),
+        repr(course.framework),
+        repr(unit),
+    ):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
 
 
-def build_request(targets: tuple[str, ...], lms: str | None, values: dict[str, object], lrs_credential: str | None,
-                  module_ids: tuple[str, ...], pathway_ids: tuple[str, ...]) -> tuple:
+def build_request(
+    targets: tuple[str, ...],
+    lms: str | None,
+    values: dict[str, object],
+    lrs_credential: str | None,
+    module_ids: tuple[str, ...],
+    pathway_ids: tuple[str, ...],
+) -> tuple:
     """Everything asked of a build besides the course itself, for `source_fingerprint`.
 
     `values` are the target options given; a folder among them counts by the files in it. Which
     package (and version) provides each target counts too.
     """
-    given = tuple((name, _folder_files(value) if isinstance(value, Path) else value)
-                  for name, value in sorted(values.items()) if value is not None)
+    given = tuple(
+        (name, _folder_files(value) if isinstance(value, Path) else value)
+        for name, value in sorted(values.items())
+        if value is not None
+    )
     origins = tuple(target_origin(name) for name in target_names())
     return (targets, lms, given, lrs_credential, module_ids, pathway_ids, origins)
 
@@ -148,7 +176,7 @@ def source_fingerprint(source: Path, request: object) -> str:
         relative = path.relative_to(source)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        digest.update(f"\0{relative.as_posix()}\0".encode("utf-8"))
+        digest.update(f"\0{relative.as_posix()}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -181,8 +209,12 @@ def unchanged_build(out_dir: Path, fingerprint: str) -> BuildResult | None:
     records = report_records(document)
     if not records or not all(_intact(out_dir, record) for record in records):
         return None
-    return BuildResult(records=records, unchanged=[record.path for record in records],
-                       warnings=list(document.get("warnings", [])), report_path=out_dir / REPORT_NAME)
+    return BuildResult(
+        records=records,
+        unchanged=[record.path for record in records],
+        warnings=list(document.get("warnings", [])),
+        report_path=out_dir / REPORT_NAME,
+    )
 
 
 def default_jobs() -> int:
@@ -193,10 +225,19 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptions,
-          module_ids: tuple[str, ...] = (), force: bool = False,
-          progress: Progress | None = None, jobs: int | None = None, pool: str = DEFAULT_POOL,
-          pathway_ids: tuple[str, ...] = (), source_fingerprint: str = "") -> BuildResult:
+def build(
+    course: Course,
+    targets: list[str],
+    out_dir: Path,
+    options: BuildOptions,
+    module_ids: tuple[str, ...] = (),
+    force: bool = False,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    pool: str = DEFAULT_POOL,
+    pathway_ids: tuple[str, ...] = (),
+    source_fingerprint: str = "",
+) -> BuildResult:
     """Build the packages whose inputs changed.
 
     `jobs` packages are built at once (default: one per core); `pool` is "thread",
@@ -236,16 +277,27 @@ def build(course: Course, targets: list[str], out_dir: Path, options: BuildOptio
     result.records.extend(record for record in slots if record is not None)
     result.rebuilt.extend(record.path for index, *_ in pending if (record := slots[index]) is not None)
     # Packages other targets built earlier stay listed while their unit is in the course and the zip exists.
-    units = {module.id for module in course.modules} | {pathway.id for pathway in course.pathways} \
+    units = (
+        {module.id for module in course.modules}
+        | {pathway.id for pathway in course.pathways}
         | {course_unit_id(course)}
-    result.records.extend(record for record in previous.values()
-                          if record.id in units and (out_dir / record.path).exists())
+    )
+    result.records.extend(
+        record for record in previous.values() if record.id in units and (out_dir / record.path).exists()
+    )
     result.report_path = write_build_report(result.records, out_dir, source_fingerprint, result.warnings)
     return result
 
 
-def _build_one(course: Course, target_name: str, kind: str, unit: Module | Pathway | Course, options: BuildOptions,
-               out_dir: Path, fingerprint: str) -> PackageRecord:
+def _build_one(
+    course: Course,
+    target_name: str,
+    kind: str,
+    unit: Module | Pathway | Course,
+    options: BuildOptions,
+    out_dir: Path,
+    fingerprint: str,
+) -> PackageRecord:
     target = get_target(target_name)
     if isinstance(unit, Course):
         package = target.build_course(course, options)
@@ -268,18 +320,29 @@ def _init_worker(course: Course) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _build_in_worker(target_name: str, kind: str, unit_id: str, options: BuildOptions, out_dir: Path,
-                     fingerprint: str) -> PackageRecord:
+def _build_in_worker(
+    target_name: str, kind: str, unit_id: str, options: BuildOptions, out_dir: Path, fingerprint: str
+) -> PackageRecord:
     assert _WORKER_COURSE is not None
     course = _WORKER_COURSE
     readers: dict[str, Callable[[], Module | Pathway | Course]] = {
-        "course": lambda: course, "pathway": lambda: course.pathway(unit_id), "module": lambda: course.module(unit_id)}
+        "course": lambda: course,
+        "pathway": lambda: course.pathway(unit_id),
+        "module": lambda: course.module(unit_id),
+    }
     unit = readers[kind]()
     return _build_one(course, target_name, kind, unit, options, out_dir, fingerprint)
 
 
-def _build_all(course: Course, pending, out_dir: Path, options: BuildOptions, jobs: int | None, pool: str,
-               progress: Progress | None):
+def _build_all(
+    course: Course,
+    pending,
+    out_dir: Path,
+    options: BuildOptions,
+    jobs: int | None,
+    pool: str,
+    progress: Progress | None,
+):
     """(slot, record) for every pending package, as each is written."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if pool not in POOLS:
@@ -294,14 +357,22 @@ def _build_all(course: Course, pending, out_dir: Path, options: BuildOptions, jo
     executor: Executor
     if pool == "process":
         executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(course,))
-        submit = lambda t, k, u, f: executor.submit(_build_in_worker, t, k, unit_id(k, u), options, out_dir,
-                                                           f)  # noqa: E731
+
+        def submit(target_name, kind, unit, fingerprint):  # the worker has the course: it gets the unit's id
+            return executor.submit(
+                _build_in_worker, target_name, kind, unit_id(kind, unit), options, out_dir, fingerprint
+            )
     else:
         executor = ThreadPoolExecutor(workers, thread_name_prefix="ccm-build")
-        submit = lambda t, k, u, f: executor.submit(_build_one, course, t, k, u, options, out_dir, f)  # noqa: E731
+
+        def submit(target_name, kind, unit, fingerprint):
+            return executor.submit(_build_one, course, target_name, kind, unit, options, out_dir, fingerprint)
+
     try:
-        futures = {submit(target_name, kind, unit, fingerprint): (index, target_name, unit_id(kind, unit))
-                   for index, target_name, kind, unit, fingerprint in pending}
+        futures = {
+            submit(target_name, kind, unit, fingerprint): (index, target_name, unit_id(kind, unit))
+            for index, target_name, kind, unit, fingerprint in pending
+        }
         for future in as_completed(futures):
             index, target_name, module_id = futures[future]
             yield index, future.result()  # a failed package raises here, as in a serial build
@@ -315,8 +386,9 @@ def _shut_down(executor) -> None:
     """Cancel the packages not started and wait for those being written (each is written whole or not at all).
 
     A second Ctrl-C while waiting must not leave the wait half-done: it is held until the pool is empty."""
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() \
-        else None
+    previous = (
+        signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() else None
+    )
     try:
         executor.shutdown(wait=True, cancel_futures=True)
     finally:
