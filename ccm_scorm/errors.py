@@ -2,7 +2,9 @@
 
 Every error a command reports to its user is a `CcmError`: `str(error)` says what is wrong
 and how to fix it, `exit_code` is the documented status the command line exits with. The
-click layer catches `CcmError` once; nothing else decides an exit status.
+click layer (cli.py `_run`) catches `CcmError` once. A command that ran to the end but found
+errors to list (`ccm validate`, a `ccm new` whose result does not validate) says so with its
+`Outcome.exit_code` instead (ccm_scorm/commands/__init__.py).
 """
 
 from __future__ import annotations
