@@ -57,8 +57,7 @@ def generate_course(catalogue: Path, root: Path, count: int) -> Path:
         target = course / module_id
         shutil.copytree(template, target)
         text = (target / "module.yaml").read_text(encoding="utf-8")
-        (target / "module.yaml").write_text(re.sub(r"(?m)^id:.*$", f"id: {module_id}", text, count=1),
-                                            encoding="utf-8")
+        (target / "module.yaml").write_text(re.sub(r"(?m)^id:.*$", f"id: {module_id}", text, count=1), encoding="utf-8")
     return course
 
 
@@ -92,18 +91,28 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - started, value
 
 
-def bench_source(name: str, source: Path, targets: list[str], pools: list[str], jobs: int, repeat: int,
-                 work: Path) -> dict:
+def bench_source(
+    name: str, source: Path, targets: list[str], pools: list[str], jobs: int, repeat: int, work: Path
+) -> dict:
     load_seconds, course = timed(load_course, source)
     options = BuildOptions(lms=course.settings.lms)
     # One build first, thrown away: imports, templates and caches warm up as they would in a long session.
     warm = build(course, targets, work / f"{name}-warm-up", options, pool="serial")
     packages = len(warm.rebuilt)  # modules x targets, plus pathways for the targets that build them
-    result = {"source": name, "modules": len(course.modules), "targets": targets, "packages": packages,
-              "load_s": load_seconds, "cold": {}, "per_target": {}}
-    print(f"\n== {name}: {len(course.modules)} modules, {len(course.pathways)} pathways, {len(targets)} targets: "
-          f"{packages} packages "
-          f"(jobs={jobs})")
+    result = {
+        "source": name,
+        "modules": len(course.modules),
+        "targets": targets,
+        "packages": packages,
+        "load_s": load_seconds,
+        "cold": {},
+        "per_target": {},
+    }
+    print(
+        f"\n== {name}: {len(course.modules)} modules, {len(course.pathways)} pathways, {len(targets)} targets: "
+        f"{packages} packages "
+        f"(jobs={jobs})"
+    )
     print(f"load and check the source: {load_seconds * 1000:.0f} ms")
     last_out = None
     for pool in pools:
@@ -115,17 +124,19 @@ def bench_source(name: str, source: Path, targets: list[str], pools: list[str], 
             last_out, last_result = out, built
         best = min(runs)
         result["cold"][pool] = best
-        print(f"cold build, {pool:<7} pool: {best * 1000:7.0f} ms  ({best * 1000 / packages:6.1f} ms/package; "
-              f"best of {repeat})")
+        print(
+            f"cold build, {pool:<7} pool: {best * 1000:7.0f} ms  ({best * 1000 / packages:6.1f} ms/package; "
+            f"best of {repeat})"
+        )
     unchanged_runs = [timed(build, course, targets, last_out, options, jobs=jobs)[0] for _ in range(repeat)]
     result["unchanged_s"] = min(unchanged_runs)
-    print(f"nothing changed:          {result['unchanged_s'] * 1000:7.0f} ms  "
-          f"(build() with the course already loaded)")
+    print(f"nothing changed:          {result['unchanged_s'] * 1000:7.0f} ms  (build() with the course already loaded)")
     # What `ccm build` does when nothing changed: fingerprint the source files, check the zips, no loading.
     request = ("bench", tuple(targets))
     build(course, targets, last_out, options, jobs=jobs, source_fingerprint=source_fingerprint(source, request))
-    command_runs = [timed(lambda: unchanged_build(last_out, source_fingerprint(source, request)))
-                    for _ in range(repeat)]
+    command_runs = [
+        timed(lambda: unchanged_build(last_out, source_fingerprint(source, request))) for _ in range(repeat)
+    ]
     assert all(found is not None for _, found in command_runs), "the unchanged build was not recognised"
     result["unchanged_command_s"] = min(seconds for seconds, _ in command_runs)
     print(f"nothing changed, as 'ccm build' checks it (no loading): {result['unchanged_command_s'] * 1000:.0f} ms")
@@ -147,10 +158,14 @@ def bench_source(name: str, source: Path, targets: list[str], pools: list[str], 
     result["ratio_serial"] = serial / baseline if serial else None
     print("target      ms/package  runtime bytes (gzip)  package bytes")
     for target, figures in result["per_target"].items():
-        print(f"{target:<10} {figures['ms_per_package']:11.1f}  {figures['runtime_bytes']:>8.0f} "
-              f"({figures['runtime_gzip_bytes']:>6.0f})  {figures['package_bytes']:>13.0f}")
-    print(f"zip-only baseline: {baseline * 1000:.0f} ms; build / baseline: {result['ratio_best']:.2f}x "
-          f"({best_pool} pool)" + (f", {result['ratio_serial']:.2f}x serial" if serial else ""))
+        print(
+            f"{target:<10} {figures['ms_per_package']:11.1f}  {figures['runtime_bytes']:>8.0f} "
+            f"({figures['runtime_gzip_bytes']:>6.0f})  {figures['package_bytes']:>13.0f}"
+        )
+    print(
+        f"zip-only baseline: {baseline * 1000:.0f} ms; build / baseline: {result['ratio_best']:.2f}x "
+        f"({best_pool} pool)" + (f", {result['ratio_serial']:.2f}x serial" if serial else "")
+    )
     return result
 
 
@@ -166,16 +181,21 @@ def main() -> None:
     args = parser.parse_args()
     targets = [t for t in args.targets.split(",") if t] or target_names()
     pools = [p for p in args.pools.split(",") if p]
-    print(f"ccm build benchmark: {os.cpu_count()} CPUs, jobs={args.jobs}, targets {', '.join(targets)}, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"ccm build benchmark: {os.cpu_count()} CPUs, jobs={args.jobs}, targets {', '.join(targets)}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     results = []
     with tempfile.TemporaryDirectory(prefix="ccm-bench-") as temporary:
         work = Path(temporary)
         results.append(bench_source("catalogue", args.catalogue, targets, pools, args.jobs, args.repeat, work))
         if args.modules:
             generated = generate_course(args.catalogue, work, args.modules)
-            results.append(bench_source(f"generated-{args.modules}", generated, targets, pools, args.jobs,
-                                        max(1, args.repeat - 2), work))
+            results.append(
+                bench_source(
+                    f"generated-{args.modules}", generated, targets, pools, args.jobs, max(1, args.repeat - 2), work
+                )
+            )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\npeak memory: {own:.0f} MB (this process), {children:.0f} MB (largest worker process)")
@@ -184,14 +204,19 @@ def main() -> None:
     print("\naims for the bundled catalogue, all targets:")
     print(f"  cold build under 5 s:          {best:.2f} s  {'met' if best < 5 else 'MISSED'}")
     command = catalogue["unchanged_command_s"]
-    print(f"  nothing changed under 0.5 s:   {command:.2f} s (source fingerprint and zip checks; "
-          f"{catalogue['unchanged_s'] + catalogue['load_s']:.2f} s if the course had to be loaded)  "
-          f"{'met' if command < 0.5 else 'MISSED'}")
-    print(f"  at most 3x zip-only baseline:  {catalogue['ratio_best']:.2f}x  "
-          f"{'met' if catalogue['ratio_best'] <= 3 else 'MISSED'}")
+    print(
+        f"  nothing changed under 0.5 s:   {command:.2f} s (source fingerprint and zip checks; "
+        f"{catalogue['unchanged_s'] + catalogue['load_s']:.2f} s if the course had to be loaded)  "
+        f"{'met' if command < 0.5 else 'MISSED'}"
+    )
+    print(
+        f"  at most 3x zip-only baseline:  {catalogue['ratio_best']:.2f}x  "
+        f"{'met' if catalogue['ratio_best'] <= 3 else 'MISSED'}"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"results": results, "peak_rss_mb": own, "peak_worker_rss_mb": children},
-                                        indent=2))
+        args.json.write_text(
+            json.dumps({"results": results, "peak_rss_mb": own, "peak_worker_rss_mb": children}, indent=2)
+        )
 
 
 if __name__ == "__main__":

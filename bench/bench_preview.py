@@ -49,8 +49,14 @@ STEPS = ("import", "start", "catalogue", "first package")
 
 
 def one_run(source: Path, target: str) -> dict[str, float]:
-    result = subprocess.run([sys.executable, "-c", CHILD, str(source), target], cwd=REPO, capture_output=True,
-                            text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(source), target],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if result.returncode != 0:
         sys.exit(f"the preview did not start: {result.stderr.strip().splitlines()[-1:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -63,8 +69,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="fresh processes to start (default: 5)")
     args = parser.parse_args()
     runs = []
-    print(f"ccm preview start-up, {args.source} as {args.target}, seconds from process start "
-          "(import and start are each step's own time)")
+    print(
+        f"ccm preview start-up, {args.source} as {args.target}, seconds from process start "
+        "(import and start are each step's own time)"
+    )
     print(" run  " + "  ".join(f"{step:>13}" for step in STEPS))
     for number in range(1, args.repeat + 1):
         runs.append(one_run(args.source, args.target))

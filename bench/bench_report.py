@@ -43,8 +43,14 @@ def generate(course, path: Path, count: int, learners: int, seed: int = 1) -> No
     framework = course.framework
 
     def other(ids):
-        return [{"objectType": "Activity", "id": framework.competency_iri(c),
-                 "definition": {"type": "http://adlnet.gov/expapi/activities/objective"}} for c in ids]
+        return [
+            {
+                "objectType": "Activity",
+                "id": framework.competency_iri(c),
+                "definition": {"type": "http://adlnet.gov/expapi/activities/objective"},
+            }
+            for c in ids
+        ]
 
     written = 0
     with open(path, "w", encoding="utf-8") as handle:
@@ -61,33 +67,53 @@ def generate(course, path: Path, count: int, learners: int, seed: int = 1) -> No
                 context = {"registration": registration, "contextActivities": {"other": other(ids)}}
                 if parent:
                     context["contextActivities"]["parent"] = [{"objectType": "Activity", "id": iri}]
-                s = {"id": str(uuid.UUID(int=rng.getrandbits(128))), "actor": actor,
-                     "verb": {"id": ADL + verb, "display": {"en-US": verb}},
-                     "object": {"objectType": "Activity", "id": object_id}, "context": context, "timestamp": day}
+                s = {
+                    "id": str(uuid.UUID(int=rng.getrandbits(128))),
+                    "actor": actor,
+                    "verb": {"id": ADL + verb, "display": {"en-US": verb}},
+                    "object": {"objectType": "Activity", "id": object_id},
+                    "context": context,
+                    "timestamp": day,
+                }
                 if result:
                     s["result"] = result
                 return json.dumps(s, separators=(",", ":"))
 
             lines = [make("initialized", iri)]
             right = {}
-            for question in module.questions[:module.questions_per_attempt]:
+            for question in module.questions[: module.questions_per_attempt]:
                 ok = rng.random() < 0.75
                 right.setdefault(question.competency_id, []).append(ok)
-                lines.append(make("answered", course.question_iri(module.id, question.id), {"success": ok},
-                                  [question.competency_id], parent=True))
+                lines.append(
+                    make(
+                        "answered",
+                        course.question_iri(module.id, question.id),
+                        {"success": ok},
+                        [question.competency_id],
+                        parent=True,
+                    )
+                )
             if right:
                 score = round(100 * sum(sum(v) for v in right.values()) / sum(len(v) for v in right.values()))
-                results = [{"id": framework.competency_iri(c), "competency": c,
-                            "score": round(100 * sum(v) / len(v)),
-                            "status": "passed" if 100 * sum(v) / len(v) >= module.pass_mark else "failed"}
-                           for c, v in right.items()]
-                result = {"success": score >= module.pass_mark, "completion": True,
-                          "score": {"scaled": score / 100, "raw": score, "min": 0, "max": 100},
-                          "extensions": {iri + "/xapi/competency-results": results}}
+                results = [
+                    {
+                        "id": framework.competency_iri(c),
+                        "competency": c,
+                        "score": round(100 * sum(v) / len(v)),
+                        "status": "passed" if 100 * sum(v) / len(v) >= module.pass_mark else "failed",
+                    }
+                    for c, v in right.items()
+                ]
+                result = {
+                    "success": score >= module.pass_mark,
+                    "completion": True,
+                    "score": {"scaled": score / 100, "raw": score, "min": 0, "max": 100},
+                    "extensions": {iri + "/xapi/competency-results": results},
+                }
                 lines.append(make("completed", iri, result))
                 lines.append(make("passed" if score >= module.pass_mark else "failed", iri, result))
             lines.append(make("terminated", iri))
-            for line in lines[:count - written]:
+            for line in lines[: count - written]:
                 handle.write(line + "\n")
             written += min(len(lines), count - written)
 
@@ -96,7 +122,7 @@ def generate_moodle_interactions(course, path: Path, rows: int, learners: int, s
     """Moodle's interactions report (tab separated, every option on) for the first module with a quiz."""
     rng = random.Random(seed)
     module = next(m for m in course.modules if m.questions)
-    questions = module.questions[:module.questions_per_attempt]
+    questions = module.questions[: module.questions_per_attempt]
     header = ["Name", "Email address", "Attempt", "Started on", "Last accessed on", "Score", module.title]
     for n in range(2 * len(questions)):
         header += [f"Question {n}", f"Response {n}", f"Right answer {n}", f"Result {n}"]
@@ -116,16 +142,31 @@ def generate_moodle_interactions(course, path: Path, rows: int, learners: int, s
                     cells += [f"{module.id}.{question.id}{suffix}", "a", "a", "correct" if ok else "wrong"]
             score = round(100 * right / len(questions))
             cells += [""] * (len(header) - 7 - len(cells))
-            handle.write("\t".join([f"Learner {who}", f"learner{who}@example.org", str(row // learners + 1), day, day,
-                                     str(score), f"{score}/100", *cells]) + "\n")
+            handle.write(
+                "\t".join(
+                    [
+                        f"Learner {who}",
+                        f"learner{who}@example.org",
+                        str(row // learners + 1),
+                        day,
+                        day,
+                        str(score),
+                        f"{score}/100",
+                        *cells,
+                    ]
+                )
+                + "\n"
+            )
 
 
 def timed(label: str, course, options) -> None:
     started = time.perf_counter()
     report = build_report(course, options)
     took = time.perf_counter() - started
-    print(f"{label}: {len(report.matrix.learners):,} learners, matrix built in {took:.1f} s; "
-          f"peak resident memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"{label}: {len(report.matrix.learners):,} learners, matrix built in {took:.1f} s; "
+        f"peak resident memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 def main() -> None:
@@ -134,8 +175,9 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="write the statements here (and reuse them if present)")
     parser.add_argument("--moodle-rows", type=int, default=0, help="also a Moodle interactions report of N rows")
-    parser.add_argument("--moodle-site", help="also a live read of --moodle-course on this Moodle site "
-                        "(token from CCM_MOODLE_TOKEN)")
+    parser.add_argument(
+        "--moodle-site", help="also a live read of --moodle-course on this Moodle site (token from CCM_MOODLE_TOKEN)"
+    )
     parser.add_argument("--moodle-course", type=int)
     parser.add_argument("--source", type=Path, default=ROOT / "modules", help="the course source (default: modules/)")
     args = parser.parse_args()
@@ -144,20 +186,27 @@ def main() -> None:
     if args.moodle_rows:
         moodle_file = workdir / "interactions.txt"
         generate_moodle_interactions(course, moodle_file, args.moodle_rows, args.learners)
-        print(f"generated a Moodle interactions report of {args.moodle_rows:,} rows "
-              f"({moodle_file.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"generated a Moodle interactions report of {args.moodle_rows:,} rows "
+            f"({moodle_file.stat().st_size / 1e6:.0f} MB)"
+        )
         timed("Moodle interactions report", course, ReportOptions(moodle=(moodle_file,)))
     if args.moodle_site:
-        timed(f"Moodle site {args.moodle_site} course {args.moodle_course}", course,
-              ReportOptions(moodle_site=args.moodle_site, moodle_course=args.moodle_course))
+        timed(
+            f"Moodle site {args.moodle_site} course {args.moodle_course}",
+            course,
+            ReportOptions(moodle_site=args.moodle_site, moodle_course=args.moodle_course),
+        )
     if not args.statements:
         return
     path = args.keep or workdir / "statements.jsonl"
     if not path.exists():
         started = time.perf_counter()
         generate(course, path, args.statements, args.learners)
-        print(f"generated {args.statements:,} statements ({path.stat().st_size / 1e6:.0f} MB) "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {args.statements:,} statements ({path.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     report = build_report(course, ReportOptions(statements=(path,)))
@@ -166,8 +215,10 @@ def main() -> None:
     total = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     cells = len(report.matrix.learners) * len(report.catalogue.competency_ids)
-    print(f"{args.statements:,} statements, {len(report.matrix.learners):,} learners x "
-          f"{len(report.catalogue.competency_ids)} competencies ({cells:,} cells), {len(course.modules)} modules")
+    print(
+        f"{args.statements:,} statements, {len(report.matrix.learners):,} learners x "
+        f"{len(report.catalogue.competency_ids)} competencies ({cells:,} cells), {len(course.modules)} modules"
+    )
     print(f"matrix built in {built:.1f} s; with CSV + JSON written {total:.1f} s")
     print(f"peak resident memory {peak / 1024:.0f} MB (before reading: {rss_before / 1024:.0f} MB)")
 

@@ -22,8 +22,10 @@ def value_fingerprint(value: object) -> object:
     if isinstance(value, Path):
         return path_contents(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,
-                tuple((f.name, value_fingerprint(getattr(value, f.name))) for f in dataclasses.fields(value)))
+        return (
+            type(value).__name__,
+            tuple((f.name, value_fingerprint(getattr(value, f.name))) for f in dataclasses.fields(value)),
+        )
     if isinstance(value, (tuple, list)):
         return tuple(value_fingerprint(item) for item in value)
     if isinstance(value, dict):
@@ -36,8 +38,14 @@ def path_contents(path: Path) -> tuple:
     if path.is_file():
         return ("file", path.read_bytes())
     if path.is_dir():
-        return ("folder", tuple((file.relative_to(path).as_posix(), file.read_bytes())
-                                for file in sorted(path.rglob("*")) if file.is_file()))
+        return (
+            "folder",
+            tuple(
+                (file.relative_to(path).as_posix(), file.read_bytes())
+                for file in sorted(path.rglob("*"))
+                if file.is_file()
+            ),
+        )
     return ("missing", str(path))
 
 
@@ -48,8 +56,12 @@ def toolkit_fingerprint() -> str:
     digest = hashlib.sha256()
     for file in sorted(PACKAGE_ROOT.rglob("*")):
         relative = file.relative_to(PACKAGE_ROOT)
-        if not file.is_file() or relative.parts[0] == CATALOGUE or "__pycache__" in relative.parts \
-                or file.suffix == ".pyc":
+        if (
+            not file.is_file()
+            or relative.parts[0] == CATALOGUE
+            or "__pycache__" in relative.parts
+            or file.suffix == ".pyc"
+        ):
             continue
         digest.update(f"{relative.as_posix()}\0".encode())
         digest.update(file.read_bytes())

@@ -99,8 +99,10 @@ def refuse_clear_text(url: str, what: str, insecure: bool) -> None:
     """A credential over plain http crosses the network readable by anyone on the way: refuse it."""
     origin = Origin.of(url)
     if origin.scheme == "http" and not origin.is_loopback and not insecure:
-        raise HttpError(f"{what} {url} is plain http, so the credential would cross the network in clear text: "
-                        f"use its https address, or give --insecure if this network is trusted")
+        raise HttpError(
+            f"{what} {url} is plain http, so the credential would cross the network in clear text: "
+            f"use its https address, or give --insecure if this network is trusted"
+        )
 
 
 def address_problem(url: str, option: str, example: str, insecure: bool) -> str | None:
@@ -171,14 +173,19 @@ class Answer:
 class HttpClient:
     """Requests to one origin with one credential, under one deadline."""
 
-    def __init__(self, base_url: str, authorization: str, *, seconds: float, insecure: bool = False,
-                 cap: int = MAX_ANSWER_BYTES):
+    def __init__(
+        self, base_url: str, authorization: str, *, seconds: float, insecure: bool = False, cap: int = MAX_ANSWER_BYTES
+    ):
         self.origin = Origin.of(base_url)
         self.authorization, self.cap = authorization, cap
         self.deadline = Deadline(seconds)
         # The system's certificate store (and SSL_CERT_FILE), so a trust's own CA works as it does in a browser.
-        self._client = httpx.Client(verify=ssl.create_default_context(), follow_redirects=False,
-                                    trust_env=True, headers={"User-Agent": "ccm-scorm"})
+        self._client = httpx.Client(
+            verify=ssl.create_default_context(),
+            follow_redirects=False,
+            trust_env=True,
+            headers={"User-Agent": "ccm-scorm"},
+        )
         self.insecure = insecure
 
     def close(self) -> None:
@@ -196,12 +203,15 @@ class HttpClient:
         except ValueError:
             origin = None
         if origin != self.origin:
-            raise OffOriginError(f"{what} points to {where(url)}, not to {self.origin}; it was not followed and "
-                                 f"the credential was not sent there")
+            raise OffOriginError(
+                f"{what} points to {where(url)}, not to {self.origin}; it was not followed and "
+                f"the credential was not sent there"
+            )
 
     @contextmanager
-    def request(self, method: str, url: str, *, headers: dict[str, str] | None = None,
-                content: bytes | None = None) -> Iterator[Answer]:
+    def request(
+        self, method: str, url: str, *, headers: dict[str, str] | None = None, content: bytes | None = None
+    ) -> Iterator[Answer]:
         """The answer to one request, following same-origin redirects only; the body is read by the caller."""
         self.check_origin(url, "the address")
         for _hop in range(MAX_REDIRECTS + 1):
@@ -240,10 +250,13 @@ def _connection_failed(error: httpx.ConnectError) -> ConnectionFailed:
     lowered = text.lower()
     if "refused" in lowered:
         return ConnectionFailed("connection refused", "refused")
-    if "name or service not known" in lowered or "nodename" in lowered or "getaddrinfo" in lowered \
-            or "name resolution" in lowered:
+    if (
+        "name or service not known" in lowered
+        or "nodename" in lowered
+        or "getaddrinfo" in lowered
+        or "name resolution" in lowered
+    ):
         return ConnectionFailed("no such host", "dns")
     if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
         return ConnectionFailed(f"its TLS certificate could not be verified ({shorten(text)})", "tls")
     return ConnectionFailed(shorten(text), "other")
-

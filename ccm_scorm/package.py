@@ -124,8 +124,9 @@ def write_package(package: Package, out_dir: Path, input_hash: str = "") -> Pack
     )
 
 
-def write_build_report(records: list[PackageRecord], out_dir: Path, source_fingerprint: str = "",
-                       warnings: list[str] | None = None) -> Path:
+def write_build_report(
+    records: list[PackageRecord], out_dir: Path, source_fingerprint: str = "", warnings: list[str] | None = None
+) -> Path:
     """`source_fingerprint` and `warnings` let the next build with nothing changed skip loading the course."""
     report = {
         "generator": f"ccm-scorm {__version__}",

@@ -51,10 +51,14 @@ def _q(text: str) -> str:
 
 # --- reading what is there -------------------------------------------------------------------
 
+
 def _course_root(source: Path) -> Path:
     if not source.is_dir():
-        raise ScaffoldError(f"there is no course folder at {source}", EXIT_USAGE,
-                            "give the folder that holds framework.yaml (default: modules)")
+        raise ScaffoldError(
+            f"there is no course folder at {source}",
+            EXIT_USAGE,
+            "give the folder that holds framework.yaml (default: modules)",
+        )
     return source
 
 
@@ -64,8 +68,9 @@ def load_framework(source: Path) -> Framework:
     framework = read_framework(root / "framework.yaml", problems)
     if framework is None:
         details = "; ".join(str(problem) for problem in problems.errors[:3])
-        raise ScaffoldError(f"the framework cannot be read ({details})", EXIT_SOURCE,
-                            "fix framework.yaml first (run 'ccm validate')")
+        raise ScaffoldError(
+            f"the framework cannot be read ({details})", EXIT_SOURCE, "fix framework.yaml first (run 'ccm validate')"
+        )
     return framework
 
 
@@ -85,6 +90,7 @@ def existing_modules(source: Path) -> dict[str, str]:
 
 
 # --- choosing --------------------------------------------------------------------------------
+
 
 def _check_id(kind: str, value: str) -> str | None:
     pattern, rule = RULES[kind]
@@ -138,8 +144,9 @@ def _ask_id(kind: str, title: str, taken, given: str | None, ask: bool) -> str:
     value = given or suggest_id(title)
     while True:
         if ask and not given:
-            value = click.prompt(f"{kind.capitalize()} id (used in LMS reports; do not change it later)",
-                                 default=value, err=True).strip()
+            value = click.prompt(
+                f"{kind.capitalize()} id (used in LMS reports; do not change it later)", default=value, err=True
+            ).strip()
         problem = _check_id(kind, value) or taken(value)
         if not problem:
             return value
@@ -152,8 +159,7 @@ def _title(kind: str, title: str | None, ask: bool) -> str:
     """The title given, or asked for; never empty."""
     if not title:
         if not ask:
-            raise ScaffoldError("--title is needed with --yes", EXIT_USAGE,
-                                f"add --title \"{kind.capitalize()} title\"")
+            raise ScaffoldError("--title is needed with --yes", EXIT_USAGE, f'add --title "{kind.capitalize()} title"')
         title = click.prompt(f"Title of the {kind}", err=True)
     title = title.strip()
     if not title:
@@ -163,8 +169,14 @@ def _title(kind: str, title: str | None, ask: bool) -> str:
 
 # --- modules ---------------------------------------------------------------------------------
 
-def new_module(source: Path, module_id: str | None = None, title: str | None = None,
-               competencies: tuple[str, ...] = (), yes: bool = False) -> Created:
+
+def new_module(
+    source: Path,
+    module_id: str | None = None,
+    title: str | None = None,
+    competencies: tuple[str, ...] = (),
+    yes: bool = False,
+) -> Created:
     framework = load_framework(source)
     entries = [(c.id, c.title) for c in framework.competencies]
     modules = existing_modules(source)
@@ -182,13 +194,19 @@ def new_module(source: Path, module_id: str | None = None, title: str | None = N
     if competencies:
         chosen = resolve_choices([part for value in competencies for part in _split(value)], entries, "competency")
     elif ask:
-        chosen = _ask_choices("Competencies (numbers or ids, separated by commas; the first is the primary)",
-                              entries, "competency", "The framework's competencies:")
+        chosen = _ask_choices(
+            "Competencies (numbers or ids, separated by commas; the first is the primary)",
+            entries,
+            "competency",
+            "The framework's competencies:",
+        )
     else:
-        raise ScaffoldError("--competency is needed with --yes", EXIT_USAGE,
-                            "add --competency ID (repeat it for several; the first is the primary)")
-    if ask and not click.confirm(f"Create the module '{module_id}' in {source / module_id}?", default=True,
-                                 err=True):
+        raise ScaffoldError(
+            "--competency is needed with --yes",
+            EXIT_USAGE,
+            "add --competency ID (repeat it for several; the first is the primary)",
+        )
+    if ask and not click.confirm(f"Create the module '{module_id}' in {source / module_id}?", default=True, err=True):
         raise ScaffoldError("nothing was created", EXIT_WRITE)
     files = module_files(module_id, title, [framework.competency(c) for c in chosen])
     return _write_folder(source, source / module_id, files)
@@ -196,47 +214,62 @@ def new_module(source: Path, module_id: str | None = None, title: str | None = N
 
 def module_files(module_id: str, title: str, competencies: list[Competency]) -> dict[str, str]:
     ids = [c.id for c in competencies]
-    module_yaml = "\n".join([
-        f"id: {module_id}",
-        'version: "0.1.0"            # raise it when the content changes',
-        f"title: {_q(title)}",
-        f"summary: {_q(PLACEHOLDER + ': one or two sentences on what the learner will be able to do.')}",
-        "competencies:               # the first is the module's primary competency",
-        *[f"  - {c}" for c in ids],
-        f"audience: [{_q(PLACEHOLDER + ': who is this for?')}]",
-        "minutes: 10",
-        "outcomes:",
-        f"  - {_q(PLACEHOLDER + ': what the learner can do after the module.')}",
-        "pass_mark: 80               # percent",
-        "attempts: 0                 # 0 means unlimited",
-        "",
-    ])
+    module_yaml = "\n".join(
+        [
+            f"id: {module_id}",
+            'version: "0.1.0"            # raise it when the content changes',
+            f"title: {_q(title)}",
+            f"summary: {_q(PLACEHOLDER + ': one or two sentences on what the learner will be able to do.')}",
+            "competencies:               # the first is the module's primary competency",
+            *[f"  - {c}" for c in ids],
+            f"audience: [{_q(PLACEHOLDER + ': who is this for?')}]",
+            "minutes: 10",
+            "outcomes:",
+            f"  - {_q(PLACEHOLDER + ': what the learner can do after the module.')}",
+            "pass_mark: 80               # percent",
+            "attempts: 0                 # 0 means unlimited",
+            "",
+        ]
+    )
     pages = {
         "pages/01-introduction.md": (
             f"# {title}\n\n{PLACEHOLDER}: say why this matters to the learner's work, in two or three sentences.\n\n"
-            f"::: key-point\n{PLACEHOLDER}: the one thing to remember from this module.\n:::\n"),
+            f"::: key-point\n{PLACEHOLDER}: the one thing to remember from this module.\n:::\n"
+        ),
         "pages/02-in-practice.md": (
             f"# In practice\n\n{PLACEHOLDER}: explain the skill in plain words, one idea per paragraph.\n\n"
-            f"::: case-study {PLACEHOLDER}: a name\n{PLACEHOLDER}: a short story of a person this applies to.\n:::\n"),
+            f"::: case-study {PLACEHOLDER}: a name\n{PLACEHOLDER}: a short story of a person this applies to.\n:::\n"
+        ),
         "pages/03-summary.md": (
             f"# Summary\n\n{PLACEHOLDER}: sum up what the learner has learned.\n\n"
-            f"::: reflection\n{PLACEHOLDER}: a question for the learner to think about.\n:::\n"),
+            f"::: reflection\n{PLACEHOLDER}: a question for the learner to think about.\n:::\n"
+        ),
     }
     questions = ["questions:"]
     templates = [
-        ("single", ["    options:",
-                    f"      - text: {_q(PLACEHOLDER + ': the right answer')}",
-                    "        correct: true",
-                    f"      - text: {_q(PLACEHOLDER + ': a wrong answer')}",
-                    f"        feedback: {_q(PLACEHOLDER + ': why this answer is wrong')}",
-                    f"      - text: {_q(PLACEHOLDER + ': another wrong answer')}"]),
+        (
+            "single",
+            [
+                "    options:",
+                f"      - text: {_q(PLACEHOLDER + ': the right answer')}",
+                "        correct: true",
+                f"      - text: {_q(PLACEHOLDER + ': a wrong answer')}",
+                f"        feedback: {_q(PLACEHOLDER + ': why this answer is wrong')}",
+                f"      - text: {_q(PLACEHOLDER + ': another wrong answer')}",
+            ],
+        ),
         ("true-false", ["    answer: true"]),
-        ("multiple", ["    options:",
-                      f"      - text: {_q(PLACEHOLDER + ': a right answer')}",
-                      "        correct: true",
-                      f"      - text: {_q(PLACEHOLDER + ': another right answer')}",
-                      "        correct: true",
-                      f"      - text: {_q(PLACEHOLDER + ': a wrong answer')}"]),
+        (
+            "multiple",
+            [
+                "    options:",
+                f"      - text: {_q(PLACEHOLDER + ': a right answer')}",
+                "        correct: true",
+                f"      - text: {_q(PLACEHOLDER + ': another right answer')}",
+                "        correct: true",
+                f"      - text: {_q(PLACEHOLDER + ': a wrong answer')}",
+            ],
+        ),
     ]
     count = max(3, len(ids))
     for number in range(1, count + 1):
@@ -244,21 +277,26 @@ def module_files(module_id: str, title: str, competencies: list[Competency]) -> 
         competency = ids[(number - 1) % len(ids)]
         if number > 1:
             questions.append("")
-        questions += [f"  - id: q{number:02d}-placeholder",
-                      f"    type: {kind}",
-                      f"    competency: {competency}",
-                      f"    prompt: {_q(f'{PLACEHOLDER}: a {kind} question about {competency}')}",
-                      *body,
-                      "    feedback:",
-                      f"      correct: {_q(PLACEHOLDER + ': why the right answer is right')}",
-                      f"      incorrect: {_q(PLACEHOLDER + ': what to look for instead')}"]
+        questions += [
+            f"  - id: q{number:02d}-placeholder",
+            f"    type: {kind}",
+            f"    competency: {competency}",
+            f"    prompt: {_q(f'{PLACEHOLDER}: a {kind} question about {competency}')}",
+            *body,
+            "    feedback:",
+            f"      correct: {_q(PLACEHOLDER + ': why the right answer is right')}",
+            f"      incorrect: {_q(PLACEHOLDER + ': what to look for instead')}",
+        ]
     return {"module.yaml": module_yaml, **pages, "quiz.yaml": "\n".join(questions) + "\n"}
 
 
 def _write_folder(source: Path, target: Path, files: dict[str, str]) -> Created:
     if target.exists():
-        raise ScaffoldError(f"{target} already exists; nothing was overwritten", EXIT_WRITE,
-                            "choose another id, or remove the folder first")
+        raise ScaffoldError(
+            f"{target} already exists; nothing was overwritten",
+            EXIT_WRITE,
+            "choose another id, or remove the folder first",
+        )
     _write_staged(target, files, ("assets",))
     return _checked(source, target, [target / name for name in files])
 
@@ -279,8 +317,9 @@ def _write_staged(target: Path, files: dict[str, str], empty_folders: tuple[str,
         os.rename(staging, target)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ScaffoldError(f"cannot write {target}: {error.strerror}", EXIT_WRITE,
-                            "check the folder is writable") from None
+        raise ScaffoldError(
+            f"cannot write {target}: {error.strerror}", EXIT_WRITE, "check the folder is writable"
+        ) from None
 
 
 def _checked(source: Path, path: Path, files: list[Path]) -> Created:
@@ -294,13 +333,22 @@ def _checked(source: Path, path: Path, files: list[Path]) -> Created:
 
 # --- pathways --------------------------------------------------------------------------------
 
-def new_pathway(source: Path, pathway_id: str | None = None, title: str | None = None,
-                module_ids: tuple[str, ...] = (), yes: bool = False) -> Created:
+
+def new_pathway(
+    source: Path,
+    pathway_id: str | None = None,
+    title: str | None = None,
+    module_ids: tuple[str, ...] = (),
+    yes: bool = False,
+) -> Created:
     _course_root(source)
     modules = existing_modules(source)
     if not modules:
-        raise ScaffoldError(f"there are no modules in {source} to put in a pathway", EXIT_USAGE,
-                            "create one first with 'ccm new module'")
+        raise ScaffoldError(
+            f"there are no modules in {source} to put in a pathway",
+            EXIT_USAGE,
+            "create one first with 'ccm new module'",
+        )
     ask = not yes
     title = _title("pathway", title, ask)
     folder = source / "pathways"
@@ -314,22 +362,31 @@ def new_pathway(source: Path, pathway_id: str | None = None, title: str | None =
     if module_ids:
         chosen = resolve_choices([part for value in module_ids for part in _split(value)], entries, "module")
     elif ask:
-        chosen = _ask_choices("Modules in the order learners take them (numbers or ids, separated by commas)",
-                              entries, "module", "The course's modules:")
+        chosen = _ask_choices(
+            "Modules in the order learners take them (numbers or ids, separated by commas)",
+            entries,
+            "module",
+            "The course's modules:",
+        )
     else:
-        raise ScaffoldError("--module is needed with --yes", EXIT_USAGE,
-                            "add --module ID for each module, in the order learners take them")
+        raise ScaffoldError(
+            "--module is needed with --yes",
+            EXIT_USAGE,
+            "add --module ID for each module, in the order learners take them",
+        )
     if ask and not click.confirm(f"Create the pathway '{pathway_id}' in {folder}?", default=True, err=True):
         raise ScaffoldError("nothing was created", EXIT_WRITE)
-    text = "\n".join([
-        f"id: {pathway_id}",
-        f"title: {_q(title)}",
-        f"description: {_q(PLACEHOLDER + ': who this pathway is for and what it prepares them to do.')}",
-        f"audience: [{_q(PLACEHOLDER + ': the role')}]",
-        "modules:                   # in the order learners take them",
-        *[f"  - {module}" for module in chosen],
-        "",
-    ])
+    text = "\n".join(
+        [
+            f"id: {pathway_id}",
+            f"title: {_q(title)}",
+            f"description: {_q(PLACEHOLDER + ': who this pathway is for and what it prepares them to do.')}",
+            f"audience: [{_q(PLACEHOLDER + ': the role')}]",
+            "modules:                   # in the order learners take them",
+            *[f"  - {module}" for module in chosen],
+            "",
+        ]
+    )
     path = folder / f"{pathway_id}.yaml"
     try:
         folder.mkdir(exist_ok=True)
@@ -357,30 +414,44 @@ def new_course(folder: Path, title: str | None = None) -> Created:
     """A starter course in `folder`: a framework with one domain and two competencies, one module, a
     pathway and course.yaml; it validates and builds as it is."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ScaffoldError(f"{folder} already exists and is not empty; nothing was overwritten", EXIT_WRITE,
-                            "give a new folder: ccm new course my-course")
+        raise ScaffoldError(
+            f"{folder} already exists and is not empty; nothing was overwritten",
+            EXIT_WRITE,
+            "give a new folder: ccm new course my-course",
+        )
     title = (title or "My course").strip() or "My course"
-    competencies = [Competency(id="core.first-competency", title=f"{PLACEHOLDER}: the first competency",
-                               description="", domain_id="core"),
-                    Competency(id="core.second-competency", title=f"{PLACEHOLDER}: the second competency",
-                               description="", domain_id="core")]
-    files = {"course.yaml": _course_yaml(title), "framework.yaml": _framework_yaml(title, competencies),
-             f"pathways/{STARTER_PATHWAY}.yaml": _starter_pathway(),
-             **{f"{STARTER_MODULE}/{name}": text
-                for name, text in module_files(STARTER_MODULE, "First module", competencies).items()}}
+    competencies = [
+        Competency(
+            id="core.first-competency", title=f"{PLACEHOLDER}: the first competency", description="", domain_id="core"
+        ),
+        Competency(
+            id="core.second-competency", title=f"{PLACEHOLDER}: the second competency", description="", domain_id="core"
+        ),
+    ]
+    files = {
+        "course.yaml": _course_yaml(title),
+        "framework.yaml": _framework_yaml(title, competencies),
+        f"pathways/{STARTER_PATHWAY}.yaml": _starter_pathway(),
+        **{
+            f"{STARTER_MODULE}/{name}": text
+            for name, text in module_files(STARTER_MODULE, "First module", competencies).items()
+        },
+    }
     _write_staged(folder, files, (f"{STARTER_MODULE}/assets",))
     return _checked(folder, folder, [folder / name for name in files])
 
 
 def _course_yaml(title: str) -> str:
-    return "\n".join([
-        f"title: {_q(title)}",
-        f"publisher: {_q(PLACEHOLDER + ': your organisation')}",
-        "language: en-GB",
-        "lms: moodle                 # moodle, esr or generic",
-        "targets: [web, scorm12, scorm2004, xapi, cmi5]",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"title: {_q(title)}",
+            f"publisher: {_q(PLACEHOLDER + ': your organisation')}",
+            "language: en-GB",
+            "lms: moodle                 # moodle, esr or generic",
+            "targets: [web, scorm12, scorm2004, xapi, cmi5]",
+            "",
+        ]
+    )
 
 
 def _framework_yaml(title: str, competencies: list[Competency]) -> str:
@@ -399,19 +470,23 @@ def _framework_yaml(title: str, competencies: list[Competency]) -> str:
         "    competencies:",
     ]
     for competency in competencies:
-        lines += [f"      - id: {competency.id}",
-                  f"        title: {_q(competency.title)}",
-                  f"        description: {_q(PLACEHOLDER + ': what someone who has it can do.')}"]
+        lines += [
+            f"      - id: {competency.id}",
+            f"        title: {_q(competency.title)}",
+            f"        description: {_q(PLACEHOLDER + ': what someone who has it can do.')}",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def _starter_pathway() -> str:
-    return "\n".join([
-        f"id: {STARTER_PATHWAY}",
-        "title: First steps",
-        f"description: {_q(PLACEHOLDER + ': who this pathway is for.')}",
-        f"audience: [{_q(PLACEHOLDER + ': the role')}]",
-        "modules:                   # in the order learners take them",
-        f"  - {STARTER_MODULE}",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"id: {STARTER_PATHWAY}",
+            "title: First steps",
+            f"description: {_q(PLACEHOLDER + ': who this pathway is for.')}",
+            f"audience: [{_q(PLACEHOLDER + ': the role')}]",
+            "modules:                   # in the order learners take them",
+            f"  - {STARTER_MODULE}",
+            "",
+        ]
+    )

@@ -117,10 +117,16 @@ def test_validate_json(tmp_path):
     result = run("validate", broken, "--json")
     data = json.loads(result.output)
     assert result.exit_code == 1 and data["ok"] is False
-    assert data["errors"] == [{
-        "file": "course/demo/module.yaml", "line": 7, "column": 0, "severity": "error",
-        "message": "unknown key 'minuts' in the module", "fix": "did you mean 'minutes'?",
-    }]
+    assert data["errors"] == [
+        {
+            "file": "course/demo/module.yaml",
+            "line": 7,
+            "column": 0,
+            "severity": "error",
+            "message": "unknown key 'minuts' in the module",
+            "fix": "did you mean 'minutes'?",
+        }
+    ]
 
 
 def test_missing_source_folder_is_an_error_not_a_traceback(tmp_path):
@@ -161,8 +167,9 @@ def test_every_runtime_file_is_one_some_target_ships(tmp_path):
             packages.append(target.build_module(course, course.module("demo"), BuildOptions()))
         if target.capabilities.pathways and target.archive == "zip":
             packages.append(target.build_pathway(course, course.pathway("starter"), BuildOptions()))
-        carried |= {path.rsplit("/", 1)[-1] for package in packages for path in package.files
-                    if path.startswith("runtime/")}
+        carried |= {
+            path.rsplit("/", 1)[-1] for package in packages for path in package.files if path.startswith("runtime/")
+        }
     folder = resources.files("ccm_scorm.render").joinpath("runtime")
     assert {entry.name for entry in folder.iterdir() if entry.is_file()} == carried
 

@@ -21,14 +21,17 @@ from ccm_scorm.targets import BuildOptions
 
 
 def two_module_course(tmp_path: Path) -> Path:
-    return write_course(tmp_path, {
-        "other/module.yaml": MODULE.replace("id: demo", "id: other").replace("Demo module", "Other module"),
-        "other/pages/01-welcome.md": PAGE_ONE,
-        "other/pages/02-speaking-up.md": PAGE_TWO,
-        "other/quiz.yaml": QUIZ,
-        "pathways/starter.yaml": "id: starter\ntitle: Starter\nmodules: [demo]\n",
-        "pathways/further.yaml": "id: further\ntitle: Further\nmodules: [other]\n",
-    })
+    return write_course(
+        tmp_path,
+        {
+            "other/module.yaml": MODULE.replace("id: demo", "id: other").replace("Demo module", "Other module"),
+            "other/pages/01-welcome.md": PAGE_ONE,
+            "other/pages/02-speaking-up.md": PAGE_TWO,
+            "other/quiz.yaml": QUIZ,
+            "pathways/starter.yaml": "id: starter\ntitle: Starter\nmodules: [demo]\n",
+            "pathways/further.yaml": "id: further\ntitle: Further\nmodules: [other]\n",
+        },
+    )
 
 
 def copy_asset(course: Path) -> None:
@@ -94,8 +97,15 @@ def test_every_pool_writes_the_same_bytes_and_reports_progress(tmp_path, pool):
     build(course, ["web"], reference, BuildOptions(), pool="serial")
     out = tmp_path / pool
     seen = []
-    result = build(course, ["web"], out, BuildOptions(), jobs=2, pool=pool,
-                   progress=lambda target, unit: seen.append((target, unit)))
+    result = build(
+        course,
+        ["web"],
+        out,
+        BuildOptions(),
+        jobs=2,
+        pool=pool,
+        progress=lambda target, unit: seen.append((target, unit)),
+    )
     assert sorted(seen) == [("web", "demo"), ("web", "further"), ("web", "other"), ("web", "starter")]
     # in course order (modules, then pathways), whatever finished first
     assert result.rebuilt == ["web/demo.zip", "web/other.zip", "web/further.zip", "web/starter.zip"]
@@ -142,8 +152,12 @@ def test_with_nothing_changed_the_course_is_not_even_loaded(tmp_path, monkeypatc
     monkeypatch.undo()
     (course / "demo" / "pages" / "01-welcome.md").write_text(PAGE_ONE + "\nA new sentence.\n")
     changed = build_json(course, out, "--target", "scorm2004")
-    assert sorted(changed["rebuilt"]) == ["scorm2004/demo.zip", "scorm2004/starter.zip", "web/demo.zip",
-                                          "web/starter.zip"]
+    assert sorted(changed["rebuilt"]) == [
+        "scorm2004/demo.zip",
+        "scorm2004/starter.zip",
+        "web/demo.zip",
+        "web/starter.zip",
+    ]
 
 
 def test_a_damaged_package_is_noticed_without_loading_the_course(tmp_path):
@@ -210,8 +224,14 @@ def test_changing_an_option_rebuilds(tmp_path):
 
 def _ccm_from(package_parent: Path, *args, env: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(package_parent), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "ccm_scorm.cli", *map(str, args)], env=env, capture_output=True,
-                          text=True, timeout=300, cwd=package_parent)
+    return subprocess.run(
+        [sys.executable, "-m", "ccm_scorm.cli", *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=package_parent,
+    )
 
 
 @pytest.mark.parametrize("changed", ["render/runtime/boot.js", "render/templates/module.html.j2", "targets/scorm12.py"])
@@ -236,10 +256,31 @@ def test_builds_in_two_processes_with_other_hash_seeds_and_time_zones_are_byte_i
     zips = {}
     for seed, zone in (("1", "UTC"), ("4242", "Pacific/Kiritimati")):
         out = tmp_path / f"out-{seed}"
-        result = _ccm_from(REPO, "build", course, "-t", "web", "-t", "scorm12", "-t", "scorm2004", "-t", "xapi",
-                           "-t", "cmi5", "-t", "moodle", "--out", out, env={"PYTHONHASHSEED": seed, "TZ": zone})
+        result = _ccm_from(
+            REPO,
+            "build",
+            course,
+            "-t",
+            "web",
+            "-t",
+            "scorm12",
+            "-t",
+            "scorm2004",
+            "-t",
+            "xapi",
+            "-t",
+            "cmi5",
+            "-t",
+            "moodle",
+            "--out",
+            out,
+            env={"PYTHONHASHSEED": seed, "TZ": zone},
+        )
         assert result.returncode == 0, result.stderr
-        zips[seed] = {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*"))
-                      if path.suffix in (".zip", ".mbz")}
+        zips[seed] = {
+            path.relative_to(out).as_posix(): path.read_bytes()
+            for path in sorted(out.rglob("*"))
+            if path.suffix in (".zip", ".mbz")
+        }
     assert len(zips["1"]) == 12
     assert zips["1"] == zips["4242"]

@@ -27,9 +27,25 @@ def wait_for_first_package(out: Path, process: subprocess.Popen, timeout: float 
 @pytest.mark.parametrize("pool_jobs", ["2", "1"])
 def test_ctrl_c_stops_the_build_cleanly(tmp_path, pool_jobs):
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "ccm_scorm.cli", "build", str(REPO / "modules"), "-o", str(out),
-                                "--force", "-q", "-j", pool_jobs], cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ccm_scorm.cli",
+            "build",
+            str(REPO / "modules"),
+            "-o",
+            str(out),
+            "--force",
+            "-q",
+            "-j",
+            pool_jobs,
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for_first_package(out, process)
     process.send_signal(signal.SIGINT)
     try:

@@ -59,8 +59,9 @@ def test_quizzes_follow_the_catalogue_rules(catalogue):
 def test_pathways_name_the_expected_modules(catalogue):
     course, _ = catalogue
     foundations = course.pathway("care-coordination-foundations")
-    core = [m.id for m in course.modules if not m.competency_ids[0].startswith("local.")
-            and "Volunteer" not in m.audience]
+    core = [
+        m.id for m in course.modules if not m.competency_ids[0].startswith("local.") and "Volunteer" not in m.audience
+    ]
     assert set(core) <= set(foundations.module_ids)
     assert len(course.pathway("volunteer-induction").module_ids) == 4
 
@@ -87,4 +88,6 @@ def test_every_module_builds_for_every_target(catalogue, tmp_path):
     built = {(r.target, r.id) for r in result.records if r.kind == "module"}
     assert built == {(t, m.id) for t in module_target_names() for m in course.modules}
     # pathways are built by default too, by the targets that implement them (web at least)
-    assert {r.id for r in result.records if r.kind == "pathway" and r.target == "web"} == {p.id for p in course.pathways}
+    assert {r.id for r in result.records if r.kind == "pathway" and r.target == "web"} == {
+        p.id for p in course.pathways
+    }

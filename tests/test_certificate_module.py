@@ -30,8 +30,10 @@ def test_module_certificate_with_a_typed_name(page, tmp_path, http_server):
     page.get_by_role("button", name="Save my name").click()
     text = page.inner_text("#ccm-cert")
     # A module's state keeps no date, so the certificate says when this copy was made, not "completed on".
-    assert "This is a record that Sam Okafor completed the module “Communication in coordinated care”. " \
-           "This copy was made on" in text
+    assert (
+        "This is a record that Sam Okafor completed the module “Communication in coordinated care”. "
+        "This copy was made on" in text
+    )
     assert "Communication" in text and "Person-centred practice" in text
     assert page.evaluate("() => localStorage.getItem('ccm:runtime-test:1.0.0:name')") == "Sam Okafor"
     page.get_by_role("button", name="Back to your results").click()

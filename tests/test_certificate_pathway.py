@@ -9,11 +9,11 @@ import io
 import zipfile
 
 from pypdf import PdfReader
+from support.pathway_course import ORGANISATION, PATHWAY_TITLE, RIGHT_FIRST, RIGHT_SECOND, make_pathway_course
+from test_pathway_runtime import STARTED, do_module, focused
 
 from ccm_scorm.package import zip_bytes
 from ccm_scorm.targets import BuildOptions, get_target
-from support.pathway_course import ORGANISATION, PATHWAY_TITLE, RIGHT_FIRST, RIGHT_SECOND, make_pathway_course
-from test_pathway_runtime import STARTED, do_module, focused
 
 NAME = "Priya Shah"
 COMPETENCIES = ("Communication", "Person-centred practice", "Working as a team")
@@ -33,7 +33,10 @@ def offline(context, page):
             route.abort()
 
     context.route("**/*", guard)
-    page.on("request", lambda request: None if request.url.startswith(("file:", "blob:", "data:")) else asked.append(request.url))
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(("file:", "blob:", "data:")) else asked.append(request.url),
+    )
     return asked
 
 

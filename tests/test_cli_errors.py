@@ -32,17 +32,27 @@ def course(tmp_path_factory):
 
 
 def ccm_interrupted_while_loading(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_LOADING, *map(str, args)], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_WHILE_LOADING, *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize(("command", "says"), [
-    (["build", "{course}", "-o", "{tmp}/out", "--force"], "interrupted: the packages already written are whole"),
-    (["report", "{course}", "--statements", "{tmp}/none.json", "-o", "{tmp}/report"],
-     "interrupted; the report was not written"),
-    (["framework", "export", "{course}", "-f", "markdown"], "interrupted; nothing more was done"),
-    (["export", "gift", "{course}", "-m", "demo"], "interrupted; nothing more was done"),
-])
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (["build", "{course}", "-o", "{tmp}/out", "--force"], "interrupted: the packages already written are whole"),
+        (
+            ["report", "{course}", "--statements", "{tmp}/none.json", "-o", "{tmp}/report"],
+            "interrupted; the report was not written",
+        ),
+        (["framework", "export", "{course}", "-f", "markdown"], "interrupted; nothing more was done"),
+        (["export", "gift", "{course}", "-m", "demo"], "interrupted; nothing more was done"),
+    ],
+)
 def test_ctrl_c_while_the_course_loads_is_exit_130(course, tmp_path, command, says):
     args = [part.format(course=course, tmp=tmp_path) for part in command]
     result = ccm_interrupted_while_loading(*args)

@@ -16,7 +16,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from support.cts import CatalogueLearner, Cts, wait_until
 from support.paths import REPO_ROOT
 
@@ -36,8 +35,22 @@ def cts() -> Cts:
 def cmi5_packages(tmp_path_factory) -> Path:
     """The catalogue's cmi5 packages, built by the real command line."""
     out = tmp_path_factory.mktemp("cmi5-catalogue")
-    subprocess.run([sys.executable, "-m", "ccm_scorm.cli", "build", "--target", "cmi5", "--out", str(out), "-q",
-                    str(REPO_ROOT / "modules")], check=True, cwd=REPO_ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ccm_scorm.cli",
+            "build",
+            "--target",
+            "cmi5",
+            "--out",
+            str(out),
+            "-q",
+            str(REPO_ROOT / "modules"),
+        ],
+        check=True,
+        cwd=REPO_ROOT,
+    )
     return out / "cmi5"
 
 
@@ -59,7 +72,7 @@ def registration(cts, browser):
     """Factory: registration(course) -> a new learner's Registration in that CTS course."""
     made: list[Registration] = []
 
-    def make(course: dict) -> "Registration":
+    def make(course: dict) -> Registration:
         made.append(Registration(cts, browser, course))
         return made[-1]
 
@@ -78,8 +91,10 @@ class Registration:
         self.sessions: list[int] = []
         self.context = browser.new_context()
         self.context.set_default_timeout(30_000)
-        login = self.context.request.post(self.cts.api + "/login", data={
-            "username": cts.env["CMI5_CTS_USER"], "password": cts.env["CMI5_CTS_PASSWORD"], "storeCookie": True})
+        login = self.context.request.post(
+            self.cts.api + "/login",
+            data={"username": cts.env["CMI5_CTS_USER"], "password": cts.env["CMI5_CTS_PASSWORD"], "storeCookie": True},
+        )
         assert login.ok, login.text()
 
     def close(self) -> None:
@@ -108,8 +123,9 @@ class Registration:
         if ends:
             wait_until(lambda: self.ended(session.id), f"session {session.id} to be terminated in the CTS")
         violated = self.cts.violations(session.id)
-        assert violated == [], (f"session {session.id} violated {self.cts.explain(violated)}\n"
-                                f"{self.cts.session_log_text(session.id)}")
+        assert violated == [], (
+            f"session {session.id} violated {self.cts.explain(violated)}\n{self.cts.session_log_text(session.id)}"
+        )
         return session.id
 
     def ended(self, session_id: int) -> bool:
@@ -243,7 +259,7 @@ class Faults:
     ever sent is kept, to check that the LRS ends up with each exactly once."""
 
     def __init__(self, rules):
-        self.rules = rules          # list of (verb, what): the first POST carrying `verb` gets `what`
+        self.rules = rules  # list of (verb, what): the first POST carrying `verb` gets `what`
         self.used: set[int] = set()
         self.sent_ids: set[str] = set()
         self.applied: list[str] = []
@@ -260,7 +276,7 @@ class Faults:
         body = body if isinstance(body, list) else [body]
         self.sent_ids.update(s["id"] for s in body)
         verbs = {s["verb"]["id"].replace(VERB, "") for s in body}
-        if self.down_left > 0:        # the LMS is down: nothing gets through
+        if self.down_left > 0:  # the LMS is down: nothing gets through
             self.down_left -= 1
             self.applied.append("down")
             return route.abort("connectionrefused")
@@ -269,15 +285,15 @@ class Faults:
                 continue
             self.used.add(index)
             self.applied.append(what)
-            if what == "stored-then-504":       # stored, but the answer is lost behind a proxy timeout
+            if what == "stored-then-504":  # stored, but the answer is lost behind a proxy timeout
                 route.fetch()
                 return route.fulfill(status=504, body="Gateway Timeout")
-            if what == "stored-then-dropped":   # stored, then the connection drops
+            if what == "stored-then-dropped":  # stored, then the connection drops
                 route.fetch()
                 return route.abort("connectionreset")
-            if what == "503":                   # refused before it reached the LRS
+            if what == "503":  # refused before it reached the LRS
                 return route.fulfill(status=503, body="Service Unavailable")
-            if what.startswith("down-"):        # down for this and the next N-1 requests ("down-all": for good)
+            if what.startswith("down-"):  # down for this and the next N-1 requests ("down-all": for good)
                 count = what.split("-")[1]
                 self.down_left = 10**9 if count == "all" else int(count) - 1
                 return route.abort("connectionrefused")
@@ -289,12 +305,20 @@ def test_faults_between_au_and_lms_lose_nothing_and_duplicate_nothing(registrati
     while (at the first page and again at Finish): the AU is satisfied, the CTS sees no violation, and
     ADL_LRS holds every statement id the AU ever sent, exactly once."""
     reg = registration(imported("communication"))
-    faults = Faults([("experienced", "stored-then-dropped"), ("answered", "stored-then-504"),
-                     ("answered", "503"), ("answered", "down-3"), ("completed", "stored-then-504"),
-                     ("terminated", "down-2")])
+    faults = Faults(
+        [
+            ("experienced", "stored-then-dropped"),
+            ("answered", "stored-then-504"),
+            ("answered", "503"),
+            ("answered", "down-3"),
+            ("completed", "stored-then-504"),
+            ("terminated", "down-2"),
+        ]
+    )
     reg.launch(pass_quiz, fault=faults.install)
-    assert sorted(set(faults.applied)) == sorted(["stored-then-dropped", "stored-then-504", "503", "down-3",
-                                                  "down-2", "down"])
+    assert sorted(set(faults.applied)) == sorted(
+        ["stored-then-dropped", "stored-then-504", "503", "down-3", "down-2", "down"]
+    )
     result, aus = reg.verdict()
     assert (result, aus[0]["isSatisfied"]) == ("conformant", 1)
     stored = assert_lrs_record(reg, [reg.course["metadata"]["aus"][0]["lmsId"]])

@@ -15,9 +15,15 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-
-from support.cmi5_launcher import (CMI5_CATEGORY, MASTERY_EXT, MOVEON_CATEGORY, SESSION_EXT, Cmi5Launcher, Learner,
-                                   build_package)
+from support.cmi5_launcher import (
+    CMI5_CATEGORY,
+    MASTERY_EXT,
+    MOVEON_CATEGORY,
+    SESSION_EXT,
+    Cmi5Launcher,
+    Learner,
+    build_package,
+)
 from support.course_source import write_course
 from support.paths import NODE_MODULES
 
@@ -28,12 +34,54 @@ DURATION = re.compile(r"^PT(\d+H)?(\d+M)?\d+(\.\d+)?S$")
 DEFINED = {"initialized", "completed", "passed", "failed", "terminated"}
 PREFERENCES = {"languagePreference": "en-GB,fr-FR", "audioPreference": "off"}
 
-CHECKED = ("8.1.2.0-4", "8.1.2.0-5", "8.1.3.0-3", "8.1.5.0-6", "8.2.3.0-1", "9.1.0.0-1", "9.2.0.0-2", "9.2.0.0-3",
-           "9.3.0.0-2", "9.3.0.0-3", "9.3.0.0-4", "9.3.0.0-5", "9.3.2.0-3", "9.4.0.0-2", "9.5.1.0-2", "9.5.1.0-3",
-           "9.5.2.0-1", "9.5.2.0-2", "9.5.2.0-3", "9.5.3.0-1", "9.5.3.0-2", "9.5.4.1-1", "9.5.4.1-2", "9.5.4.1-3",
-           "9.5.4.1-4", "9.6.1.0-1", "9.6.2.0-1", "9.6.2.1-1", "9.6.2.2-1", "9.6.2.2-2", "9.6.3.1-4", "9.6.3.2-2",
-           "9.3.4.0-2", "9.3.5.0-2", "9.7.0.0-1", "9.7.0.0-2", "10.2.1.0-5", "10.2.1.0-6", "10.2.1.0-7",
-           "10.2.2.0-9", "10.2.2.0-11", "10.2.6.0-1", "11.0.0.0-3", "11.0.0.0-4", "9.3.0.0-6", "9.3.0.0-7")
+CHECKED = (
+    "8.1.2.0-4",
+    "8.1.2.0-5",
+    "8.1.3.0-3",
+    "8.1.5.0-6",
+    "8.2.3.0-1",
+    "9.1.0.0-1",
+    "9.2.0.0-2",
+    "9.2.0.0-3",
+    "9.3.0.0-2",
+    "9.3.0.0-3",
+    "9.3.0.0-4",
+    "9.3.0.0-5",
+    "9.3.2.0-3",
+    "9.4.0.0-2",
+    "9.5.1.0-2",
+    "9.5.1.0-3",
+    "9.5.2.0-1",
+    "9.5.2.0-2",
+    "9.5.2.0-3",
+    "9.5.3.0-1",
+    "9.5.3.0-2",
+    "9.5.4.1-1",
+    "9.5.4.1-2",
+    "9.5.4.1-3",
+    "9.5.4.1-4",
+    "9.6.1.0-1",
+    "9.6.2.0-1",
+    "9.6.2.1-1",
+    "9.6.2.2-1",
+    "9.6.2.2-2",
+    "9.6.3.1-4",
+    "9.6.3.2-2",
+    "9.3.4.0-2",
+    "9.3.5.0-2",
+    "9.7.0.0-1",
+    "9.7.0.0-2",
+    "10.2.1.0-5",
+    "10.2.1.0-6",
+    "10.2.1.0-7",
+    "10.2.2.0-9",
+    "10.2.2.0-11",
+    "10.2.6.0-1",
+    "11.0.0.0-3",
+    "11.0.0.0-4",
+    "9.3.0.0-6",
+    "9.3.0.0-7",
+)
 
 
 def verb(s) -> str:
@@ -58,24 +106,33 @@ def lms(tmp_path, http_server, ralph):
 
 def closed(page, timeout=30_000):
     """Until Finish is over: the LMS acknowledged terminated, sent after everything else."""
-    page.wait_for_function("() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)",
-                           timeout=timeout)
-    assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed", \
-        page.inner_text("#ccm-notices")
+    page.wait_for_function(
+        "() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)", timeout=timeout
+    )
+    assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed", page.inner_text(
+        "#ccm-notices"
+    )
 
 
 def requests_of(lms, launch):
     """The statement requests of one launch, in arrival order."""
-    return [r for r in lms.received
-            if any(s["context"]["extensions"].get(SESSION_EXT) == launch.session_id for s in r.statements)]
+    return [
+        r
+        for r in lms.received
+        if any(s["context"]["extensions"].get(SESSION_EXT) == launch.session_id for s in r.statements)
+    ]
 
 
 def session(lms, launch) -> list[dict]:
     """The statements of one launch as the LMS received them, in arrival order. Call it once the session
     is over (closed, or the return URL reached): the runtime sends terminated last, after everything else
     is acknowledged. No id may arrive twice (no resend without a fault)."""
-    mine = [s for r in requests_of(lms, launch) for s in r.statements
-            if s["context"]["extensions"].get(SESSION_EXT) == launch.session_id]
+    mine = [
+        s
+        for r in requests_of(lms, launch)
+        for s in r.statements
+        if s["context"]["extensions"].get(SESSION_EXT) == launch.session_id
+    ]
     ids = [s["id"] for s in mine]
     assert len(ids) == len(set(ids)), "a statement was sent twice"
     return mine
@@ -93,7 +150,7 @@ def check_session(lms, launch, statements, mastery=0.8):
     assert [verb(s) for s in sent[0].statements] == ["initialized"]
     assert [verb(s) for s in sent[-1].statements] == ["terminated"]
     assert all(len(r.statements) == 1 for r in sent if DEFINED & {verb(s) for s in r.statements})
-    assert lms.log[sent[-1].seq + 1:] == [], "a request reached the LMS after terminated"
+    assert lms.log[sent[-1].seq + 1 :] == [], "a request reached the LMS after terminated"
     defined = [v for v in verbs if v in DEFINED]
     assert len(defined) == len(set(defined)), "9.3.0.0-2 / 9.3.2.0-3: no defined verb twice in a session"
     assert len([v for v in defined if v in ("passed", "failed")]) <= 1, "9.3.0.0-3"
@@ -108,9 +165,11 @@ def check_session(lms, launch, statements, mastery=0.8):
         assert AU_ID in grouping, "9.6.2.0-1, 10.2.1.0-6, 10.2.1.0-7: the contextTemplate is kept"
         assert s["timestamp"].endswith("Z"), "9.7.0.0-1, 9.7.0.0-2"
         other = context["contextActivities"]["other"]
-        assert other and all(a["id"].startswith(COMPETENCY) and
-                             a["definition"]["type"] == "http://adlnet.gov/expapi/activities/objective"
-                             for a in other), "competencies as context activities"
+        assert other and all(
+            a["id"].startswith(COMPETENCY)
+            and a["definition"]["type"] == "http://adlnet.gov/expapi/activities/objective"
+            for a in other
+        ), "competencies as context activities"
         result = s.get("result", {})
         if v in DEFINED:
             assert s["object"]["id"] == launch.activity_id, "8.1.5.0-6, 9.4.0.0-2"
@@ -144,8 +203,11 @@ def check_session(lms, launch, statements, mastery=0.8):
     assert log.count(("POST", "fetch")) == len(lms.launches)
     first_statement = log.index(("POST", "statements"))
     assert ("GET", "agents/profile") in log[:first_statement]
-    assert all(r.authorization == "Basic " + launch.token for r in lms.received if any(
-        s["context"]["extensions"].get(SESSION_EXT) == launch.session_id for s in r.statements))
+    assert all(
+        r.authorization == "Basic " + launch.token
+        for r in lms.received
+        if any(s["context"]["extensions"].get(SESSION_EXT) == launch.session_id for s in r.statements)
+    )
     assert not [r for r in lms.received if not r.statements], "no empty batch"
 
 
@@ -167,7 +229,10 @@ def test_cmi5_normal_pass_then_relaunch(page, lms, ralph, validate_statement, xa
     page.wait_for_url("**/return.html")  # only once the LMS has acknowledged terminated
     statements = session(lms, launch)
     assert [verb(s) for s in statements] == ["initialized", "experienced", "experienced"] + ["answered"] * 6 + [
-        "completed", "passed", "terminated"]
+        "completed",
+        "passed",
+        "terminated",
+    ]
     check_session(lms, launch, statements)
     passed = statements[-2]
     assert passed["result"]["score"] == {"scaled": 1, "raw": 100, "min": 0, "max": 100}
@@ -204,7 +269,10 @@ def test_cmi5_normal_fail(page, lms, validate_statement, xapi_validation):
     closed(page)
     statements = session(lms, launch)
     assert [verb(s) for s in statements] == ["initialized", "experienced", "experienced"] + ["answered"] * 6 + [
-        "completed", "failed", "terminated"]
+        "completed",
+        "failed",
+        "terminated",
+    ]
     check_session(lms, launch, statements)
     failed = statements[-2]
     assert failed["result"]["score"] == {"scaled": 0, "raw": 0, "min": 0, "max": 100}
@@ -228,7 +296,8 @@ def test_cmi5_fail_then_pass_in_one_session_sends_only_passed(page, lms):
     closed(page)
     statements = session(lms, launch)
     assert [verb(s) for s in statements] == ["initialized", "experienced", "experienced"] + ["answered"] * 6 + [
-        "completed"] + ["answered"] * 6 + ["passed", "terminated"]
+        "completed"
+    ] + ["answered"] * 6 + ["passed", "terminated"]
     check_session(lms, launch, statements, mastery=0.6)
 
 
@@ -248,7 +317,8 @@ def test_cmi5_browse_and_review_send_no_satisfaction_statements(page, lms, mode,
     closed(page)
     statements = session(lms, launch)
     assert [verb(s) for s in statements] == ["initialized", "experienced", "experienced"] + ["answered"] * 6 + [
-        "terminated"]
+        "terminated"
+    ]
     check_session(lms, launch, statements)
     assert not [m for m, r in lms.log if m in ("PUT", "POST", "DELETE") and r == "activities/state"]
     check_valid(statements, validate_statement, xapi_validation)
@@ -288,8 +358,9 @@ def test_cmi5_a_reload_after_terminated_sends_nothing_and_says_to_relaunch(page,
     empty) sends terminated alone in the last keepalive request, after which the LMS rejects the session's
     statements (7.1.2.0-1, 9.3.0.0-5): the reloaded page sends nothing and tells the learner to launch again."""
     launch = lms.launch()
-    with page.expect_response(lambda r: "/lrs/activities/state" in r.url and r.request.method == "PUT",
-                              timeout=20_000) as put:
+    with page.expect_response(
+        lambda r: "/lrs/activities/state" in r.url and r.request.method == "PUT", timeout=20_000
+    ) as put:
         page.goto(launch.url)
         learner = Learner(page)
         learner.wait_started()
@@ -306,7 +377,7 @@ def test_cmi5_a_reload_after_terminated_sends_nothing_and_says_to_relaunch(page,
     verbs = [verb(s) for s in session(lms, launch)]
     assert verbs == ["initialized", "experienced", "terminated"]
     assert [verb(s) for s in requests_of(lms, launch)[-1].statements] == ["terminated"], "terminated alone"
-    assert lms.log[requests_of(lms, launch)[-1].seq + 1:] == [], "nothing after terminated"
+    assert lms.log[requests_of(lms, launch)[-1].seq + 1 :] == [], "nothing after terminated"
 
 
 def test_cmi5_refuses_to_start_when_the_fetch_url_was_spent(browser, lms):

@@ -9,12 +9,12 @@ import zipfile
 
 import pytest
 from lxml import etree
+from support.course_source import write_course
 
 from ccm_scorm.build import build
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions
 from ccm_scorm.targets.cmi5 import cmi5_xml
-from support.course_source import write_course
 
 NS = "{https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd}"
 
@@ -41,7 +41,8 @@ def test_cmi5_xml_valid_with_competency_objectives_and_mastery(tmp_path, schema)
     objectives = root.findall(f"{NS}objectives/{NS}objective")
     assert [o.get("id") for o in objectives] == [
         "https://ccm-scorm.example.org/test/competency/ccm.communication",
-        "https://ccm-scorm.example.org/test/competency/ccm.advocacy"]
+        "https://ccm-scorm.example.org/test/competency/ccm.advocacy",
+    ]
     assert [o.findtext(f"{NS}title/{NS}langstring") for o in objectives] == ["Communication", "Advocacy"]
     (au,) = root.findall(f"{NS}au")
     assert au.get("id") == "https://ccm-scorm.example.org/test/module/demo"

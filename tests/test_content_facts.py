@@ -30,8 +30,10 @@ def test_fragments_of_two_words_or_fewer_are_not_counted_as_sentences():
 
 def test_longer_words_and_sentences_read_harder():
     easy = "We talk. We listen. We help people."
-    hard = ("Coordinated care necessitates comprehensive multidisciplinary communication "
-            "between organisations, practitioners and individuals experiencing complicated circumstances.")
+    hard = (
+        "Coordinated care necessitates comprehensive multidisciplinary communication "
+        "between organisations, practitioners and individuals experiencing complicated circumstances."
+    )
     assert reading_grade(hard) > reading_grade(easy) + 10
 
 

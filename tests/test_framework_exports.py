@@ -68,10 +68,15 @@ def test_moodle_imports_the_csv(moodle, course, tmp_path):
         csv.writer(handle).writerows(rows)
     script = tmp_path / "import.php"
     script.write_text(IMPORT_PHP, encoding="utf-8")
-    done = subprocess.run([moodle.php, str(script), str(path)], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "MOODLE_DIR": str(moodle.moodle_dir)})
+    done = subprocess.run(
+        [moodle.php, str(script), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "MOODLE_DIR": str(moodle.moodle_dir)},
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    result = json.loads(done.stdout[done.stdout.index("{"):])
+    result = json.loads(done.stdout[done.stdout.index("{") :])
     assert result["error"] in ("", None, False), result["error"]
     assert rows[0] == result["required"] == result["found"]
     assert result["framework"] == [unique, course.framework.title]
@@ -126,17 +131,27 @@ def test_case_json_structure(course):
         assert item["uri"] == course.framework.competency_iri(cid)
         assert item["identifier"] == str(uuid.uuid5(uuid.NAMESPACE_URL, f"{course.framework.base_iri}competency/{cid}"))
     for association in associations:
-        for field in ("identifier", "uri", "associationType", "originNodeURI", "destinationNodeURI",
-                      "lastChangeDateTime"):
+        for field in (
+            "identifier",
+            "uri",
+            "associationType",
+            "originNodeURI",
+            "destinationNodeURI",
+            "lastChangeDateTime",
+        ):
             assert association[field]
         for end in ("originNodeURI", "destinationNodeURI"):
             link = association[end]
-            assert nodes.get(link["identifier"]) == link["uri"], f"{end} of {association['identifier']} is not in the package"
+            assert nodes.get(link["identifier"]) == link["uri"], (
+                f"{end} of {association['identifier']} is not in the package"
+            )
     parents = {a["originNodeURI"]["identifier"] for a in associations}
     assert parents == {i["identifier"] for i in items}  # everything hangs in the tree
     # Deterministic: the same source and date give the same bytes.
-    assert export("case-json", "--changed", "2026-01-01T00:00:00+00:00") == \
-        json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+    assert (
+        export("case-json", "--changed", "2026-01-01T00:00:00+00:00")
+        == json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+    )
 
 
 def test_markdown_lists_every_competency(course):
@@ -148,8 +163,9 @@ def test_markdown_lists_every_competency(course):
 
 def test_mapping_lists_each_package_and_competency(course, tmp_path):
     out = tmp_path / "mapping.csv"
-    result = CliRunner().invoke(main, ["framework", "mapping", str(CATALOGUE), "-t", "scorm12", "-t", "cmi5",
-                                       "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["framework", "mapping", str(CATALOGUE), "-t", "scorm12", "-t", "cmi5", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(open(out, encoding="utf-8")))
     module = course.modules[0]

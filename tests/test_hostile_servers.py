@@ -29,8 +29,11 @@ def source(tmp_path_factory):
 
 def report(source, tmp_path, url, *extra):
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["report", str(source), "--lrs", url, "-o", str(tmp_path / "out"),
-                                       "-f", "csv", *extra], env={"CCM_LRS_AUTH": CREDENTIAL})
+    result = CliRunner().invoke(
+        main,
+        ["report", str(source), "--lrs", url, "-o", str(tmp_path / "out"), "-f", "csv", *extra],
+        env={"CCM_LRS_AUTH": CREDENTIAL},
+    )
     result.seconds = time.monotonic() - started
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
@@ -46,8 +49,7 @@ def test_a_working_endpoint_reads_and_a_same_origin_redirect_is_followed(lrs, so
 
 
 @pytest.mark.parametrize("behaviour", ["redirect-away", "more-away"])
-def test_the_credential_never_follows_a_redirect_or_more_link_to_another_origin(lrs, away, source, tmp_path,
-                                                                               behaviour):
+def test_the_credential_never_follows_a_redirect_or_more_link_to_another_origin(lrs, away, source, tmp_path, behaviour):
     result = report(source, tmp_path, lrs.url(behaviour))
     assert result.exit_code == EXIT_LRS, result.output
     assert "refused" in result.output
@@ -76,10 +78,13 @@ def test_a_repeated_more_link_stops_the_read(lrs, source, tmp_path):
     assert len(lrs.requests("more-repeat")) == 2
 
 
-@pytest.mark.parametrize("behaviour, message", [
-    ("more-endless", "did not answer within 3 s"),
-    ("drip", "did not answer within 3 s"),
-])
+@pytest.mark.parametrize(
+    "behaviour, message",
+    [
+        ("more-endless", "did not answer within 3 s"),
+        ("drip", "did not answer within 3 s"),
+    ],
+)
 def test_endless_answers_end_within_the_time_limit(lrs, source, tmp_path, behaviour, message):
     result = report(source, tmp_path, lrs.url(behaviour), "--lrs-timeout", SECONDS)
     assert result.exit_code == EXIT_LRS, result.output
@@ -101,10 +106,13 @@ def test_a_huge_string_is_refused(lrs, source, tmp_path):
     assert "a text of 2,000,000 characters" in result.output
 
 
-@pytest.mark.parametrize("behaviour, message", [
-    ("error-500", "answered 500"),
-    ("wrong-password", "refused the credentials (401)"),
-])
+@pytest.mark.parametrize(
+    "behaviour, message",
+    [
+        ("error-500", "answered 500"),
+        ("wrong-password", "refused the credentials (401)"),
+    ],
+)
 def test_error_answers(lrs, source, tmp_path, behaviour, message):
     result = report(source, tmp_path, lrs.url(behaviour))
     assert result.exit_code == EXIT_LRS and message in result.output
@@ -136,9 +144,29 @@ def test_bad_time_limits_are_usage_errors(lrs, source, tmp_path, value):
 def self_signed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     server = FakeLrs(certificate=(str(cert), str(key)))
     yield server, cert
     server.close()
@@ -149,8 +177,11 @@ def test_tls_certificates_are_verified(self_signed, source, tmp_path):
     result = report(source, tmp_path, server.url("ok"))
     assert result.exit_code == EXIT_LRS and "certificate" in result.output
     assert server.authorizations == []  # the handshake failed before any request
-    trusted = CliRunner().invoke(main, ["report", str(source), "--lrs", server.url("ok"), "-o", str(tmp_path / "out"),
-                                        "-f", "csv"], env={"CCM_LRS_AUTH": CREDENTIAL, "SSL_CERT_FILE": str(cert)})
+    trusted = CliRunner().invoke(
+        main,
+        ["report", str(source), "--lrs", server.url("ok"), "-o", str(tmp_path / "out"), "-f", "csv"],
+        env={"CCM_LRS_AUTH": CREDENTIAL, "SSL_CERT_FILE": str(cert)},
+    )
     assert trusted.exit_code == 0, trusted.output
 
 

@@ -23,9 +23,15 @@ def test_aiken_field_by_field():
     assert bank.skipped == []
     first, second, third = bank.questions
     assert first.line == 1
-    assert first.data == {"type": "single", "prompt": "Which question is open?",
-                          "options": [{"text": "Are you well?"}, {"text": "What matters to you?", "correct": True},
-                                      {"text": "Do you need help?"}]}
+    assert first.data == {
+        "type": "single",
+        "prompt": "Which question is open?",
+        "options": [
+            {"text": "Are you well?"},
+            {"text": "What matters to you?", "correct": True},
+            {"text": "Do you need help?"},
+        ],
+    }
     assert second.line == 7
     assert second.data["type"] == "multiple"
     assert [o.get("correct", False) for o in second.data["options"]] == [True, True, False]
@@ -54,21 +60,32 @@ def test_csv_field_by_field():
     single, multiple, true_false, short, matching, ordering = bank.questions
     assert single.line == 2 and single.question_id == ""
     assert single.data == {
-        "type": "single", "prompt": "Which question is open?",
-        "options": [{"text": "Are you well?"},
-                    {"text": "What matters to you?", "correct": True,
-                     "feedback": "It cannot be answered with yes or no."},
-                    {"text": "Do you need help?"}],
-        "feedback": {"correct": "Open questions let the person lead.",
-                     "incorrect": "Look for the question that cannot be answered yes or no."}}
+        "type": "single",
+        "prompt": "Which question is open?",
+        "options": [
+            {"text": "Are you well?"},
+            {"text": "What matters to you?", "correct": True, "feedback": "It cannot be answered with yes or no."},
+            {"text": "Do you need help?"},
+        ],
+        "feedback": {
+            "correct": "Open questions let the person lead.",
+            "incorrect": "Look for the question that cannot be answered yes or no.",
+        },
+    }
     assert multiple.question_id == "q-barriers"
     assert multiple.data["options"][2] == {"text": "Sitting at the same level, calmly", "correct": True}
     assert true_false.competency == "ccm.advocacy"
-    assert true_false.data == {"type": "true-false", "prompt": "An advocate makes decisions for the person.",
-                               "answer": False, "feedback": "An advocate helps the person to be heard."}
+    assert true_false.data == {
+        "type": "true-false",
+        "prompt": "An advocate makes decisions for the person.",
+        "answer": False,
+        "feedback": "An advocate helps the person to be heard.",
+    }
     assert short.data["answers"] == ["open", "open-ended"] and short.data["feedback"] == 'An "open" question.'
-    assert matching.data["pairs"] == [{"prompt": "Money worries", "match": "Benefits advice"},
-                                      {"prompt": "Loneliness", "match": "Befriending"}]
+    assert matching.data["pairs"] == [
+        {"prompt": "Money worries", "match": "Benefits advice"},
+        {"prompt": "Loneliness", "match": "Befriending"},
+    ]
     assert ordering.data["items"] == [{"text": "Ask"}, {"text": "Agree"}, {"text": "Refer"}]
 
 
@@ -99,10 +116,14 @@ def test_cli_csv_import_validates_and_uses_the_given_ids(tmp_path):
     result = run("import", "csv", BANKS / "bank.csv", course, "-m", "demo", "--replace")
     assert result.exit_code == 0, result.output
     questions = load_course(course).module("demo").questions
-    assert [q.id for q in questions] == ["q01-which-question-is-open", "q-barriers",
-                                         "q03-an-advocate-makes-decisions-for-the-person",
-                                         "q04-what-kind-of-question-cannot-be-answered-yes",
-                                         "q05-match-each-need-to-a-service", "q06-put-the-steps-in-order"]
+    assert [q.id for q in questions] == [
+        "q01-which-question-is-open",
+        "q-barriers",
+        "q03-an-advocate-makes-decisions-for-the-person",
+        "q04-what-kind-of-question-cannot-be-answered-yes",
+        "q05-match-each-need-to-a-service",
+        "q06-put-the-steps-in-order",
+    ]
     assert questions[2].competency_id == "ccm.advocacy"
 
 

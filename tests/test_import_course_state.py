@@ -16,8 +16,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 def ccm(*args, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "ccm_scorm.cli", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ccm_scorm.cli", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_import_into_a_course_named_by_a_relative_path_of_several_parts(tmp_path):
@@ -36,8 +42,9 @@ def _draw_module(count: int) -> str:
 
 def test_import_that_makes_the_draw_fit_is_accepted(tmp_path):
     course = write_course(tmp_path, {"demo/module.yaml": _draw_module(8)})
-    (tmp_path / "bank.gift").write_text("::extra-one:: First? {TRUE}\n\n::extra-two:: Second? {FALSE}\n",
-                                        encoding="utf-8")
+    (tmp_path / "bank.gift").write_text(
+        "::extra-one:: First? {TRUE}\n\n::extra-two:: Second? {FALSE}\n", encoding="utf-8"
+    )
     dry = ccm("import", "gift", "bank.gift", course, "-m", "demo", "--dry-run", cwd=tmp_path)
     assert dry.returncode == 0, dry.stderr
     result = ccm("import", "gift", "bank.gift", course, "-m", "demo", cwd=tmp_path)

@@ -45,8 +45,11 @@ def test_every_supported_construct_field_by_field():
         "prompt": "Which question is most likely to help Mrs Ahmed say what matters to her?",
         "options": [
             {"text": "Are you managing at home?", "feedback": "A yes/no question invites a yes/no answer."},
-            {"text": "What does a good day look like for you?", "correct": True,
-             "feedback": "It cannot be answered with yes or no."},
+            {
+                "text": "What does a good day look like for you?",
+                "correct": True,
+                "feedback": "It cannot be answered with yes or no.",
+            },
             {"text": "Do you need a carer?"},
         ],
         "feedback": "Open questions let the person lead.",
@@ -64,18 +67,26 @@ def test_every_supported_construct_field_by_field():
         "type": "true-false",
         "prompt": "Summarising back what you heard helps check you understood.",
         "answer": True,
-        "feedback": {"correct": "Right: it lets the person correct you.",
-                     "incorrect": "Think again: it shows what you heard."},
+        "feedback": {
+            "correct": "Right: it lets the person correct you.",
+            "incorrect": "Think again: it shows what you heard.",
+        },
     }
     untitled = questions["Advocates make decis"]
     assert untitled.title == "" and untitled.line == 22
-    assert untitled.data == {"type": "true-false", "prompt": "Advocates make decisions for the person.",
-                             "answer": False, "feedback": "An advocate helps the person to be heard."}
+    assert untitled.data == {
+        "type": "true-false",
+        "prompt": "Advocates make decisions for the person.",
+        "answer": False,
+        "feedback": "An advocate helps the person to be heard.",
+    }
     term = questions["Term"]
     assert term.data["type"] == "short-text"
     assert term.data["answers"] == ["open", "open-ended"]
-    assert term.data["feedback"] == {"correct": "Also fine. Open questions invite a fuller answer.",
-                                     "incorrect": "Open questions invite a fuller answer."}
+    assert term.data["feedback"] == {
+        "correct": "Also fine. Open questions invite a fuller answer.",
+        "incorrect": "Open questions invite a fuller answer.",
+    }
     assert term.notes  # per-answer feedback joined: said, not silent
     assert questions["Services"].data == {
         "type": "matching",
@@ -90,10 +101,12 @@ def test_every_supported_construct_field_by_field():
     escapes = questions["Escapes: all of them"]
     assert escapes.category == "Communication/Escaping"
     assert escapes.data["prompt"] == "Which is written 50% = half, with {braces} and a #hash ~tilde?"
-    assert escapes.data["options"] == [{"text": "a = b", "correct": True, "feedback": "Yes: equals."},
-                                       {"text": "c ~ d"}, {"text": "back\\slash"}]
-    assert questions["Lines"].data["prompt"] == (
-        "First line\nsecond line, continued on the next line of the file.")
+    assert escapes.data["options"] == [
+        {"text": "a = b", "correct": True, "feedback": "Yes: equals."},
+        {"text": "c ~ d"},
+        {"text": "back\\slash"},
+    ]
+    assert questions["Lines"].data["prompt"] == ("First line\nsecond line, continued on the next line of the file.")
     missing_word = questions["Grant is _____ in Gr"]
     assert missing_word.data["prompt"] == "Grant is _____ in Grant's tomb."
     assert [o.get("correct", False) for o in missing_word.data["options"]] == [False, True, False]
@@ -105,8 +118,10 @@ def test_every_supported_construct_field_by_field():
     assert questions["Plain"].data["prompt"] == "Is <b> shown as typed here?"
 
 
-@pytest.mark.parametrize("name, encoding", [("windows-1252.gift", "Windows-1252"),
-                                            ("utf8-bom.gift", "UTF-8 (with BOM)"), ("utf16.gift", "UTF-16")])
+@pytest.mark.parametrize(
+    "name, encoding",
+    [("windows-1252.gift", "Windows-1252"), ("utf8-bom.gift", "UTF-8 (with BOM)"), ("utf16.gift", "UTF-16")],
+)
 def test_encodings(name, encoding):
     bank = read_bank("gift", BANKS / name)
     assert bank.encoding == encoding
@@ -144,19 +159,30 @@ def test_cli_import_appends_ids_competency_and_keeps_existing_comments(course):
     assert "# from everything.gift line 6 (category Communication/Listening)" in text
     module = load_course(course).module("demo")
     ids = [q.id for q in module.questions]
-    assert ids[:6] == ["q1-active-listening", "q2-advocacy-rights", "q3-barriers", "q4-services", "q5-steps",
-                       "q6-term"]
+    assert ids[:6] == ["q1-active-listening", "q2-advocacy-rights", "q3-barriers", "q4-services", "q5-steps", "q6-term"]
     # names are slugified unless already valid ids; unnamed questions get q<NN>-<slug of prompt>
-    assert ids[6:] == ["open-question", "barriers", "Summarising", "q10-advocates-make-decisions-for-the-person",
-                       "Term", "Services", "escapes-all-of-them", "Lines", "q15-grant-is-in-grant-s-tomb", "HTML",
-                       "Markdown", "Plain"]
+    assert ids[6:] == [
+        "open-question",
+        "barriers",
+        "Summarising",
+        "q10-advocates-make-decisions-for-the-person",
+        "Term",
+        "Services",
+        "escapes-all-of-them",
+        "Lines",
+        "q15-grant-is-in-grant-s-tomb",
+        "HTML",
+        "Markdown",
+        "Plain",
+    ]
     assert {q.competency_id for q in module.questions[6:]} == {"ccm.communication"}
     assert "imported 12 questions" in result.stdout
 
 
 def test_cli_import_competency_option_and_replace(course):
-    result = run("import", "gift", BANKS / "everything.gift", course, "-m", "demo", "--competency", "ccm.advocacy",
-                 "--replace")
+    result = run(
+        "import", "gift", BANKS / "everything.gift", course, "-m", "demo", "--competency", "ccm.advocacy", "--replace"
+    )
     assert result.exit_code == 0, result.output
     module = load_course(course).module("demo")
     assert len(module.questions) == 12
@@ -210,12 +236,15 @@ def test_cli_import_json_and_dry_run(course):
     assert quiz.read_bytes() == before
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["-m", "nope"], 2, "no module 'nope'"),
-    (["-m", "demo", "--competency", "ccm.nope"], 2, "unknown competency 'ccm.nope'"),
-    (["-m", "demo", "--encoding", "klingon"], 1, "unknown encoding"),
-    (["-m", "demo", "--encoding", "utf-8"], 1, "is not utf-8 text"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["-m", "nope"], 2, "no module 'nope'"),
+        (["-m", "demo", "--competency", "ccm.nope"], 2, "unknown competency 'ccm.nope'"),
+        (["-m", "demo", "--encoding", "klingon"], 1, "unknown encoding"),
+        (["-m", "demo", "--encoding", "utf-8"], 1, "is not utf-8 text"),
+    ],
+)
 def test_cli_import_bad_use(course, args, code, message):
     result = run("import", "gift", BANKS / "windows-1252.gift", course, *args)
     assert result.exit_code == code, result.output

@@ -31,8 +31,13 @@ pytestmark = pytest.mark.moodle
 
 
 def _php(moodle, *args) -> object:
-    result = subprocess.run([moodle.php, str(SCRIPT), str(moodle.moodle_dir), *map(str, args)],
-                            capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [moodle.php, str(SCRIPT), str(moodle.moodle_dir), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return json.loads(result.stdout)
 
@@ -63,8 +68,9 @@ def is_in_order(needle: list[str], haystack: list[str]) -> bool:
 
 
 def same_text(moodle_field, ours: str) -> bool:
-    text, text_format = (moodle_field["text"], moodle_field["format"]) if isinstance(moodle_field, dict) \
-        else (moodle_field, 2)
+    text, text_format = (
+        (moodle_field["text"], moodle_field["format"]) if isinstance(moodle_field, dict) else (moodle_field, 2)
+    )
     return words(text, text_format) == words(ours)
 
 
@@ -98,8 +104,9 @@ def _multichoice(theirs: dict, data: dict, notes: str, where: str) -> None:
     fractions = [float(f) for f in theirs["fraction"]]
     options = data["options"]
     assert len(options) == len(fractions), where
-    for answer, feedback, fraction, option in zip(theirs["answer"], theirs["feedback"], fractions, options,
-                                                  strict=True):
+    for answer, feedback, fraction, option in zip(
+        theirs["answer"], theirs["feedback"], fractions, options, strict=True
+    ):
         assert same_text(answer, option["text"]), where
         assert same_text(feedback, option.get("feedback", "")), where
         assert option.get("correct", False) == (fraction >= 0.9999 if single else fraction > 0), where
@@ -125,8 +132,11 @@ def _truefalse(theirs: dict, data: dict, notes: str, where: str) -> None:
     assert data["type"] == "true-false", where
     truth = int(theirs["correctanswer"]) == 1
     assert data["answer"] is truth, where
-    right, wrong = (theirs["feedbacktrue"], theirs["feedbackfalse"]) if truth else \
-        (theirs["feedbackfalse"], theirs["feedbacktrue"])
+    right, wrong = (
+        (theirs["feedbacktrue"], theirs["feedbackfalse"])
+        if truth
+        else (theirs["feedbackfalse"], theirs["feedbacktrue"])
+    )
     ours_right, ours_wrong = feedback_of(data)
     assert is_in_order(words(right["text"], right["format"]), words(ours_right)), where
     assert is_in_order(words(wrong["text"], wrong["format"]), words(ours_wrong)), where
@@ -140,8 +150,9 @@ def _shortanswer(theirs: dict, data: dict, notes: str, where: str) -> None:
     _, ours_wrong = feedback_of(data)
     for answer, feedback, fraction in zip(theirs["answer"], theirs["feedback"], fractions, strict=True):
         if answer == "*" and fraction == 0:
-            assert is_in_order(words(feedback["text"], feedback["format"]), words(ours_wrong)), \
+            assert is_in_order(words(feedback["text"], feedback["format"]), words(ours_wrong)), (
                 f"{where}: the catch-all feedback is not the wrong-answer feedback"
+            )
         elif 0 < fraction < 0.9999:
             assert answer in notes and "partial credit" in notes, f"{where}: partial credit not noted"
 
@@ -174,14 +185,16 @@ def test_every_gift_case_of_moodles_unit_test_means_the_same(moodle, tmp_path):
     assert compared >= 14
 
 
-@pytest.mark.parametrize("fixture", ["questions.gift.txt", "questions_in_category.gift.txt",
-                                     "questions_encoding_windows-1252.gift.txt"])
+@pytest.mark.parametrize(
+    "fixture", ["questions.gift.txt", "questions_in_category.gift.txt", "questions_encoding_windows-1252.gift.txt"]
+)
 def test_moodles_gift_fixtures_mean_the_same(moodle, tmp_path, fixture):
     source = public(moodle) / GIFT_TESTS / "fixtures" / fixture
     utf8 = tmp_path / fixture  # Moodle's reader takes UTF-8 (its upload step converts); so does the comparison
     bank = read_bank("gift", source)
-    utf8.write_text(source.read_bytes().decode("utf-8" if bank.encoding.startswith("UTF-8") else "cp1252"),
-                    encoding="utf-8")
+    utf8.write_text(
+        source.read_bytes().decode("utf-8" if bank.encoding.startswith("UTF-8") else "cp1252"), encoding="utf-8"
+    )
     theirs = [q for q in moodle_reads(moodle, "gift", [utf8])[str(utf8)]["questions"] if q["qtype"] != "category"]
     ours = imported(parse_gift(utf8.read_text(encoding="utf-8")))
     assert len(ours) == len(theirs)
@@ -203,14 +216,31 @@ def test_moodles_aiken_fixtures_mean_the_same(moodle, fixture):
 
 
 def _module(questions: tuple[Question, ...]) -> Module:
-    return Module(id="m", version="1.0.0", title="M", summary="", competency_ids=("c",), audience=(), minutes=5,
-                  outcomes=(), pass_mark=80, attempts=0, pages=(), questions=questions)
+    return Module(
+        id="m",
+        version="1.0.0",
+        title="M",
+        summary="",
+        competency_ids=("c",),
+        audience=(),
+        minutes=5,
+        outcomes=(),
+        pass_mark=80,
+        attempts=0,
+        pages=(),
+        questions=questions,
+    )
 
 
 def _many_right(count: int) -> Question:
     options = tuple(Option(id=chr(ord("a") + i), text=f"Right {i}", correct=True) for i in range(count))
-    return Question(id=f"right-{count}", type=QuestionType.MULTIPLE, prompt="Which are right?", competency_id="c",
-                    options=options + (Option(id="z", text="Wrong"),))
+    return Question(
+        id=f"right-{count}",
+        type=QuestionType.MULTIPLE,
+        prompt="Which are right?",
+        competency_id="c",
+        options=options + (Option(id="z", text="Wrong"),),
+    )
 
 
 def test_exported_weights_are_ones_moodle_accepts(moodle, tmp_path):
@@ -229,11 +259,24 @@ def test_exported_weights_are_ones_moodle_accepts(moodle, tmp_path):
 
 
 def test_exported_spares_shared_answers_wildcards_ids_and_tags_come_back_from_moodle(moodle, tmp_path):
-    matching = Question(id="match-shared", type=QuestionType.MATCHING, prompt="Match them.", competency_id="c",
-                        pairs=(Pair("a", "Cat", "Mammal"), Pair("b", "Dog", "Mammal"), Pair("c", "Frog", "Amphibian")),
-                        spares=("Bird",), idnumber="bank-7", tags=("animals", "year 1"))
-    short = Question(id="wild", type=QuestionType.SHORT_TEXT, prompt="Who helps?", competency_id="c",
-                     answers=("*navigat*",), max_length=60)
+    matching = Question(
+        id="match-shared",
+        type=QuestionType.MATCHING,
+        prompt="Match them.",
+        competency_id="c",
+        pairs=(Pair("a", "Cat", "Mammal"), Pair("b", "Dog", "Mammal"), Pair("c", "Frog", "Amphibian")),
+        spares=("Bird",),
+        idnumber="bank-7",
+        tags=("animals", "year 1"),
+    )
+    short = Question(
+        id="wild",
+        type=QuestionType.SHORT_TEXT,
+        prompt="Who helps?",
+        competency_id="c",
+        answers=("*navigat*",),
+        max_length=60,
+    )
     bank = tmp_path / "export.gift"
     bank.write_text(export_module(_module((matching, short))).text, encoding="utf-8")
     their_match, their_short = moodle_reads(moodle, "gift", [bank])[str(bank)]["questions"]

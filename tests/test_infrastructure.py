@@ -70,7 +70,9 @@ def test_http_server_files_routes_and_mounts(page, http_server):
     site.add_route("/api/echo", lambda req: {"method": req.method, "body": req.body.decode()})
     page.goto(site.url("a/hello.html"))
     assert page.title() == "Clean page"
-    echoed = page.evaluate("""async (u) => (await fetch(u, {method: "POST", body: "hi"})).json()""", site.url("api/echo"))
+    echoed = page.evaluate(
+        """async (u) => (await fetch(u, {method: "POST", body: "hi"})).json()""", site.url("api/echo")
+    )
     assert echoed == {"method": "POST", "body": "hi"}
     # tests/support and node_modules are mounted on every server.
     lms = page.evaluate("async (u) => (await fetch(u)).status", site.url("__lms/lms.html"))
@@ -84,6 +86,7 @@ def test_http_server_files_routes_and_mounts(page, http_server):
 
 def test_http_server_serves_a_zip(page, http_server, tmp_path):
     import zipfile
+
     package = tmp_path / "package.zip"
     with zipfile.ZipFile(package, "w") as archive:
         archive.writestr("imsmanifest.xml", "<manifest/>")
@@ -95,7 +98,9 @@ def test_http_server_serves_a_zip(page, http_server, tmp_path):
 
 
 def test_page_collects_console_and_page_errors(page, http_server):
-    site = http_server(files={"err.html": "<!DOCTYPE html><title>e</title><script>console.error('boom'); undefinedFn();</script>"})
+    site = http_server(
+        files={"err.html": "<!DOCTYPE html><title>e</title><script>console.error('boom'); undefinedFn();</script>"}
+    )
     page.goto(site.url("err.html"))
     assert any("boom" in e for e in page.ccm_errors), page.ccm_errors
     assert any(e.startswith("pageerror:") and "undefinedFn" in e for e in page.ccm_errors), page.ccm_errors
@@ -103,10 +108,12 @@ def test_page_collects_console_and_page_errors(page, http_server):
 
 def test_errors_in_iframes_are_collected(new_page, http_server):
     page = new_page()
-    site = http_server(files={
-        "inner.html": "<!DOCTYPE html><title>i</title><script>console.error('inner boom'); innerFn();</script>",
-        "outer.html": "<!DOCTYPE html><title>o</title><iframe title='inner' src='inner.html'></iframe>",
-    })
+    site = http_server(
+        files={
+            "inner.html": "<!DOCTYPE html><title>i</title><script>console.error('inner boom'); innerFn();</script>",
+            "outer.html": "<!DOCTYPE html><title>o</title><iframe title='inner' src='inner.html'></iframe>",
+        }
+    )
     page.goto(site.url("outer.html"))
     page.wait_for_function("() => document.querySelector('iframe').contentDocument.readyState === 'complete'")
     assert any("inner boom" in e for e in page.ccm_errors), page.ccm_errors
@@ -130,11 +137,13 @@ def test_axe_passes_clean_page(page, http_server, axe_check, format_violations):
 
 
 def test_axe_checks_a_frame(page, http_server, axe_check, format_violations):
-    site = http_server(files={
-        "bad.html": BAD_PAGE,
-        "outer.html": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Outer</title></head>'
-                      '<body><main><h1>Outer</h1><iframe name="inner" title="Inner" src="bad.html"></iframe></main></body></html>',
-    })
+    site = http_server(
+        files={
+            "bad.html": BAD_PAGE,
+            "outer.html": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Outer</title></head>'
+            '<body><main><h1>Outer</h1><iframe name="inner" title="Inner" src="bad.html"></iframe></main></body></html>',
+        }
+    )
     page.goto(site.url("outer.html"))
     frame = page.frame(name="inner")
     violations = axe_check(page, frame)
@@ -167,7 +176,10 @@ def test_lms_harness_scorm12(scorm_lms, sample_site):
     assert cmi["cmi.core.student_id"] == "u1"
     assert lms.frame.locator("body").get_attribute("data-result") == "true,true,true,true,true,true"
     assert [c["fn"] for c in lms.calls() if c["fn"] in ("LMSInitialize", "LMSCommit", "LMSFinish")] == [
-        "LMSInitialize", "LMSCommit", "LMSFinish"]
+        "LMSInitialize",
+        "LMSCommit",
+        "LMSFinish",
+    ]
     assert lms.page.ccm_errors == [], lms.page.ccm_errors
 
 
@@ -189,8 +201,10 @@ def test_lms_harness_scorm2004(scorm_lms, sample_site):
     assert lms.page.ccm_errors == [], lms.page.ccm_errors
 
 
-@pytest.mark.parametrize("edition,location,entry", [("12", "cmi.core.lesson_location", "cmi.core.entry"),
-                                                     ("2004", "cmi.location", "cmi.entry")])
+@pytest.mark.parametrize(
+    "edition,location,entry",
+    [("12", "cmi.core.lesson_location", "cmi.core.entry"), ("2004", "cmi.location", "cmi.entry")],
+)
 def test_lms_harness_resume_seed(scorm_lms, sample_site, edition, location, entry):
     seed = {location: "page-7", "cmi.suspend_data": "abc=1", entry: "resume"}
     lms = scorm_lms(sample_site + f"scorm{edition}.html", edition=edition, seed=seed)
@@ -227,7 +241,9 @@ def test_lms_harness_second_launch_on_same_page(scorm_lms, sample_site):
     first = scorm_lms(sample_site + "scorm12.html")
     first.wait_for_finish()
     suspend = first.cmi()["cmi.core.lesson_location"]
-    second = scorm_lms(sample_site + "scorm12.html", seed={"cmi.core.lesson_location": suspend, "cmi.core.entry": "resume"})
+    second = scorm_lms(
+        sample_site + "scorm12.html", seed={"cmi.core.lesson_location": suspend, "cmi.core.entry": "resume"}
+    )
     second.wait_for_finish()
     assert second.frame.locator("#location").text_content() == "page-2"
     assert second.commit_count() == 1
@@ -248,7 +264,10 @@ def test_ralph_write_only_and_full_credentials(ralph):
     # The verb filter works too (fs backend defect worked around), and several writes append.
     second = valid_statement(object=statement["object"], verb={"id": "http://adlnet.gov/expapi/verbs/passed"})
     assert ralph.post(second, auth=ralph.write_only_auth_header).status == 200
-    assert [s["id"] for s in ralph.statements(activity=statement["object"]["id"], verb="http://adlnet.gov/expapi/verbs/passed")] == [second["id"]]
+    assert [
+        s["id"]
+        for s in ralph.statements(activity=statement["object"]["id"], verb="http://adlnet.gov/expapi/verbs/passed")
+    ] == [second["id"]]
     assert len(ralph.statements(activity=statement["object"]["id"])) == 2
     assert ralph.request("GET", "statements", auth=None).status == 401
 
@@ -276,6 +295,7 @@ def test_ralph_stop_start_keeps_data(ralph):
     ralph.stop()
     with pytest.raises(OSError):
         import urllib.request
+
         urllib.request.urlopen(ralph.url + "statements", timeout=2)
     ralph.start()
     assert [s["id"] for s in ralph.statements(activity=statement["object"]["id"])] == [statement["id"]]

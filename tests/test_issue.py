@@ -29,16 +29,38 @@ def write_roster(tmp_path, text=ROSTER):
 def run_issue(tmp_path, roster_text, *extra, credential="writer:secret", pathway="starter"):
     course = write_course(tmp_path)
     env = {"CCM_LRS_WRITE_AUTH": credential} if credential else {}
-    args = ["issue", str(write_roster(tmp_path, roster_text)), "--pathway", pathway, "--lrs",
-            "http://127.0.0.1:9/xAPI", "--launch-url", LAUNCH, "--out", str(tmp_path / "issued"),
-            "--source", str(course), "--no-check-credential", *extra]
+    args = [
+        "issue",
+        str(write_roster(tmp_path, roster_text)),
+        "--pathway",
+        pathway,
+        "--lrs",
+        "http://127.0.0.1:9/xAPI",
+        "--launch-url",
+        LAUNCH,
+        "--out",
+        str(tmp_path / "issued"),
+        "--source",
+        str(course),
+        "--no-check-credential",
+        *extra,
+    ]
     return CliRunner().invoke(main, args, env=env, catch_exceptions=False)
 
 
 def test_each_volunteer_gets_a_link_with_their_actor_and_a_registration(tmp_path):
     course = load_course(write_course(tmp_path))
-    result = issue(course, write_roster(tmp_path), "starter", "http://127.0.0.1:9/xAPI", LAUNCH, "writer:secret",
-                   tmp_path / "out", today=date(2026, 11, 24), check_credential=False)
+    result = issue(
+        course,
+        write_roster(tmp_path),
+        "starter",
+        "http://127.0.0.1:9/xAPI",
+        LAUNCH,
+        "writer:secret",
+        tmp_path / "out",
+        today=date(2026, 11, 24),
+        check_credential=False,
+    )
     rows = list(csv.DictReader(result.roster.open(encoding="utf-8")))
     assert [row["name"] for row in rows] == ["Ada Lovelace", "Ben Okafor"]
     ada, ben = rows
@@ -49,8 +71,11 @@ def test_each_volunteer_gets_a_link_with_their_actor_and_a_registration(tmp_path
     assert f"{link.scheme}://{link.netloc}{link.path}" == LAUNCH
     assert params["endpoint"] == "http://127.0.0.1:9/xAPI/"
     assert params["auth"] == "Basic d3JpdGVyOnNlY3JldA=="  # base64 of writer:secret
-    assert json.loads(params["actor"]) == {"objectType": "Agent", "name": "Ada Lovelace",
-                                           "mbox": "mailto:ada@example.org"}
+    assert json.loads(params["actor"]) == {
+        "objectType": "Agent",
+        "name": "Ada Lovelace",
+        "mbox": "mailto:ada@example.org",
+    }
     assert params["registration"] == ada["registration"]
     assert params["activity_id"] == "https://ccm-scorm.example.org/test/pathway/starter"
     ben_actor = json.loads(dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(ben["launch_link"]).query))["actor"])
@@ -69,27 +94,60 @@ def test_handouts_hold_a_qr_code_and_plain_instructions_per_volunteer(tmp_path):
 
 def test_reissuing_keeps_registrations(tmp_path):
     course = load_course(write_course(tmp_path))
-    first = issue(course, write_roster(tmp_path), "starter", "http://127.0.0.1:9/xAPI/", LAUNCH, "w:s",
-                  tmp_path / "one", check_credential=False)
-    again = issue(course, first.roster, "starter", "http://127.0.0.1:9/xAPI/", LAUNCH, "w:s", tmp_path / "two",
-                  check_credential=False)
+    first = issue(
+        course,
+        write_roster(tmp_path),
+        "starter",
+        "http://127.0.0.1:9/xAPI/",
+        LAUNCH,
+        "w:s",
+        tmp_path / "one",
+        check_credential=False,
+    )
+    again = issue(
+        course,
+        first.roster,
+        "starter",
+        "http://127.0.0.1:9/xAPI/",
+        LAUNCH,
+        "w:s",
+        tmp_path / "two",
+        check_credential=False,
+    )
     assert [v.registration for v in first.issued] == [v.registration for v in again.issued]
 
 
-@pytest.mark.parametrize("roster, messages", [
-    ("name,email\nAda,ada@example.org\nAda again,ADA@example.org\n",
-     ["roster.csv:3: the email 'ada@example.org' is also on line 2 — each volunteer needs their own, or their "
-      "results would be mixed up"]),
-    ("name,email\nAda,ada.example.org\n",
-     ["roster.csv:2: 'ada.example.org' is not an email address — correct it, or leave it empty and give an id"]),
-    ("email,start_date\nada@example.org,2026-01-01\n",
-     ["roster.csv:1: the roster has no 'name' column — add a column headed name"]),
-    ("name,start_date\nAda,2026-01-01\n",
-     ["roster.csv:1: the roster needs an 'email' or an 'id' column to tell volunteers apart — add one"]),
-    ("name,email,start_date\nAda,ada@example.org,next week\n,bob@example.org,\n",
-     ["roster.csv:2: the start date 'next week' is not a date — write it as 2026-11-24 or 24/11/2026",
-      "roster.csv:3: the name is empty — write the volunteer's name"]),
-])
+@pytest.mark.parametrize(
+    "roster, messages",
+    [
+        (
+            "name,email\nAda,ada@example.org\nAda again,ADA@example.org\n",
+            [
+                "roster.csv:3: the email 'ada@example.org' is also on line 2 — each volunteer needs their own, or their "
+                "results would be mixed up"
+            ],
+        ),
+        (
+            "name,email\nAda,ada.example.org\n",
+            ["roster.csv:2: 'ada.example.org' is not an email address — correct it, or leave it empty and give an id"],
+        ),
+        (
+            "email,start_date\nada@example.org,2026-01-01\n",
+            ["roster.csv:1: the roster has no 'name' column — add a column headed name"],
+        ),
+        (
+            "name,start_date\nAda,2026-01-01\n",
+            ["roster.csv:1: the roster needs an 'email' or an 'id' column to tell volunteers apart — add one"],
+        ),
+        (
+            "name,email,start_date\nAda,ada@example.org,next week\n,bob@example.org,\n",
+            [
+                "roster.csv:2: the start date 'next week' is not a date — write it as 2026-11-24 or 24/11/2026",
+                "roster.csv:3: the name is empty — write the volunteer's name",
+            ],
+        ),
+    ],
+)
 def test_bad_rosters_name_the_row_and_write_nothing(tmp_path, roster, messages):
     path = write_roster(tmp_path, roster)
     with pytest.raises(RosterError) as caught:

@@ -48,8 +48,16 @@ def issue_into_site(course, pathway, lrs, site, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     write_only = f"{lrs.USERS['write'][0]}:{lrs.USERS['write'][1]}"
-    result = issue(course, roster, pathway.id, lrs.url, site + "index.html", write_only, tmp_path / "issued",
-                   today=dt.date(2026, 11, 24))
+    result = issue(
+        course,
+        roster,
+        pathway.id,
+        lrs.url,
+        site + "index.html",
+        write_only,
+        tmp_path / "issued",
+        today=dt.date(2026, 11, 24),
+    )
     for page in result.go_folder.iterdir():
         site.add_file(f"go/{page.name}", page.read_bytes())
     [row] = csv.DictReader(result.roster.open(encoding="utf-8"))
@@ -59,12 +67,33 @@ def issue_into_site(course, pathway, lrs, site, tmp_path):
 def preflight(lrs, origin: str) -> str:
     """The guide's curl check: the Access-Control-Allow-Origin the LRS answers for the package's origin."""
     answer = subprocess.run(
-        ["curl", "-s", "-i", "-X", "OPTIONS", lrs.url + "statements", "-H", f"Origin: {origin}",
-         "-H", "Access-Control-Request-Method: POST",
-         "-H", "Access-Control-Request-Headers: authorization,content-type,x-experience-api-version"],
-        capture_output=True, text=True, timeout=20, check=True).stdout
-    return next((line.split(":", 1)[1].strip() for line in answer.splitlines()
-                 if line.lower().startswith("access-control-allow-origin:")), "")
+        [
+            "curl",
+            "-s",
+            "-i",
+            "-X",
+            "OPTIONS",
+            lrs.url + "statements",
+            "-H",
+            f"Origin: {origin}",
+            "-H",
+            "Access-Control-Request-Method: POST",
+            "-H",
+            "Access-Control-Request-Headers: authorization,content-type,x-experience-api-version",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+    ).stdout
+    return next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in answer.splitlines()
+            if line.lower().startswith("access-control-allow-origin:")
+        ),
+        "",
+    )
 
 
 def test_with_cors_set_up_the_short_link_records_in_the_lrs(page, published, cors_ralph, tmp_path):

@@ -33,9 +33,25 @@ def issue(course, tmp_path, endpoint, *extra, roster=ROSTER, launch=LAUNCH, out=
     path = tmp_path / "roster.csv"
     path.write_bytes(roster.encode(encoding)) if isinstance(roster, str) else path.write_bytes(roster)
     out = out or tmp_path / "issued"
-    result = CliRunner().invoke(main, ["issue", str(path), "--pathway", "starter", "--lrs", endpoint,
-                                       "--launch-url", launch, "--out", str(out), "--source", str(course), *extra],
-                                env={"CCM_LRS_WRITE_AUTH": CREDENTIAL})
+    result = CliRunner().invoke(
+        main,
+        [
+            "issue",
+            str(path),
+            "--pathway",
+            "starter",
+            "--lrs",
+            endpoint,
+            "--launch-url",
+            launch,
+            "--out",
+            str(out),
+            "--source",
+            str(course),
+            *extra,
+        ],
+        env={"CCM_LRS_WRITE_AUTH": CREDENTIAL},
+    )
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
@@ -53,14 +69,17 @@ def test_a_write_only_credential_gets_links(lrs, course, tmp_path):
     assert "showed it to be" in html and "not checked" not in html.lower()
 
 
-@pytest.mark.parametrize("behaviour, message", [
-    ("wrong-password", "does not know the credential in CCM_LRS_WRITE_AUTH (401)"),
-    ("write-denied", "does not let the credential in CCM_LRS_WRITE_AUTH write statements (403)"),
-    ("can-read", "can read statements from the LRS"),
-    ("error-500", "answered 500 when asked whether the credential may write"),
-    ("nowhere", "no xAPI statements resource"),  # a wrong address on a real server: 404
-    ("redirect-away", "refused"),
-])
+@pytest.mark.parametrize(
+    "behaviour, message",
+    [
+        ("wrong-password", "does not know the credential in CCM_LRS_WRITE_AUTH (401)"),
+        ("write-denied", "does not let the credential in CCM_LRS_WRITE_AUTH write statements (403)"),
+        ("can-read", "can read statements from the LRS"),
+        ("error-500", "answered 500 when asked whether the credential may write"),
+        ("nowhere", "no xAPI statements resource"),  # a wrong address on a real server: 404
+        ("redirect-away", "refused"),
+    ],
+)
 def test_no_links_unless_the_lrs_shows_write_and_not_read(lrs, course, tmp_path, behaviour, message):
     result = issue(course, tmp_path, lrs.url(behaviour))
     assert result.exit_code == 2, result.output
@@ -92,8 +111,15 @@ def test_plain_http_to_another_computer_is_refused(course, tmp_path):
     assert allowed.exit_code == 0, allowed.output
 
 
-@pytest.mark.parametrize("launch", ["javascript:alert(1)//index.html", "http://learning.example.org/index.html",
-                                    "file:///srv/index.html", "index.html"])
+@pytest.mark.parametrize(
+    "launch",
+    [
+        "javascript:alert(1)//index.html",
+        "http://learning.example.org/index.html",
+        "file:///srv/index.html",
+        "index.html",
+    ],
+)
 def test_launch_urls_must_be_https(lrs, course, tmp_path, launch):
     result = issue(course, tmp_path, lrs.url("write-only"), launch=launch)
     assert result.exit_code == 2 and "must be the https:// address" in result.output
@@ -119,8 +145,10 @@ def test_excel_windows_1252_roster(tmp_path):
     assert [v.name for v in read_roster(path)] == ["Zoë Brontë", "José Núñez"]
 
 
-@pytest.mark.parametrize("written, iso", [("20/11/26", "2026-11-20"), ("20/11/2026", "2026-11-20"),
-                                          ("2/3/27", "2027-03-02"), ("20.11.2026", "2026-11-20")])
+@pytest.mark.parametrize(
+    "written, iso",
+    [("20/11/26", "2026-11-20"), ("20/11/2026", "2026-11-20"), ("2/3/27", "2027-03-02"), ("20.11.2026", "2026-11-20")],
+)
 def test_uk_dates(tmp_path, written, iso):
     path = tmp_path / "roster.csv"
     path.write_text(f"name,email,start_date\nAda,ada@example.org,{written}\n", encoding="utf-8")
@@ -130,8 +158,10 @@ def test_uk_dates(tmp_path, written, iso):
 @pytest.mark.parametrize("separator", [";", "\t"])
 def test_semicolon_and_tab_rosters(tmp_path, separator):
     path = tmp_path / "roster.csv"
-    path.write_text(f"name{separator}email{separator}start_date\nOkafor, Ben{separator}ben@example.org{separator}"
-                    "20/11/26\n", encoding="utf-8")
+    path.write_text(
+        f"name{separator}email{separator}start_date\nOkafor, Ben{separator}ben@example.org{separator}20/11/26\n",
+        encoding="utf-8",
+    )
     [ben] = read_roster(path)
     assert (ben.name, ben.email, ben.start_date) == ("Okafor, Ben", "ben@example.org", "2026-11-20")
 
@@ -142,8 +172,10 @@ def test_a_long_name_is_named_by_its_line(lrs, course, tmp_path):
         path = tmp_path / "long.csv"
         path.write_text(roster, encoding="utf-8")
         read_roster(path)
-    assert caught.value.messages == ["long.csv:4: the name is 3,000 characters long; a name can have up to 200 — "
-                                     "shorten it (perhaps the cells of this line ran together)"]
+    assert caught.value.messages == [
+        "long.csv:4: the name is 3,000 characters long; a name can have up to 200 — "
+        "shorten it (perhaps the cells of this line ran together)"
+    ]
     result = issue(course, tmp_path, lrs.url("write-only"), roster=roster)
     assert result.exit_code == 1 and "roster.csv:4: the name is 3,000 characters long" in result.output
     assert "segno" not in result.output.lower() and "DataOverflow" not in result.output
@@ -152,25 +184,29 @@ def test_a_long_name_is_named_by_its_line(lrs, course, tmp_path):
 def test_reissue_keeps_every_printed_registration_and_adds_the_new(lrs, course, tmp_path):
     assert issue(course, tmp_path, lrs.url("write-only")).exit_code == 0
     first = {row["name"]: row for row in issued_rows(tmp_path)}
-    again = issue(course, tmp_path, lrs.url("write-only"),
-                  roster="name,email,id\nBen Okafor,,v-002\nCai Jones,cai@example.org,\n")
+    again = issue(
+        course, tmp_path, lrs.url("write-only"), roster="name,email,id\nBen Okafor,,v-002\nCai Jones,cai@example.org,\n"
+    )
     assert again.exit_code == 0, again.output
     assert "1 new volunteers (2 issued here before kept their links)" in again.output
     second = {row["name"]: row for row in issued_rows(tmp_path)}
     assert set(second) == {"Ada Lovelace", "Ben Okafor", "Cai Jones"}
     for name in ("Ada Lovelace", "Ben Okafor"):
-        assert (second[name]["registration"], second[name]["code"], second[name]["launch_link"]) == \
-            (first[name]["registration"], first[name]["code"], first[name]["launch_link"])
+        assert (second[name]["registration"], second[name]["code"], second[name]["launch_link"]) == (
+            first[name]["registration"],
+            first[name]["code"],
+            first[name]["launch_link"],
+        )
     assert second["Cai Jones"]["registration"] not in {row["registration"] for row in first.values()}
 
 
 def test_roster_cells_cannot_run_as_formulas_and_read_back_unchanged(lrs, course, tmp_path):
-    roster = "name,email\n=HYPERLINK(\"https://evil.example\"),eve@example.org\n"
+    roster = 'name,email\n=HYPERLINK("https://evil.example"),eve@example.org\n'
     assert issue(course, tmp_path, lrs.url("write-only"), roster=roster).exit_code == 0
     [row] = issued_rows(tmp_path)
-    assert row["name"] == "'=HYPERLINK(\"https://evil.example\")"
+    assert row["name"] == '\'=HYPERLINK("https://evil.example")'
     [eve] = read_roster(tmp_path / "issued" / "roster-issued.csv")
-    assert eve.name == "=HYPERLINK(\"https://evil.example\")"
+    assert eve.name == '=HYPERLINK("https://evil.example")'
 
 
 def test_the_qr_code_holds_a_short_link_to_a_page_that_opens_the_full_link(lrs, course, tmp_path):

@@ -27,11 +27,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from support.paths import REPO_ROOT
+from support.scorm_helpers import read_pages, take_quiz
 
 from ccm_scorm.cli import main
 from ccm_scorm.source import load_course
-from support.paths import REPO_ROOT
-from support.scorm_helpers import read_pages, take_quiz
 
 CATALOGUE = REPO_ROOT / "modules"
 COMPLETION_TASK = r"\core\task\completion_regular_task"
@@ -188,26 +188,44 @@ def scorm_activities(moodle, course_id: int) -> list[dict]:
         "  JOIN mdl_course_modules cm ON cm.instance = s.id"
         "  JOIN mdl_modules m ON m.id = cm.module AND m.name = 'scorm'"
         "  JOIN mdl_course_sections cs ON cs.id = cm.section"
-        " WHERE s.course = %s ORDER BY cs.section, cm.id", (course_id,))
+        " WHERE s.course = %s ORDER BY cs.section, cm.id",
+        (course_id,),
+    )
 
 
 def module_links(moodle, cmid: int) -> dict[str, int]:
-    rows = moodle.sql("SELECT c.idnumber, f.idnumber AS framework, mc.ruleoutcome FROM mdl_competency_modulecomp mc"
-                      "  JOIN mdl_competency c ON c.id = mc.competencyid"
-                      "  JOIN mdl_competency_framework f ON f.id = c.competencyframeworkid"
-                      " WHERE mc.cmid = %s", (cmid,))
+    rows = moodle.sql(
+        "SELECT c.idnumber, f.idnumber AS framework, mc.ruleoutcome FROM mdl_competency_modulecomp mc"
+        "  JOIN mdl_competency c ON c.id = mc.competencyid"
+        "  JOIN mdl_competency_framework f ON f.id = c.competencyframeworkid"
+        " WHERE mc.cmid = %s",
+        (cmid,),
+    )
     return {f"{row['framework']}/{row['idnumber']}": row["ruleoutcome"] for row in rows}
 
 
 def sco_rows(moodle, scorm_id: int) -> list[tuple]:
     """A SCORM activity's scorm_scoes rows and their scorm_scoes_data, without database ids."""
-    scoes = moodle.sql("SELECT id, manifest, organization, parent, identifier, launch, scormtype, title"
-                       "  FROM mdl_scorm_scoes WHERE scorm = %s ORDER BY sortorder, id", (scorm_id,))
+    scoes = moodle.sql(
+        "SELECT id, manifest, organization, parent, identifier, launch, scormtype, title"
+        "  FROM mdl_scorm_scoes WHERE scorm = %s ORDER BY sortorder, id",
+        (scorm_id,),
+    )
     rows = []
     for sco in scoes:
         data = moodle.sql("SELECT name, value FROM mdl_scorm_scoes_data WHERE scoid = %s ORDER BY name", (sco["id"],))
-        rows.append((sco["manifest"], sco["organization"], sco["parent"], sco["identifier"], sco["launch"],
-                     sco["scormtype"], sco["title"], tuple((d["name"], d["value"]) for d in data)))
+        rows.append(
+            (
+                sco["manifest"],
+                sco["organization"],
+                sco["parent"],
+                sco["identifier"],
+                sco["launch"],
+                sco["scormtype"],
+                sco["title"],
+                tuple((d["name"], d["value"]) for d in data),
+            )
+        )
     return rows
 
 
@@ -232,19 +250,30 @@ def test_catalogue_activities_are_set_as_the_docs_recommend(moodle, catalogue_co
         row = by_module[module.id]
         assert row["name"] == module.title
         assert row["version"] == "SCORM_1.2"
-        assert (row["grademethod"], float(row["maxgrade"]), row["whatgrade"], row["maxattempt"]) == \
-            (GRADE_HIGHEST, 100.0, HIGHEST_ATTEMPT, UNLIMITED), module.id
+        assert (row["grademethod"], float(row["maxgrade"]), row["whatgrade"], row["maxattempt"]) == (
+            GRADE_HIGHEST,
+            100.0,
+            HIGHEST_ATTEMPT,
+            UNLIMITED,
+        ), module.id
         assert row["forcenewattempt"] == NEW_ATTEMPT_WHEN_FINISHED, module.id
         assert (row["masteryoverride"], row["forcecompleted"], row["lastattemptlock"], row["popup"]) == (1, 0, 0, 0)
         assert row["completion"] == COMPLETION_AUTOMATIC, module.id
         assert row["completionstatusrequired"] == (STATUS_PASSED if module.has_quiz else STATUS_COMPLETED), module.id
         assert row["completionview"] == 0 and row["completionpassgrade"] == 0
-        grade_item = moodle.sql("SELECT grademax, gradepass FROM mdl_grade_items WHERE itemtype = 'mod'"
-                                " AND itemmodule = 'scorm' AND iteminstance = %s", (row["id"],))
-        assert [(float(g["grademax"]), float(g["gradepass"])) for g in grade_item] == \
-            [(100.0, float(module.pass_mark) if module.has_quiz else 0.0)], module.id
-        assert row["launch"] and moodle.sql("SELECT launch FROM mdl_scorm_scoes WHERE id = %s",
-                                            (row["launch"],))[0]["launch"] == "index.html"
+        grade_item = moodle.sql(
+            "SELECT grademax, gradepass FROM mdl_grade_items WHERE itemtype = 'mod'"
+            " AND itemmodule = 'scorm' AND iteminstance = %s",
+            (row["id"],),
+        )
+        assert [(float(g["grademax"]), float(g["gradepass"])) for g in grade_item] == [
+            (100.0, float(module.pass_mark) if module.has_quiz else 0.0)
+        ], module.id
+        assert (
+            row["launch"]
+            and moodle.sql("SELECT launch FROM mdl_scorm_scoes WHERE id = %s", (row["launch"],))[0]["launch"]
+            == "index.html"
+        )
     # A section per pathway, in the course file's order, each module in the first pathway that lists it.
     placed: list[str] = []
     for pathway in course.pathways:
@@ -256,12 +285,17 @@ def test_catalogue_activities_are_set_as_the_docs_recommend(moodle, catalogue_co
 def test_catalogue_course_completes_on_every_activity(moodle, catalogue_course):
     course_id = catalogue_course["course_id"]
     assert moodle.sql("SELECT enablecompletion FROM mdl_course WHERE id = %s", (course_id,))[0]["enablecompletion"] == 1
-    criteria = moodle.sql("SELECT moduleinstance FROM mdl_course_completion_criteria"
-                          " WHERE course = %s AND criteriatype = 4 AND module = 'scorm'", (course_id,))
-    assert sorted(row["moduleinstance"] for row in criteria) == \
-        sorted(row["cmid"] for row in scorm_activities(moodle, course_id))
-    methods = moodle.sql("SELECT criteriatype, method FROM mdl_course_completion_aggr_methd WHERE course = %s",
-                         (course_id,))
+    criteria = moodle.sql(
+        "SELECT moduleinstance FROM mdl_course_completion_criteria"
+        " WHERE course = %s AND criteriatype = 4 AND module = 'scorm'",
+        (course_id,),
+    )
+    assert sorted(row["moduleinstance"] for row in criteria) == sorted(
+        row["cmid"] for row in scorm_activities(moodle, course_id)
+    )
+    methods = moodle.sql(
+        "SELECT criteriatype, method FROM mdl_course_completion_aggr_methd WHERE course = %s", (course_id,)
+    )
     assert {(row["criteriatype"], row["method"]) for row in methods} == {(4, 1), (None, 1)}  # all of them
 
 
@@ -276,9 +310,12 @@ def test_catalogue_activities_have_the_sco_rows_moodle_itself_makes(moodle, cata
         package = folder / "scorm" / "scorm12" / f"{module.id}.zip"
         added = moodle.helper("add_scorm", "--course", by_hand, "--zip", package, "--name", module.id)
         assert sco_rows(moodle, restored[module.id]["id"]) == sco_rows(moodle, added["scormid"]), module.id
-        stored = moodle.sql("SELECT f.filearea, f.filepath, f.filename, f.contenthash FROM mdl_files f"
-                            "  JOIN mdl_context x ON x.id = f.contextid AND x.contextlevel = 70 AND x.instanceid = %s"
-                            " WHERE f.component = 'mod_scorm' AND f.filename <> '.'", (restored[module.id]["cmid"],))
+        stored = moodle.sql(
+            "SELECT f.filearea, f.filepath, f.filename, f.contenthash FROM mdl_files f"
+            "  JOIN mdl_context x ON x.id = f.contextid AND x.contextlevel = 70 AND x.instanceid = %s"
+            " WHERE f.component = 'mod_scorm' AND f.filename <> '.'",
+            (restored[module.id]["cmid"],),
+        )
         package_rows = [row for row in stored if row["filearea"] == "package"]
         assert [row["filename"] for row in package_rows] == [f"{module.id}.zip"]
         assert package_rows[0]["contenthash"] == restored[module.id]["sha1hash"]
@@ -293,10 +330,14 @@ def test_catalogue_activities_are_linked_to_their_competencies(moodle, catalogue
     for row in scorm_activities(moodle, course_id):
         module = course.module(row["cmidnumber"])
         evidenced.update(module.evidenced_competency_ids())
-        assert module_links(moodle, row["cmid"]) == \
-            {f"{framework}/{cid}": COMPLETE_THE_COMPETENCY for cid in module.evidenced_competency_ids()}, module.id
-    in_course = moodle.sql("SELECT c.idnumber FROM mdl_competency_coursecomp cc"
-                           "  JOIN mdl_competency c ON c.id = cc.competencyid WHERE cc.courseid = %s", (course_id,))
+        assert module_links(moodle, row["cmid"]) == {
+            f"{framework}/{cid}": COMPLETE_THE_COMPETENCY for cid in module.evidenced_competency_ids()
+        }, module.id
+    in_course = moodle.sql(
+        "SELECT c.idnumber FROM mdl_competency_coursecomp cc"
+        "  JOIN mdl_competency c ON c.id = cc.competencyid WHERE cc.courseid = %s",
+        (course_id,),
+    )
     assert {row["idnumber"] for row in in_course} == evidenced
 
 
@@ -325,8 +366,10 @@ def finish_in_player(moodle, page) -> None:
 
 
 def completion_state(moodle, cmid: int, user_id: int) -> int:
-    rows = moodle.sql("SELECT completionstate FROM mdl_course_modules_completion WHERE coursemoduleid = %s"
-                      " AND userid = %s", (cmid, user_id))
+    rows = moodle.sql(
+        "SELECT completionstate FROM mdl_course_modules_completion WHERE coursemoduleid = %s AND userid = %s",
+        (cmid, user_id),
+    )
     return rows[0]["completionstate"] if rows else 0
 
 
@@ -345,31 +388,41 @@ def test_a_learner_completes_the_pathway_course_in_moodles_player(moodle, small_
     read_pages(frame)
     take_quiz(frame, RIGHT_ANSWERS)
     finish_in_player(moodle, page)
-    moodle.wait_until(lambda: completion_state(moodle, activities["listening"]["cmid"], user_id) == 1,
-                      "the quiz module complete (Require status: Passed)")
+    moodle.wait_until(
+        lambda: completion_state(moodle, activities["listening"]["cmid"], user_id) == 1,
+        "the quiz module complete (Require status: Passed)",
+    )
 
     frame = moodle.open_player(page, activities["boundaries"]["cmid"])
     read_pages(frame)
     finish_in_player(moodle, page)
-    moodle.wait_until(lambda: completion_state(moodle, activities["boundaries"]["cmid"], user_id) == 1,
-                      "the module without a quiz complete (Require status: Completed)")
+    moodle.wait_until(
+        lambda: completion_state(moodle, activities["boundaries"]["cmid"], user_id) == 1,
+        "the module without a quiz complete (Require status: Completed)",
+    )
 
-    grade = moodle.sql("SELECT gg.finalgrade FROM mdl_grade_grades gg JOIN mdl_grade_items gi ON gi.id = gg.itemid"
-                       " WHERE gi.itemmodule = 'scorm' AND gi.iteminstance = %s AND gg.userid = %s",
-                       (activities["listening"]["id"], user_id))
+    grade = moodle.sql(
+        "SELECT gg.finalgrade FROM mdl_grade_grades gg JOIN mdl_grade_items gi ON gi.id = gg.itemid"
+        " WHERE gi.itemmodule = 'scorm' AND gi.iteminstance = %s AND gg.userid = %s",
+        (activities["listening"]["id"], user_id),
+    )
     assert [float(row["finalgrade"]) for row in grade] == [100.0]
 
-    ratings = moodle.sql("SELECT c.idnumber, uc.proficiency FROM mdl_competency_usercompcourse uc"
-                         "  JOIN mdl_competency c ON c.id = uc.competencyid"
-                         " WHERE uc.userid = %s AND uc.courseid = %s", (user_id, course_id))
+    ratings = moodle.sql(
+        "SELECT c.idnumber, uc.proficiency FROM mdl_competency_usercompcourse uc"
+        "  JOIN mdl_competency c ON c.id = uc.competencyid"
+        " WHERE uc.userid = %s AND uc.courseid = %s",
+        (user_id, course_id),
+    )
     evidenced = {cid for module in course.modules for cid in module.evidenced_competency_ids()}
     assert {row["idnumber"]: row["proficiency"] for row in ratings} == {cid: 1 for cid in evidenced}
 
     assert_a_failed_quiz_rates_nothing(moodle, new_page(), course_id, activities["listening"])
 
     moodle.run_task(COMPLETION_TASK)
-    completed = moodle.sql("SELECT timecompleted FROM mdl_course_completions WHERE course = %s AND userid = %s",
-                           (course_id, user_id))
+    completed = moodle.sql(
+        "SELECT timecompleted FROM mdl_course_completions WHERE course = %s AND userid = %s", (course_id, user_id)
+    )
     assert completed and completed[0]["timecompleted"], "the course is not complete after both activities"
 
 
@@ -383,14 +436,19 @@ def assert_a_failed_quiz_rates_nothing(moodle, page, course_id: int, activity: d
     read_pages(frame)
     take_quiz(frame, {"q1-open": ["a"], "q2-advocate": [False]})  # one of two right: 50 %, under the 80 % pass mark
     finish_in_player(moodle, page)
-    grade_sql = ("SELECT gg.finalgrade FROM mdl_grade_grades gg JOIN mdl_grade_items gi ON gi.id = gg.itemid"
-                 " WHERE gi.itemmodule = 'scorm' AND gi.iteminstance = %s AND gg.userid = %s"
-                 "   AND gg.finalgrade IS NOT NULL")
+    grade_sql = (
+        "SELECT gg.finalgrade FROM mdl_grade_grades gg JOIN mdl_grade_items gi ON gi.id = gg.itemid"
+        " WHERE gi.itemmodule = 'scorm' AND gi.iteminstance = %s AND gg.userid = %s"
+        "   AND gg.finalgrade IS NOT NULL"
+    )
     grades = moodle.wait_until(lambda: moodle.sql(grade_sql, (activity["id"], user_id)), "the failed attempt's grade")
     assert [float(row["finalgrade"]) for row in grades] == [50.0]
     assert completion_state(moodle, activity["cmid"], user_id) == 0
-    proficient = moodle.sql("SELECT competencyid FROM mdl_competency_usercompcourse"
-                            " WHERE userid = %s AND courseid = %s AND proficiency = 1", (user_id, course_id))
+    proficient = moodle.sql(
+        "SELECT competencyid FROM mdl_competency_usercompcourse"
+        " WHERE userid = %s AND courseid = %s AND proficiency = 1",
+        (user_id, course_id),
+    )
     assert proficient == []
 
 
@@ -404,8 +462,11 @@ def test_without_the_framework_restore_drops_every_competency_link(moodle, small
     assert not moodle.sql("SELECT id FROM mdl_competency_framework WHERE idnumber = %s", (absent,))
     course_id = restore_with_moodles_cli(moodle, tmp_path / "out" / "moodle" / "moodle-course-test.mbz")
     activities = scorm_activities(moodle, course_id)
-    assert [(row["sectionname"], row["cmidnumber"]) for row in activities] == \
-        [("First steps", "listening"), ("First steps", "boundaries"), ("More modules", "extra")]
+    assert [(row["sectionname"], row["cmidnumber"]) for row in activities] == [
+        ("First steps", "listening"),
+        ("First steps", "boundaries"),
+        ("More modules", "extra"),
+    ]
     assert all(module_links(moodle, row["cmid"]) == {} for row in activities)
     assert moodle.sql("SELECT id FROM mdl_competency_coursecomp WHERE courseid = %s", (course_id,)) == []
 
@@ -432,8 +493,10 @@ def restore_in_the_ui(moodle, page, backup: Path) -> int:
     page.get_by_role("button", name="Perform restore").click()  # 5. Review
     page.get_by_text("Return to course").wait_for()
     moodle.run_adhoc_tasks(r"\core\task\asynchronous_restore_task")
-    rows = moodle.wait_until(lambda: moodle.sql("SELECT id FROM mdl_course WHERE id > %s AND fullname LIKE %s",
-                                                (newest, "First steps%")), "the course restored in the UI")
+    rows = moodle.wait_until(
+        lambda: moodle.sql("SELECT id FROM mdl_course WHERE id > %s AND fullname LIKE %s", (newest, "First steps%")),
+        "the course restored in the UI",
+    )
     return int(rows[-1]["id"])
 
 
@@ -444,21 +507,32 @@ def test_the_course_restores_through_moodles_restore_page(moodle, small_course, 
     assert activities["listening"]["completionstatusrequired"] == STATUS_PASSED
     assert activities["boundaries"]["completionstatusrequired"] == STATUS_COMPLETED
     framework = "ccm-moodle-course-test"
-    assert module_links(moodle, activities["boundaries"]["cmid"]) == \
-        {f"{framework}/{framework}.boundaries": COMPLETE_THE_COMPETENCY}
+    assert module_links(moodle, activities["boundaries"]["cmid"]) == {
+        f"{framework}/{framework}.boundaries": COMPLETE_THE_COMPETENCY
+    }
 
 
 # ------------------------------------------------------------------ reproducible, well formed
 def test_two_builds_are_byte_identical(tmp_path):
     """From two copies of the source in different folders, in parallel and one at a time."""
     build_moodle(write_source(tmp_path / "source", "ccm-moodle-course-test"), tmp_path / "one")
-    ccm("build", write_source(tmp_path / "elsewhere" / "copy", "ccm-moodle-course-test"), "--target", "moodle",
-        "--out", tmp_path / "two", "--jobs", "1")
+    ccm(
+        "build",
+        write_source(tmp_path / "elsewhere" / "copy", "ccm-moodle-course-test"),
+        "--target",
+        "moodle",
+        "--out",
+        tmp_path / "two",
+        "--jobs",
+        "1",
+    )
     one = sorted((tmp_path / "one" / "moodle").glob("*.mbz"))
     assert [p.name for p in one] == ["first-steps.mbz", "moodle-course-test.mbz"]
     for path in one:
-        assert hashlib.sha256(path.read_bytes()).digest() == \
-            hashlib.sha256((tmp_path / "two" / "moodle" / path.name).read_bytes()).digest(), path.name
+        assert (
+            hashlib.sha256(path.read_bytes()).digest()
+            == hashlib.sha256((tmp_path / "two" / "moodle" / path.name).read_bytes()).digest()
+        ), path.name
 
 
 def test_every_xml_file_of_the_backup_parses(tmp_path):
@@ -486,8 +560,10 @@ def test_the_framework_mapping_names_the_backups_the_build_wrote(tmp_path):
 def test_a_title_longer_than_moodle_keeps_is_refused(moodle, tmp_path):
     """Moodle's own column width (read from its database) is the limit: a pathway title that fills the course's
     full name restores intact, one character more is refused before anything is written."""
-    width = moodle.sql("SELECT character_maximum_length AS width FROM information_schema.columns"
-                       " WHERE table_name = 'mdl_course' AND column_name = 'fullname'")[0]["width"]
+    width = moodle.sql(
+        "SELECT character_maximum_length AS width FROM information_schema.columns"
+        " WHERE table_name = 'mdl_course' AND column_name = 'fullname'"
+    )[0]["width"]
     source = write_source(tmp_path / "source", "ccm-moodle-course-test")
     pathway_file = source / "pathways" / "first-steps.yaml"
     unique = f"long-{secrets.token_hex(4)}"  # names the site has not seen, so Moodle adds no " copy N"

@@ -15,14 +15,16 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-
-from ccm_scorm.source import load_course
-from ccm_scorm.targets.moodle_settings import (
-    FORCE_NEW_ATTEMPT_NO, ScormActivitySettings, recommended_settings,
-)
 from support import moodle_player as mp
 from support.browser import attach_error_collectors
 from support.moodle_site import MoodleSite
+
+from ccm_scorm.source import load_course
+from ccm_scorm.targets.moodle_settings import (
+    FORCE_NEW_ATTEMPT_NO,
+    ScormActivitySettings,
+    recommended_settings,
+)
 
 EDITIONS = ("scorm12", "scorm2004")
 SAVE_TIMEOUT_S = 20
@@ -32,8 +34,10 @@ STATUS = {"scorm12": "cmi.core.lesson_status", "scorm2004": "cmi.success_status"
 SCORE = {"scorm12": "cmi.core.score.raw", "scorm2004": "cmi.score.raw"}
 MOODLE_VERSION = {"scorm12": "SCORM_1.2", "scorm2004": "SCORM_1.3"}
 API_GET = {"scorm12": "parent.API.LMSGetValue", "scorm2004": "parent.API_1484_11.GetValue"}
-PASS_MARK_ELEMENT = {"scorm12": ("cmi.student_data.mastery_score", "80"),
-                     "scorm2004": ("cmi.scaled_passing_score", "0.8")}
+PASS_MARK_ELEMENT = {
+    "scorm12": ("cmi.student_data.mastery_score", "80"),
+    "scorm2004": ("cmi.scaled_passing_score", "0.8"),
+}
 
 
 # ------------------------------------------------------------------ the site
@@ -69,12 +73,29 @@ class Player:
             settings = dataclasses.replace(settings, force_new_attempt=force_new_attempt)
         course_id = self.site.new_course(f"Moodle player {unit} {edition}")
         self.site.enrol(self.learner, course_id)
-        made = self.site.helper("add_scorm", "--course", course_id, "--zip", self.packages / edition / f"{unit}.zip",
-                                "--name", unit, *settings.add_scorm_args)
+        made = self.site.helper(
+            "add_scorm",
+            "--course",
+            course_id,
+            "--zip",
+            self.packages / edition / f"{unit}.zip",
+            "--name",
+            unit,
+            *settings.add_scorm_args,
+        )
         assert made["scos"] == 1 and made["version"] == MOODLE_VERSION[edition]  # the edition is recognised
         for competency in competencies_of(unit):
-            self.site.helper("link_competency", "--cmid", made["cmid"], "--competency", competency,
-                             "--framework", mp.FRAMEWORK_ID, "--rule", "complete")
+            self.site.helper(
+                "link_competency",
+                "--cmid",
+                made["cmid"],
+                "--competency",
+                competency,
+                "--framework",
+                mp.FRAMEWORK_ID,
+                "--rule",
+                "complete",
+            )
         return Activity(course_id, made["cmid"], made["scormid"], made["version"])
 
 
@@ -108,13 +129,16 @@ def player(moodle, browser, tmp_path_factory):
 # ------------------------------------------------------------------ what Moodle stored
 def stored(site: MoodleSite, activity: Activity, username: str) -> dict[int, dict[str, str]]:
     """{attempt number: {element: value}} from mdl_scorm_attempt / scorm_scoes_value / scorm_element."""
-    rows = site.sql("""
+    rows = site.sql(
+        """
         SELECT a.attempt, e.element, v.value
           FROM mdl_scorm_attempt a
           JOIN mdl_user u ON u.id = a.userid
           JOIN mdl_scorm_scoes_value v ON v.attemptid = a.id
           JOIN mdl_scorm_element e ON e.id = v.elementid
-         WHERE a.scormid = %s AND u.username = %s""", (activity.scormid, username))
+         WHERE a.scormid = %s AND u.username = %s""",
+        (activity.scormid, username),
+    )
     attempts: dict[int, dict[str, str]] = {}
     for row in rows:
         attempts.setdefault(row["attempt"], {})[row["element"]] = row["value"]
@@ -123,6 +147,7 @@ def stored(site: MoodleSite, activity: Activity, username: str) -> dict[int, dic
 
 def wait_stored(site: MoodleSite, activity: Activity, username: str, attempt: int, element: str, value: str):
     """Poll until Moodle holds `element` = `value` in `attempt`; every attempt's values then."""
+
     def holds():
         attempts = stored(site, activity, username)
         return attempts if attempts.get(attempt, {}).get(element) == value else None
@@ -131,7 +156,8 @@ def wait_stored(site: MoodleSite, activity: Activity, username: str, attempt: in
 
 
 def completion_and_grade(site: MoodleSite, activity: Activity, username: str) -> tuple[int | None, float | None]:
-    rows = site.sql("""
+    rows = site.sql(
+        """
         SELECT cmc.completionstate, gg.finalgrade
           FROM mdl_user u
           JOIN mdl_course_modules cm ON cm.id = %s
@@ -139,7 +165,9 @@ def completion_and_grade(site: MoodleSite, activity: Activity, username: str) ->
           LEFT JOIN mdl_grade_items gi ON gi.itemtype = 'mod' AND gi.itemmodule = 'scorm'
                                       AND gi.iteminstance = cm.instance
           LEFT JOIN mdl_grade_grades gg ON gg.itemid = gi.id AND gg.userid = u.id
-         WHERE u.username = %s""", (activity.cmid, username))
+         WHERE u.username = %s""",
+        (activity.cmid, username),
+    )
     [row] = rows
     grade = None if row["finalgrade"] is None else float(row["finalgrade"])
     return row["completionstate"], grade
@@ -147,12 +175,15 @@ def completion_and_grade(site: MoodleSite, activity: Activity, username: str) ->
 
 def ratings(site: MoodleSite, activity: Activity, username: str) -> dict[str, tuple[int, int]]:
     """{competency idnumber: (scale grade, proficiency)} rated in the course."""
-    rows = site.sql("""
+    rows = site.sql(
+        """
         SELECT c.idnumber, ucc.grade, ucc.proficiency
           FROM mdl_competency_usercompcourse ucc
           JOIN mdl_competency c ON c.id = ucc.competencyid
           JOIN mdl_user u ON u.id = ucc.userid
-         WHERE ucc.courseid = %s AND u.username = %s AND ucc.grade IS NOT NULL""", (activity.course_id, username))
+         WHERE ucc.courseid = %s AND u.username = %s AND ucc.grade IS NOT NULL""",
+        (activity.course_id, username),
+    )
     return {row["idnumber"]: (row["grade"], row["proficiency"]) for row in rows}
 
 
@@ -170,15 +201,18 @@ def objectives(attempt: dict[str, str], edition: str) -> dict[str, dict[str, str
     by_index: dict[str, dict[str, str]] = {}
     for element, value in attempt.items():
         if element.startswith(prefix):
-            index, field = element[len(prefix):].split(".", 1)
+            index, field = element[len(prefix) :].split(".", 1)
             by_index.setdefault(index, {})[field] = value
     return {fields.pop("id"): fields for fields in by_index.values()}
 
 
 def interaction_ids(attempt: dict[str, str], edition: str) -> list[str]:
     prefix = "cmi.interactions_" if edition == "scorm12" else "cmi.interactions."
-    found = {int(e[len(prefix):].split(".")[0]): v for e, v in attempt.items()
-             if e.startswith(prefix) and e.endswith(".id") and e.count(".") == (2 if edition == "scorm12" else 3)}
+    found = {
+        int(e[len(prefix) :].split(".")[0]): v
+        for e, v in attempt.items()
+        if e.startswith(prefix) and e.endswith(".id") and e.count(".") == (2 if edition == "scorm12" else 3)
+    }
     return [found[i] for i in sorted(found)]
 
 
@@ -227,8 +261,7 @@ def test_88_percent_passes_the_80_percent_module(edition, moodle, player):
     assert found["mp.listening"][status_field] == "passed" and found["mp.listening"]["score.raw"] == "100"
     assert found["mp.speaking-up"][status_field] == "failed" and found["mp.speaking-up"]["score.raw"] == "75"
     assert completion_and_grade(moodle, activity, learner) == (COMPLETION_COMPLETE, 88.0)
-    assert {k: v[1] for k, v in ratings(moodle, activity, learner).items()} == {
-        "mp.listening": 1, "mp.speaking-up": 1}
+    assert {k: v[1] for k, v in ratings(moodle, activity, learner).items()} == {"mp.listening": 1, "mp.speaking-up": 1}
 
     # Coming back after the pass starts a fresh attempt; the pass, grade and rating stay.
     frame = moodle.open_player(page, activity.cmid)
@@ -288,8 +321,9 @@ def test_fail_leave_come_back_pass_counts_with_the_recommended_settings(edition,
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_without_force_new_attempt_a_return_is_a_review_that_says_so(edition, moodle, player, axe_check,
-                                                                       format_violations):
+def test_without_force_new_attempt_a_return_is_a_review_that_says_so(
+    edition, moodle, player, axe_check, format_violations
+):
     """Force new attempt "No": coming back without ticking "Start a new attempt" opens Moodle's
     Review mode, which keeps nothing. The module says so, tells the learner how to start a new
     attempt and offers no retry; ticking the box then gives an attempt that counts."""
@@ -340,7 +374,9 @@ def test_resume_mid_quiz_in_the_same_attempt(edition, moodle, player):
 
     def three_answers_suspended():
         attempt = stored(moodle, activity, learner).get(1, {})
-        return attempt if attempt.get(exit_element) == "suspend" and len(interaction_ids(attempt, edition)) == 3 else None
+        return (
+            attempt if attempt.get(exit_element) == "suspend" and len(interaction_ids(attempt, edition)) == 3 else None
+        )
 
     # cmi.core.exit is suspend from the first commit on: wait for the commit made on leaving.
     attempt = moodle.wait_until(three_answers_suspended, "three answers and exit = suspend", SAVE_TIMEOUT_S)

@@ -45,9 +45,12 @@ def test_only_the_pathway_asked_for_and_unknown_is_a_usage_error(tmp_path):
 
 def test_validate_refuses_a_pathway_that_cannot_fit_scorm12(tmp_path):
     # each module fits on its own (a short-text question of 200 characters: about 1.9k), three do not
-    files = {"demo/quiz.yaml": QUIZ.replace("max_length: 20", "max_length: 200"), "pathways/starter.yaml": None,
-             "pathways/big-one.yaml": "id: big-one\ntitle: Big\ndescription: Too big.\naudience: [Volunteer]\n"
-                                      "modules: [demo, demo2, demo3]\n"}
+    files = {
+        "demo/quiz.yaml": QUIZ.replace("max_length: 20", "max_length: 200"),
+        "pathways/starter.yaml": None,
+        "pathways/big-one.yaml": "id: big-one\ntitle: Big\ndescription: Too big.\naudience: [Volunteer]\n"
+        "modules: [demo, demo2, demo3]\n",
+    }
     course = write_course(tmp_path, files)
     for copy in ("demo2", "demo3"):
         for path in (course / "demo").rglob("*"):

@@ -8,14 +8,14 @@ import re
 
 import pytest
 from lxml import etree
+from support.cmi5_launcher import SESSION_EXT, Cmi5Launcher
+from support.paths import REPO_ROOT
+from support.pathway_course import RIGHT_SECOND, make_pathway_course
+from support.scorm_helpers import read_pages, take_quiz, unzip
 
 from ccm_scorm.package import runtime_size, zip_bytes
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, get_target
-from support.cmi5_launcher import SESSION_EXT, Cmi5Launcher
-from support.pathway_course import RIGHT_SECOND, make_pathway_course
-from support.paths import REPO_ROOT
-from support.scorm_helpers import read_pages, take_quiz, unzip
 
 NS = "{https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd}"
 
@@ -52,7 +52,7 @@ def test_bundled_pathways_cmi5_xml_valid_block_of_aus(schema):
         assert block.get("id") == course.pathway_iri(pathway.id)
         aus = block.findall(f"{NS}au")
         assert [au.get("id") for au in aus] == [course.module_iri(m) for m in pathway.module_ids]
-        for au, module_id in zip(aus, pathway.module_ids):
+        for au, module_id in zip(aus, pathway.module_ids, strict=False):
             module = course.module(module_id)
             assert au.findtext(f"{NS}url") == f"{module_id}/index.html"
             assert au.get("moveOn") == ("CompletedAndPassed" if module.has_quiz else "Completed")
@@ -92,20 +92,29 @@ def test_one_au_launched_through_the_cmi5_launcher(page, tmp_path, http_server, 
     page.wait_for_selector("html.ccm-ready", state="attached")
     page.wait_for_selector("#ccm-next:not([hidden]), #ccm-quiz:not([hidden])", state="attached")
     read_pages(page)
-    take_quiz(page, {q.id: r for q, r in zip(module.questions, RIGHT_SECOND)})
+    take_quiz(page, {q.id: r for q, r in zip(module.questions, RIGHT_SECOND, strict=False)})
     page.click("button[data-action=exit]")
     # Finish is over once the LMS acknowledged terminated, sent last after everything else
-    page.wait_for_function("() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)", timeout=30_000
+    )
     assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed"
-    sent = [s for r in lms.received for s in r.statements
-            if s.get("context", {}).get("extensions", {}).get(SESSION_EXT) == launch.session_id]
+    sent = [
+        s
+        for r in lms.received
+        for s in r.statements
+        if s.get("context", {}).get("extensions", {}).get(SESSION_EXT) == launch.session_id
+    ]
     mine = {s["id"]: s for s in sent}
     assert len(mine) == len(sent), "a statement was sent twice"
     verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in sent]
     assert verbs[0] == "initialized" and verbs[-1] == "terminated"
     assert [v for v in verbs if v in ("initialized", "completed", "passed", "failed", "terminated")] == [
-        "initialized", "completed", "passed", "terminated"]
+        "initialized",
+        "completed",
+        "passed",
+        "terminated",
+    ]
     for s in mine.values():
         assert s["context"]["registration"] == launch.registration
         assert au_id in [a["id"] for a in s["context"]["contextActivities"]["grouping"]]

@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import re
 
-from ccm_scorm.render import render_pathway
-from ccm_scorm.render.state_size import (
-    SCORM12_SUSPEND_DATA_LIMIT, max_attempt, worst_case_answer_length, worst_case_pathway_state_length,
-    worst_case_progress_length, worst_case_result_length,
-)
-from ccm_scorm.source import load_course
 from support.pathway_course import (
-    PATHWAY_TITLE, RIGHT_FIRST, RIGHT_SECOND, build_pathway, make_pathway_course, write_files,
+    PATHWAY_TITLE,
+    RIGHT_FIRST,
+    RIGHT_SECOND,
+    build_pathway,
+    make_pathway_course,
+    write_files,
 )
 from support.recording import rendered
 from support.worst_state import WORST_MODULE_STATE_JS
+
+from ccm_scorm.render import render_pathway
+from ccm_scorm.render.state_size import (
+    SCORM12_SUSPEND_DATA_LIMIT,
+    max_attempt,
+    worst_case_answer_length,
+    worst_case_pathway_state_length,
+    worst_case_progress_length,
+    worst_case_result_length,
+)
+from ccm_scorm.source import load_course
 
 STARTED = "() => !!document.querySelector('#ccm-menu-summary p, #ccm-pages section')"
 
@@ -114,8 +124,10 @@ def test_menu_modules_events_resume_and_pathway_result(page, tmp_path, http_serv
     [result] = [e for e in evs if e["type"] == "pathway-result"]
     assert evs.index(result) == evs.index(submit) + 1
     assert result["passed"] is True and result["score"] == 100
-    assert result["modules"] == [{"id": "runtime-test", "score": 100, "passed": True},
-                                 {"id": "keeping-safe", "score": 100, "passed": True}]
+    assert result["modules"] == [
+        {"id": "runtime-test", "score": 100, "passed": True},
+        {"id": "keeping-safe", "score": 100, "passed": True},
+    ]
     assert result["competencies"] == [
         {"id": "ccm.communication", "score": 100, "status": "passed"},
         {"id": "ccm.person-centred", "score": 100, "status": "passed"},
@@ -148,10 +160,13 @@ def test_state_in_progress_keeps_every_answer_and_bad_states_start_afresh(page, 
     answer(page, ["a"])  # wrong, in progress
     state = page.evaluate("() => localStorage.getItem('ccm:pathway:befriending-basics:2.0.0')")
     assert state == "p1;0;;3|1|1|0|0|01||0|;"
-    decoded = page.evaluate("""s => {
+    decoded = page.evaluate(
+        """s => {
         const course = JSON.parse(document.getElementById('ccm-course').textContent);
         return CCM.pathwayState.decode(s, course);
-    }""", state)
+    }""",
+        state,
+    )
     assert decoded["open"] == 0 and decoded["modules"][1] is None
     assert decoded["modules"][0]["state"]["answers"] == [0, None]
     rejected = page.evaluate("""() => {
@@ -168,8 +183,11 @@ def test_state_in_progress_keeps_every_answer_and_bad_states_start_afresh(page, 
     assert page.inner_text("#ccm-menu-status-0") == "Not started"
 
 
-WORST_PATHWAY_JS = """([draws, attempts]) => {
-""" + WORST_MODULE_STATE_JS + """
+WORST_PATHWAY_JS = (
+    """([draws, attempts]) => {
+"""
+    + WORST_MODULE_STATE_JS
+    + """
     const course = JSON.parse(document.getElementById('ccm-course').textContent);
     const ps = CCM.pathwayState.fresh(course);
     ps.open = course.modules.length - 1;
@@ -191,6 +209,7 @@ WORST_PATHWAY_JS = """([draws, attempts]) => {
     const again2 = CCM.pathwayState.encode(CCM.pathwayState.decode(passed, course), course);
     return [inProgress, again, passed, again2];
 }"""
+)
 
 
 def _worst_draws(course, pathway):

@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
+from support.paths import REPO_ROOT
+from support.pathway_course import RIGHT_FIRST, RIGHT_SECOND
+from support.pathway_learner import MODULES, QUESTIONS, RIGHT_THIRD, STARTED, do_module, three_module_course
+from support.scorm_helpers import manifest_errors, unzip
 
 from ccm_scorm.package import zip_bytes
 from ccm_scorm.render.state_size import SCORM12_SUSPEND_DATA_LIMIT
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, get_target
 from ccm_scorm.targets.scorm_manifest import IMSCP, IMSCP12, IMSSS
-from support.paths import REPO_ROOT
-from support.pathway_course import RIGHT_FIRST, RIGHT_SECOND
-from support.pathway_learner import MODULES, QUESTIONS, RIGHT_THIRD, STARTED, do_module, three_module_course
-from support.scorm_helpers import manifest_errors, unzip
 
 EDITIONS = ["12", "2004"]
 TARGET = {"12": "scorm12", "2004": "scorm2004"}
+
 
 @pytest.fixture(scope="module")
 def course_and_pathway():
@@ -38,6 +39,7 @@ def build(course, pathway, target, folder, lms="moodle"):
 
 
 # ------------------------------------------------------------------ manifests
+
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_bundled_pathway_manifests_validate(edition, tmp_path):
@@ -93,10 +95,15 @@ def test_ccm_build_pathway_writes_one_package_per_target(tmp_path, course_and_pa
 
 # ------------------------------------------------------------------ in the browser
 
+
 def prefix(edition: str, name: str) -> str:
-    names = {"status": ("cmi.core.lesson_status", "cmi.completion_status"), "raw": ("cmi.core.score.raw", "cmi.score.raw"),
-             "exit": ("cmi.core.exit", "cmi.exit"), "location": ("cmi.core.lesson_location", "cmi.location"),
-             "entry": ("cmi.core.entry", "cmi.entry")}
+    names = {
+        "status": ("cmi.core.lesson_status", "cmi.completion_status"),
+        "raw": ("cmi.core.score.raw", "cmi.score.raw"),
+        "exit": ("cmi.core.exit", "cmi.exit"),
+        "location": ("cmi.core.lesson_location", "cmi.location"),
+        "entry": ("cmi.core.entry", "cmi.entry"),
+    }
     return names[name][0 if edition == "12" else 1]
 
 
@@ -108,8 +115,9 @@ def objectives(cmi: dict) -> dict:
             ids[parts[2]] = value
     for n, objective_id in ids.items():
         p = f"cmi.objectives.{n}."
-        rows[objective_id] = {k[len(p):]: v for k, v in cmi.items()
-                              if k.startswith(p) and k != p + "id" and v not in ("", "unknown")}
+        rows[objective_id] = {
+            k[len(p) :]: v for k, v in cmi.items() if k.startswith(p) and k != p + "id" and v not in ("", "unknown")
+        }
     return rows
 
 
@@ -133,14 +141,22 @@ def row(edition: str, score: int | None, status: str) -> dict:
         return {"status": status, "score.raw": str(score), "score.min": "0", "score.max": "100"}
     out = {"completion_status": status if status in ("completed", "incomplete") else "completed"}
     if score is not None:
-        out.update({"success_status": status, "score.raw": str(score), "score.min": "0", "score.max": "100",
-                    "score.scaled": str(score / 100).rstrip("0").rstrip(".")})
+        out.update(
+            {
+                "success_status": status,
+                "score.raw": str(score),
+                "score.min": "0",
+                "score.max": "100",
+                "score.scaled": str(score / 100).rstrip("0").rstrip("."),
+            }
+        )
     return out
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_two_modules_close_resume_finish(edition, course_and_pathway, tmp_path, http_server, scorm_lms, new_page,
-                                          axe_check, format_violations):
+def test_two_modules_close_resume_finish(
+    edition, course_and_pathway, tmp_path, http_server, scorm_lms, new_page, axe_check, format_violations
+):
     course, pathway = course_and_pathway
     _, folder = build(course, pathway, TARGET[edition], tmp_path / "pkg")
     url = http_server(folder) + "index.html"
@@ -172,8 +188,12 @@ def test_two_modules_close_resume_finish(edition, course_and_pathway, tmp_path, 
     assert max(suspend_lengths(lms)) <= SCORM12_SUSPEND_DATA_LIMIT
 
     # Back on another device: only what the LMS kept (2004: objectives preloaded in another order).
-    seed = {"cmi.suspend_data": first["cmi.suspend_data"], prefix(edition, "location"): first[prefix(edition, "location")],
-            prefix(edition, "entry"): "resume", prefix(edition, "status"): first[prefix(edition, "status")]}
+    seed = {
+        "cmi.suspend_data": first["cmi.suspend_data"],
+        prefix(edition, "location"): first[prefix(edition, "location")],
+        prefix(edition, "entry"): "resume",
+        prefix(edition, "status"): first[prefix(edition, "status")],
+    }
     if edition == "2004":
         for n, objective_id in enumerate(["ccm.teamwork", pathway.id, "ccm.communication", "ccm.person-centred"]):
             seed[f"cmi.objectives.{n}.id"] = objective_id
@@ -193,11 +213,15 @@ def test_two_modules_close_resume_finish(edition, course_and_pathway, tmp_path, 
         assert (cmi["cmi.completion_status"], cmi["cmi.success_status"]) == ("completed", "passed")
         assert cmi["cmi.score.scaled"] == str(score / 100)
     assert [i[0] for i in interactions(cmi)] == [f"first-visit.{q}" for q in QUESTIONS["first-visit"]]
-    assert [(i[1], i[2]) for i in interactions(cmi)] == [("ccm.communication", "correct"),
-                                                         ("ccm.communication", "wrong" if edition == "12" else "incorrect")]
-    want = {"ccm.communication": row(edition, 75, "passed"),  # mean of 100 (module 1) and 50 (module 3)
-            "ccm.person-centred": row(edition, 100, "passed"),
-            "ccm.teamwork": row(edition, 100, "passed")}
+    assert [(i[1], i[2]) for i in interactions(cmi)] == [
+        ("ccm.communication", "correct"),
+        ("ccm.communication", "wrong" if edition == "12" else "incorrect"),
+    ]
+    want = {
+        "ccm.communication": row(edition, 75, "passed"),  # mean of 100 (module 1) and 50 (module 3)
+        "ccm.person-centred": row(edition, 100, "passed"),
+        "ccm.teamwork": row(edition, 100, "passed"),
+    }
     if edition == "2004":
         want[pathway.id] = row(edition, score, "passed")
         assert cmi["cmi.objectives.0.id"] == "ccm.teamwork" and "cmi.objectives.4.id" not in cmi

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import dataclasses
 
+from support.pathway_course import make_pathway_course
+
 from ccm_scorm.render.state_size import (
-    SCORM12_SUSPEND_DATA_LIMIT, pathway_fits_scorm12, worst_case_pathway_state_length, worst_case_progress_length,
-    worst_case_result_length, worst_case_state_length,
+    SCORM12_SUSPEND_DATA_LIMIT,
+    pathway_fits_scorm12,
+    worst_case_pathway_state_length,
+    worst_case_progress_length,
+    worst_case_result_length,
+    worst_case_state_length,
 )
 from ccm_scorm.source import load_course
-from support.pathway_course import make_pathway_course
 
 
 def test_tokens_by_hand():

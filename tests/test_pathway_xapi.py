@@ -10,14 +10,14 @@ import urllib.parse
 import uuid
 
 from lxml import etree
-
-from ccm_scorm.package import runtime_size, zip_bytes
-from ccm_scorm.source import load_course
-from ccm_scorm.targets import BuildOptions, get_target
 from support.paths import REPO_ROOT
 from support.pathway_course import RIGHT_FIRST, RIGHT_SECOND, make_pathway_course
 from support.pathway_learner import STARTED, do_module
 from support.scorm_helpers import unzip
+
+from ccm_scorm.package import runtime_size, zip_bytes
+from ccm_scorm.source import load_course
+from ccm_scorm.targets import BuildOptions, get_target
 
 TINCAN = "{http://projecttincan.com/tincan.xsd}"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
@@ -34,7 +34,8 @@ def test_tincan_xml_of_the_bundled_pathways_lists_the_pathway_then_its_modules()
         activities = root.findall(f"{TINCAN}activities/{TINCAN}activity")
         assert [(a.get("id"), a.get("type")) for a in activities] == (
             [(course.pathway_iri(pathway.id), COURSE_TYPE)]
-            + [(course.module_iri(m), MODULE_TYPE) for m in pathway.module_ids])
+            + [(course.module_iri(m), MODULE_TYPE) for m in pathway.module_ids]
+        )
         assert activities[0].findtext(f"{TINCAN}name") == pathway.title
         assert activities[0].findtext(f"{TINCAN}launch") == "index.html"
         assert all(a.find(f"{TINCAN}launch") is None for a in activities[1:])
@@ -44,16 +45,28 @@ def test_tincan_xml_of_the_bundled_pathways_lists_the_pathway_then_its_modules()
 
 
 def launch_url(site, ralph, registration, activity_id) -> str:
-    return site + "index.html?" + urllib.parse.urlencode({
-        "endpoint": ralph.url, "auth": ralph.write_only_auth_header, "actor": json.dumps(ACTOR),
-        "registration": registration, "activity_id": activity_id})
+    return (
+        site
+        + "index.html?"
+        + urllib.parse.urlencode(
+            {
+                "endpoint": ralph.url,
+                "auth": ralph.write_only_auth_header,
+                "actor": json.dumps(ACTOR),
+                "registration": registration,
+                "activity_id": activity_id,
+            }
+        )
+    )
 
 
 def closed(page, timeout=30_000):
-    page.wait_for_function("() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)",
-                           timeout=timeout)
-    assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed", \
-        page.inner_text("#ccm-notices")
+    page.wait_for_function(
+        "() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)", timeout=timeout
+    )
+    assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed", page.inner_text(
+        "#ccm-notices"
+    )
 
 
 def verb(statement) -> str:
@@ -111,5 +124,8 @@ def test_pathway_statements_in_ralph(page, tmp_path, http_server, ralph, validat
     assert sorted(answered) == sorted(["q01-open", "q06-term", "k1-tell", "k2-who"])
     # Ralph has no State API (404), and its CORS rules refuse the preflight of a conditional PUT (then a
     # plain PUT gets 404/405): the adapter keeps the state on the device instead
-    assert [e for e in page.ccm_errors if "/activities/state" not in e or not (
-        "404" in e or "405" in e or "CORS" in e or "ERR_FAILED" in e)] == []
+    assert [
+        e
+        for e in page.ccm_errors
+        if "/activities/state" not in e or not ("404" in e or "405" in e or "CORS" in e or "ERR_FAILED" in e)
+    ] == []

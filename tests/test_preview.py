@@ -13,10 +13,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from ccm_scorm.preview import start_preview
 from support.course_source import write_course
 from support.paths import REPO_ROOT
+
+from ccm_scorm.preview import start_preview
 
 WAIT_MS = 15_000
 
@@ -91,8 +91,12 @@ def test_preview_lrs_answers_like_an_lrs_and_a_cmi5_lms(preview):
     assert launch["contextTemplate"]["extensions"]
     q = urllib.parse.urlencode({"profileId": "cmi5LearnerPreferences", "agent": agent})
     assert http(lrs + "agents/profile?" + q) == (200, {"languagePreference": "en-GB", "audioPreference": "on"})
-    statement = {"actor": json.loads(agent), "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
-                 "object": {"id": iri + "/q1"}, "context": {"registration": "r1"}}
+    statement = {
+        "actor": json.loads(agent),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": iri + "/q1"},
+        "context": {"registration": "r1"},
+    }
     status, ids = http(lrs + "statements", "POST", [statement])
     assert status == 200 and len(ids) == 1
     status, found = http(lrs + "statements?registration=r1")
@@ -161,8 +165,10 @@ def test_scorm12_inspector_shows_the_data_model_and_reset_clears_it(page, previe
     page.get_by_role("button", name="Simulate resume").click()
     page.locator('#pv-cmi th:text-is("cmi.core.entry")').wait_for(timeout=WAIT_MS)
     learner.locator("#ccm-quiz-body").wait_for(timeout=WAIT_MS)  # back where the learner was
-    page.wait_for_function("() => /\"cmi.core.entry\"\\) *\"resume\"|resume/.test("
-                           "document.querySelector('#pv-calls').innerText)", timeout=WAIT_MS)
+    page.wait_for_function(
+        '() => /"cmi.core.entry"\\) *"resume"|resume/.test(document.querySelector(\'#pv-calls\').innerText)',
+        timeout=WAIT_MS,
+    )
     assert cmi_value(page, "cmi.core.entry").inner_text() == "resume"
     assert int(page.locator("#pv-size").inner_text().split(": ")[1].split(" ")[0]) > 0
 
@@ -171,8 +177,10 @@ def test_scorm12_inspector_shows_the_data_model_and_reset_clears_it(page, previe
     learner.locator("#page-01-welcome h1").wait_for(timeout=WAIT_MS)
     page.locator('#pv-cmi th:text-is("cmi.core.lesson_status")').wait_for(timeout=WAIT_MS)
     assert cmi_value(page, "cmi.core.entry").inner_text() == "ab-initio"
-    stored = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('ccm:scorm:demo:'))"
-                           ".map(k => JSON.parse(localStorage.getItem(k)).s)")
+    stored = page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('ccm:scorm:demo:'))"
+        ".map(k => JSON.parse(localStorage.getItem(k)).s)"
+    )
     assert all(not s or s.startswith("c1|0|") for s in stored), stored
 
 
@@ -194,7 +202,9 @@ def test_xapi_statements_appear_in_the_inspector_and_reset_clears_them(page, pre
         """old => { const count = document.querySelector('#pv-statement-count').textContent;
                    const verbs = [...document.querySelectorAll('#pv-statements td.pv-verb')].map(c => c.textContent);
                    return !count.includes(old) && verbs.includes('initialized') && !verbs.includes('answered'); }""",
-        arg=old_registration, timeout=WAIT_MS)
+        arg=old_registration,
+        timeout=WAIT_MS,
+    )
     status, left = http(f"{server.url}preview-lrs/statements?registration={old_registration}")
     assert left["statements"] == []
 

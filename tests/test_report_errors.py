@@ -23,8 +23,9 @@ def source(tmp_path_factory):
 
 
 def report(*args, env=None):
-    result = CliRunner().invoke(main, ["report", *map(str, args)], env=env or {"CCM_LRS_AUTH": "",
-                                                                            "CCM_LRS_USERNAME": ""})
+    result = CliRunner().invoke(
+        main, ["report", *map(str, args)], env=env or {"CCM_LRS_AUTH": "", "CCM_LRS_USERNAME": ""}
+    )
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
@@ -58,8 +59,11 @@ def test_missing_file(source, tmp_path):
 
 def test_statements_outside_the_catalogue_are_counted_not_fatal(source, tmp_path):
     path = tmp_path / "s.jsonl"
-    other = {"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
-             "object": {"id": "https://other.example.org/course/1"}}
+    other = {
+        "actor": {"mbox": "mailto:a@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+        "object": {"id": "https://other.example.org/course/1"},
+    }
     path.write_text("\n".join(json.dumps(other) for _ in range(3)), encoding="utf-8")
     result = report(source, "--statements", path, "-o", tmp_path / "out", "-f", "csv")
     assert result.exit_code == 0, result.output
@@ -68,8 +72,11 @@ def test_statements_outside_the_catalogue_are_counted_not_fatal(source, tmp_path
 
 def test_malformed_moodle_csv_names_the_line(source, tmp_path):
     path = tmp_path / "report.txt"
-    path.write_text('Name\t"Email address"\tAttempt\t"Started on"\t"Last accessed on"\tScore\tDemo module\n'
-                    '"Stu Dent\tstudent1@example.invalid\t1\n', encoding="utf-8")
+    path.write_text(
+        'Name\t"Email address"\tAttempt\t"Started on"\t"Last accessed on"\tScore\tDemo module\n'
+        '"Stu Dent\tstudent1@example.invalid\t1\n',
+        encoding="utf-8",
+    )
     result = report(source, "--moodle", path, "-o", tmp_path / "out")
     assert result.exit_code == 4
     assert f"{path}:" in result.output and "malformed tab-separated" in result.output
@@ -87,16 +94,20 @@ def test_unknown_competency_in_an_objectives_report(shared_dir, tmp_path):
     course = write_moodle_fixture_course(tmp_path)
     framework = course / "framework.yaml"
     text = framework.read_text(encoding="utf-8")
-    text = text.replace("      - id: ccm.person-centred\n        title: Person-centred practice\n"
-                        "        description: Puts the person at the centre.\n", "")
+    text = text.replace(
+        "      - id: ccm.person-centred\n        title: Person-centred practice\n"
+        "        description: Puts the person at the centre.\n",
+        "",
+    )
     framework.write_text(text, encoding="utf-8")
     module = course / "ccm-check" / "module.yaml"
     module.write_text(module.read_text(encoding="utf-8").replace(", ccm.person-centred", ""), encoding="utf-8")
     fixture = shared_dir / "fixtures" / "moodle" / "objectives_fixed_query" / "scorm12_objectives_CSV.txt"
     result = report(course, "--moodle", fixture, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output  # counted and named, never dropped silently
-    assert ("3 objective records whose id is neither a competency nor a module or pathway of the course: "
-            "ccm.person-centred") in result.output
+    assert (
+        "3 objective records whose id is neither a competency nor a module or pathway of the course: ccm.person-centred"
+    ) in result.output
     strict = report(course, "--moodle", fixture, "-o", tmp_path / "strict", "--strict")
     assert strict.exit_code == 6 and "3 objective records" in strict.output, strict.output
 
@@ -145,8 +156,9 @@ def test_lrs_timeout(source, tmp_path):
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.getsockname()[1]}/xAPI/"
-        result = report(source, "--lrs", url, "--lrs-timeout", "0.5", "-o", tmp_path / "out",
-                        env={"CCM_LRS_AUTH": "key:secret"})
+        result = report(
+            source, "--lrs", url, "--lrs-timeout", "0.5", "-o", tmp_path / "out", env={"CCM_LRS_AUTH": "key:secret"}
+        )
     finally:
         stop.set()
         thread.join()
@@ -158,12 +170,24 @@ def test_lrs_timeout(source, tmp_path):
 
 
 def test_lrs_wrong_credentials_and_wrong_path(ralph, source, tmp_path):
-    bad = report(source, "--lrs", ralph.url, "-o", tmp_path / "out",
-                 env={"CCM_LRS_USERNAME": ralph.username, "CCM_LRS_PASSWORD": "wrong"})
+    bad = report(
+        source,
+        "--lrs",
+        ralph.url,
+        "-o",
+        tmp_path / "out",
+        env={"CCM_LRS_USERNAME": ralph.username, "CCM_LRS_PASSWORD": "wrong"},
+    )
     assert bad.exit_code == 5
     assert "refused the credentials (401)" in bad.output and "statements/read" in bad.output
-    missing = report(source, "--lrs", ralph.base_url + "/nothing-here/", "-o", tmp_path / "out",
-                     env={"CCM_LRS_USERNAME": ralph.username, "CCM_LRS_PASSWORD": ralph.password})
+    missing = report(
+        source,
+        "--lrs",
+        ralph.base_url + "/nothing-here/",
+        "-o",
+        tmp_path / "out",
+        env={"CCM_LRS_USERNAME": ralph.username, "CCM_LRS_PASSWORD": ralph.password},
+    )
     assert missing.exit_code == 5
     assert "(404" in missing.output and "/xAPI/" in missing.output
 

@@ -31,18 +31,28 @@ REPO = Path(__file__).resolve().parent.parent
 BASE = "https://ccm-scorm.example.org/test/"
 MODULE_IRI = BASE + "module/demo"
 ADL = "http://adlnet.gov/expapi/verbs/"
-HOSTILE = ["=HYPERLINK(\"https://evil.example/\",\"click\")", "+1", "-1+2", "@SUM(1)", "\t=1", "\r=1",
-           "=cmd|' /C calc'!A0"]
+HOSTILE = ['=HYPERLINK("https://evil.example/","click")', "+1", "-1+2", "@SUM(1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def passed(actor: dict, competency_results=None, **changes) -> dict:
-    result = {"success": True, "score": {"scaled": 0.9},
-              "extensions": {MODULE_IRI + "/xapi/competency-results": competency_results if competency_results
-                             is not None else [{"competency": "ccm.communication", "score": 90, "status": "passed"}]}}
-    statement = {"id": str(uuid.uuid4()), "actor": actor, "verb": {"id": ADL + "passed"},
-                 "object": {"objectType": "Activity", "id": MODULE_IRI}, "result": result,
-                 "timestamp": "2026-03-02T10:00:00Z"}
+    result = {
+        "success": True,
+        "score": {"scaled": 0.9},
+        "extensions": {
+            MODULE_IRI + "/xapi/competency-results": competency_results
+            if competency_results is not None
+            else [{"competency": "ccm.communication", "score": 90, "status": "passed"}]
+        },
+    }
+    statement = {
+        "id": str(uuid.uuid4()),
+        "actor": actor,
+        "verb": {"id": ADL + "passed"},
+        "object": {"objectType": "Activity", "id": MODULE_IRI},
+        "result": result,
+        "timestamp": "2026-03-02T10:00:00Z",
+    }
     statement.update(changes)
     return statement
 
@@ -112,8 +122,8 @@ def test_no_spreadsheet_cell_is_a_formula(source, tmp_path):
 
 
 def test_framework_exports_quote_formula_titles(tmp_path):
-    framework = FRAMEWORK.replace("title: Communication", "title: \"=HYPERLINK(\\\"https://evil.example/\\\")\"")
-    module = MODULE.replace("title: Demo module", "title: \"@SUM(1) module\"")
+    framework = FRAMEWORK.replace("title: Communication", 'title: "=HYPERLINK(\\"https://evil.example/\\")"')
+    module = MODULE.replace("title: Demo module", 'title: "@SUM(1) module"')
     course = write_course(tmp_path, {"framework.yaml": framework, "demo/module.yaml": module})
     exported = CliRunner().invoke(main, ["framework", "export", str(course), "--format", "moodle-csv"])
     assert exported.exit_code == 0, exported.output
@@ -122,10 +132,11 @@ def test_framework_exports_quote_formula_titles(tmp_path):
     assert mapped.exit_code == 0, mapped.output
     exported_cells, mapping_cells = (
         [cell for row in csv.reader(text.splitlines()) for cell in row]
-        for text in (exported.output, mapping.read_text(encoding="utf-8")))
+        for text in (exported.output, mapping.read_text(encoding="utf-8"))
+    )
     for cells in (exported_cells, mapping_cells):
         assert not [cell for cell in cells if starts_a_formula(cell)]
-    assert "'=HYPERLINK(\"https://evil.example/\")" in exported_cells
+    assert '\'=HYPERLINK("https://evil.example/")' in exported_cells
     assert "'@SUM(1) module" in mapping_cells
 
 
@@ -138,17 +149,25 @@ def wrong_shapes() -> list:
         passed(bob, result={"extensions": [1, 2]}),
         passed(bob, verb={"id": [ADL + "passed"]}),
         passed(bob, competency_results=[{"competency": []}, {"competency": {"a": 1}, "id": [1]}, {"id": 7}]),
-        passed(bob, competency_results=[{"competency": "ccm.advocacy", "score": float("nan")},
-                                        {"competency": "ccm.communication", "score": {"raw": 1}, "status": []}]),
+        passed(
+            bob,
+            competency_results=[
+                {"competency": "ccm.advocacy", "score": float("nan")},
+                {"competency": "ccm.communication", "score": {"raw": 1}, "status": []},
+            ],
+        ),
         passed(bob, result={"score": {"scaled": 1e308, "raw": [1], "min": {}, "max": "x"}}),
-        passed(bob, result={"score": {"raw": 10 ** 400, "max": 10 ** 401}}),
+        passed(bob, result={"score": {"raw": 10**400, "max": 10**401}}),
         passed({"mbox": ["mailto:x@example.org"], "name": {"first": "x"}}, timestamp=["2026"]),
         passed(bob, timestamp="0001-01-01T00:00:00+14:00"),
         passed(bob, context={"contextActivities": [1]}, object={"id": {"x": 1}}),
         passed(bob, context={"contextActivities": {"parent": "x", "other": 5}}),
         passed({"account": {"name": ["u"], "homePage": {}}, "objectType": []}),
         passed("actor"),
-        "not a statement", 42, None, [],
+        "not a statement",
+        42,
+        None,
+        [],
     ]
 
 
@@ -183,8 +202,10 @@ def test_wrong_shapes_are_counted_never_fatal(source, tmp_path, layout):
 
 def test_deep_nesting_in_an_array_is_a_clear_error(source, tmp_path):
     path = tmp_path / "s.json"
-    path.write_text("[\n" + json.dumps(passed({"mbox": "mailto:a@example.org"})) + ",\n" + "[" * 100_000 +
-                    "]" * 100_000 + "\n]", encoding="utf-8")
+    path.write_text(
+        "[\n" + json.dumps(passed({"mbox": "mailto:a@example.org"})) + ",\n" + "[" * 100_000 + "]" * 100_000 + "\n]",
+        encoding="utf-8",
+    )
     result = run_report(source, "--statements", path, "-o", tmp_path / "out")
     assert result.exit_code == 4, result.output
     assert f"{path}:3: JSON nested too deeply" in result.output
@@ -205,8 +226,13 @@ def tiny_filesystem(folder: Path, monkeypatch):
     """A real 64 KiB tmpfs at `folder` where this machine lets us mount one; else every write there fails
     with ENOSPC (the one simulated case the brief allows)."""
     folder.mkdir()
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True).returncode == 0
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True
+        ).returncode
+        == 0
+    )
     if not mounted:
         import builtins
 
@@ -281,9 +307,13 @@ def test_ctrl_c_is_exit_130_and_writes_nothing(source, tmp_path):
     statements = tmp_path / "s.jsonl"
     many_learners(statements, 60_000)
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "ccm_scorm.cli", "report", str(source), "--statements",
-                                str(statements), "-o", str(out)], cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ccm_scorm.cli", "report", str(source), "--statements", str(statements), "-o", str(out)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         fds = Path(f"/proc/{process.pid}/fd")
         while process.poll() is None:  # interrupt once it is reading the statements

@@ -23,29 +23,40 @@ ADL = "http://adlnet.gov/expapi/verbs/"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SIZES = [(1366, 768), (360, 740)]
 SECOND_MODULE = {
-    "second/module.yaml": "id: second\nversion: \"1.0.0\"\ntitle: Second steps\nsummary: Another.\n"
-                          "competencies: [ccm.person-centred]\naudience: [Care navigator]\nminutes: 5\n"
-                          "outcomes:\n  - Pass.\npass_mark: 80\nattempts: 0\n",
+    "second/module.yaml": 'id: second\nversion: "1.0.0"\ntitle: Second steps\nsummary: Another.\n'
+    "competencies: [ccm.person-centred]\naudience: [Care navigator]\nminutes: 5\n"
+    "outcomes:\n  - Pass.\npass_mark: 80\nattempts: 0\n",
     "second/pages/01-page.md": "# Page\n\nText.\n",
     "pathways/later.yaml": "id: later\ntitle: Later pathway\ndescription: For tests.\naudience: [Volunteer]\n"
-                           "modules: [second]\n",
+    "modules: [second]\n",
 }
 
 
 def passed(course, name: str, email: str, module_id: str, results: dict[str, int], when: str) -> dict:
     iri = course.module_iri(module_id)
-    return {"actor": {"name": name, "mbox": f"mailto:{email}"}, "verb": {"id": ADL + "passed"},
-            "object": {"id": iri}, "timestamp": when,
-            "result": {"score": {"scaled": 0.9}, "extensions": {iri + "/xapi/competency-results": [
-                {"competency": cid, "score": score, "status": "passed" if score >= 80 else "failed"}
-                for cid, score in results.items()]}}}
+    return {
+        "actor": {"name": name, "mbox": f"mailto:{email}"},
+        "verb": {"id": ADL + "passed"},
+        "object": {"id": iri},
+        "timestamp": when,
+        "result": {
+            "score": {"scaled": 0.9},
+            "extensions": {
+                iri + "/xapi/competency-results": [
+                    {"competency": cid, "score": score, "status": "passed" if score >= 80 else "failed"}
+                    for cid, score in results.items()
+                ]
+            },
+        },
+    }
 
 
 def write_report(source: Path, statements: list[dict], out: Path, *extra: str) -> str:
     path = out.parent / "statements.jsonl"
     path.write_text("\n".join(json.dumps(s) for s in statements), encoding="utf-8")
-    result = CliRunner().invoke(main, ["report", str(source), "--statements", str(path), "-o", str(out),
-                                       "-f", "html", *extra])
+    result = CliRunner().invoke(
+        main, ["report", str(source), "--statements", str(path), "-o", str(out), "-f", "html", *extra]
+    )
     assert result.exit_code == 0, result.output
     return (out / "report.html").as_uri()
 
@@ -54,11 +65,22 @@ def write_report(source: Path, statements: list[dict], out: Path, *extra: str) -
 def small_report(tmp_path):
     source = write_course(tmp_path, SECOND_MODULE)
     course = load_course(source)
-    statements = [passed(course, "Alice Ames", "alice@example.org", "demo",
-                         {"ccm.communication": 90, "ccm.advocacy": 60}, "2026-03-02T10:00:00Z")]
+    statements = [
+        passed(
+            course,
+            "Alice Ames",
+            "alice@example.org",
+            "demo",
+            {"ccm.communication": 90, "ccm.advocacy": 60},
+            "2026-03-02T10:00:00Z",
+        )
+    ]
     roster = tmp_path / "roster.csv"
-    roster.write_text("name,email,issued,pathway\nAlice Ames,alice@example.org,2026-03-01,starter\n"
-                      "Zed Zane,zed@example.org,2026-03-10,later\n", encoding="utf-8")
+    roster.write_text(
+        "name,email,issued,pathway\nAlice Ames,alice@example.org,2026-03-01,starter\n"
+        "Zed Zane,zed@example.org,2026-03-10,later\n",
+        encoding="utf-8",
+    )
     return write_report(source, statements, tmp_path / "out", "--roster", str(roster), "--as-of", "2026-03-20")
 
 
@@ -70,8 +92,7 @@ def test_a_manager_reads_titles_words_and_a_summary(page, small_report):
     assert "nobody has achieved Person-centred practice, Advocacy" in summary
     assert "1 learner has not started anything" in summary
     headings = page.locator("#matrix-table thead th").all_inner_texts()
-    assert [h.rstrip(" ⇅▲▼") for h in headings] == ["Learner", "Person-centred practice", "Advocacy",
-                                                    "Communication"]
+    assert [h.rstrip(" ⇅▲▼") for h in headings] == ["Learner", "Person-centred practice", "Advocacy", "Communication"]
     assert page.locator("#matrix-table thead th").nth(3).get_attribute("title") == "ccm.communication"
     matrix = page.locator("#matrix-table").inner_text()
     assert "ccm." not in matrix and "basis" not in matrix and "objective" not in matrix
@@ -115,14 +136,23 @@ def catalogue_report(tmp_path_factory):
         for m, module in enumerate(course.modules):
             if (n + m) % 3:
                 scores = {cid: 60 + 10 * ((n * m + len(cid)) % 5) for cid in module.evidenced_competency_ids()}
-                statements.append(passed(course, f"Learner number {n} with a long name", f"l{n}@example.org",
-                                         module.id, scores, f"2026-03-{n + 1:02d}T10:00:00Z"))
+                statements.append(
+                    passed(
+                        course,
+                        f"Learner number {n} with a long name",
+                        f"l{n}@example.org",
+                        module.id,
+                        scores,
+                        f"2026-03-{n + 1:02d}T10:00:00Z",
+                    )
+                )
     return write_report(source, statements, tmp / "out")
 
 
 @pytest.mark.parametrize("width,height", SIZES)
-def test_fits_the_screen_with_the_learner_column_in_view(page, catalogue_report, width, height, axe_check,
-                                                          format_violations):
+def test_fits_the_screen_with_the_learner_column_in_view(
+    page, catalogue_report, width, height, axe_check, format_violations
+):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.set_viewport_size({"width": width, "height": height})
@@ -141,4 +171,4 @@ def test_fits_the_screen_with_the_learner_column_in_view(page, catalogue_report,
     violations = axe_check(page, tags=AXE_TAGS)
     assert not violations, format_violations(violations)
     assert not page.ccm_errors
-    page.screenshot(path=str(Path(catalogue_report[len("file://"):]).parent / f"report-{width}.png"))
+    page.screenshot(path=str(Path(catalogue_report[len("file://") :]).parent / f"report-{width}.png"))

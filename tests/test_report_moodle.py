@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.moodle_fixture_course import write_moodle_fixture_course
 
 from ccm_scorm.cli import main
 from ccm_scorm.report import EXIT_STRICT, ReportOptions, build_report
 from ccm_scorm.source import load_course
-from support.moodle_fixture_course import write_moodle_fixture_course
 
 STU, SIAN, NORA = "student1@example.invalid", "student2@example.invalid", "student3@example.invalid"
 COMMS, ADVOCACY, PERSON = "ccm.communication", "ccm.advocacy", "ccm.person-centred"
@@ -39,7 +39,7 @@ def cells(report) -> dict:
     """{(learner, competency): (status, best, latest, first achieved, attempts, basis)}"""
     out = {}
     for key in report.learner_keys():
-        for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key)):
+        for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=False):
             out[key, cid] = (view.status, view.best, view.latest, view.first_achieved, view.attempts, tuple(view.basis))
     return out
 
@@ -92,8 +92,13 @@ def test_scorm12_stock_exports_rest_on_interactions_and_say_so(course, fixtures,
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_fixed_objectives_give_each_competency_its_own_result(course, fixtures, edition, fmt):
     ext = FORMATS[fmt]
-    report = run(course, fixtures, f"{edition}_basic_{ext}", f"{edition}_interactions_{ext}",
-                 f"objectives_fixed_query/{edition}_objectives_{ext}")
+    report = run(
+        course,
+        fixtures,
+        f"{edition}_basic_{ext}",
+        f"{edition}_interactions_{ext}",
+        f"objectives_fixed_query/{edition}_objectives_{ext}",
+    )
     assert cells(report) == WITH_OBJECTIVES
     assert not any("no values" in m for m in report.notes.messages)
 
@@ -101,8 +106,9 @@ def test_fixed_objectives_give_each_competency_its_own_result(course, fixtures, 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_scorm2004_stock_exports_fall_back_to_the_module_result(course, fixtures, fmt):
     ext = FORMATS[fmt]
-    report = run(course, fixtures, f"scorm2004_basic_{ext}", f"scorm2004_interactions_{ext}",
-                 f"scorm2004_objectives_{ext}")
+    report = run(
+        course, fixtures, f"scorm2004_basic_{ext}", f"scorm2004_interactions_{ext}", f"scorm2004_objectives_{ext}"
+    )
     assert cells(report) == FROM_MODULE
     messages = " ".join(report.notes.messages)
     assert "always empty for SCORM 2004" in messages and "objectives report has no values" in messages
@@ -129,8 +135,10 @@ def test_gradebook_activity_names_that_match_no_module_are_skipped_and_counted(f
     args = ["report", str(source), "--moodle", str(fixtures / "gradebook.csv"), "-o", str(tmp_path / "out")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert ("note: 4 gradebook grades of SCORM activities that match no module or pathway (name them with "
-            "--moodle-module 'ACTIVITY=ID'): ccm12 20261124-213010-2257, ccm2004 20261124-213020-2688") in result.output
+    assert (
+        "note: 4 gradebook grades of SCORM activities that match no module or pathway (name them with "
+        "--moodle-module 'ACTIVITY=ID'): ccm12 20261124-213010-2257, ccm2004 20261124-213020-2688"
+    ) in result.output
     strict = CliRunner().invoke(main, args + ["--strict"])
     assert strict.exit_code == EXIT_STRICT, strict.output
     assert "--strict" in strict.output and "4 gradebook grades" in strict.output and "Traceback" not in strict.output
@@ -138,8 +146,13 @@ def test_gradebook_activity_names_that_match_no_module_are_skipped_and_counted(f
 
 
 def test_explicit_title_mapping_and_mixed_sources(course, fixtures):
-    report = run(course, fixtures, "scorm12_interactions_CSV.txt", "objectives_fixed_query/scorm2004_objectives_ODS.ods",
-                 modules=("CCM check SCO 1.2=ccm-check", "CCM check SCO 2004=ccm-check"))
+    report = run(
+        course,
+        fixtures,
+        "scorm12_interactions_CSV.txt",
+        "objectives_fixed_query/scorm2004_objectives_ODS.ods",
+        modules=("CCM check SCO 1.2=ccm-check", "CCM check SCO 2004=ccm-check"),
+    )
     got = cells(report)
     # Both activities count as attempts of the one module; the 2004 objectives carry person-centred's own score.
     assert got[STU, PERSON][:3] == (A, 85.0, 85.0)
@@ -151,9 +164,11 @@ def test_explicit_title_mapping_and_mixed_sources(course, fixtures):
 def test_cli_writes_every_format_with_pathways_and_roster(fixtures, tmp_path):
     source = write_moodle_fixture_course(tmp_path)
     roster = tmp_path / "roster.csv"
-    roster.write_text("name,email,issued\nStu Dent,student1@example.invalid,2026-11-01\n"
-                      "Nora Noattempt,student3@example.invalid,2026-11-10\nNew Starter,new@example.invalid,2026-11-20\n",
-                      encoding="utf-8")
+    roster.write_text(
+        "name,email,issued\nStu Dent,student1@example.invalid,2026-11-01\n"
+        "Nora Noattempt,student3@example.invalid,2026-11-10\nNew Starter,new@example.invalid,2026-11-20\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     args = ["report", str(source), "-o", str(out), "--roster", str(roster), "--as-of", "2026-11-30"]
     for name in ("scorm12_basic_CSV.txt", "scorm12_interactions_CSV.txt", "scorm12_objectives_CSV.txt"):
@@ -161,8 +176,14 @@ def test_cli_writes_every_format_with_pathways_and_roster(fixtures, tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "4 learners x 3 competencies" in result.output
-    assert {p.name for p in out.iterdir()} == {"matrix.csv", "competencies.csv", "pathways.csv", "report.json",
-                                              "report.xlsx", "report.html"}
+    assert {p.name for p in out.iterdir()} == {
+        "matrix.csv",
+        "competencies.csv",
+        "pathways.csv",
+        "report.json",
+        "report.xlsx",
+        "report.html",
+    }
     import csv
     import json
 
@@ -196,7 +217,11 @@ def test_html_report_passes_axe(fixtures, tmp_path, page, axe_check, format_viol
     source = write_moodle_fixture_course(tmp_path)
     out = tmp_path / "out"
     args = ["report", str(source), "-o", str(out), "-f", "html"]
-    for name in ("scorm12_basic_CSV.txt", "scorm12_interactions_CSV.txt", "objectives_fixed_query/scorm12_objectives_CSV.txt"):
+    for name in (
+        "scorm12_basic_CSV.txt",
+        "scorm12_interactions_CSV.txt",
+        "objectives_fixed_query/scorm12_objectives_CSV.txt",
+    ):
         args += ["--moodle", str(fixtures / name)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
@@ -214,16 +239,28 @@ def test_strict_refuses_statements_for_activities_not_in_the_course(fixtures, tm
     """--strict covers every source: an LRS statement about another course's activity too."""
     source = write_moodle_fixture_course(tmp_path)
     statements = tmp_path / "statements.jsonl"
-    statements.write_text('{"actor": {"mbox": "mailto:student1@example.invalid"}, '
-                          '"verb": {"id": "http://adlnet.gov/expapi/verbs/passed"}, '
-                          '"object": {"id": "https://elsewhere.example/module/fire-safety"}}\n', encoding="utf-8")
-    args = ["report", str(source), "--statements", str(statements), "--moodle",
-            str(fixtures / "scorm12_basic_CSV.txt"), "-o", str(tmp_path / "out")]
+    statements.write_text(
+        '{"actor": {"mbox": "mailto:student1@example.invalid"}, '
+        '"verb": {"id": "http://adlnet.gov/expapi/verbs/passed"}, '
+        '"object": {"id": "https://elsewhere.example/module/fire-safety"}}\n',
+        encoding="utf-8",
+    )
+    args = [
+        "report",
+        str(source),
+        "--statements",
+        str(statements),
+        "--moodle",
+        str(fixtures / "scorm12_basic_CSV.txt"),
+        "-o",
+        str(tmp_path / "out"),
+    ]
     assert CliRunner().invoke(main, args).exit_code == 0
     strict = CliRunner().invoke(main, args + ["--strict"])
     assert strict.exit_code == EXIT_STRICT, strict.output
-    assert "records for activities not in the course (e.g. https://elsewhere.example/module/fire-safety)" \
-        in strict.output
+    assert (
+        "records for activities not in the course (e.g. https://elsewhere.example/module/fire-safety)" in strict.output
+    )
 
 
 def test_objectives_for_a_competency_the_module_does_not_list_are_counted(fixtures, tmp_path):
@@ -233,11 +270,21 @@ def test_objectives_for_a_competency_the_module_does_not_list_are_counted(fixtur
     module = source / "ccm-check" / "module.yaml"
     module.write_text(module.read_text(encoding="utf-8").replace(", ccm.person-centred", ""), encoding="utf-8")
     objectives = fixtures / "objectives_fixed_query" / "scorm2004_objectives_CSV.txt"
-    args = ["report", str(source), "--moodle", str(objectives), "--moodle-module", "ccm-check",
-            "-o", str(tmp_path / "out")]
+    args = [
+        "report",
+        str(source),
+        "--moodle",
+        str(objectives),
+        "--moodle-module",
+        "ccm-check",
+        "-o",
+        str(tmp_path / "out"),
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert ("note: 3 objective records for competencies the activity's module does not list: "
-            "ccm.person-centred in ccm-check") in result.output
+    assert (
+        "note: 3 objective records for competencies the activity's module does not list: "
+        "ccm.person-centred in ccm-check"
+    ) in result.output
     strict = CliRunner().invoke(main, args + ["--strict"])
     assert strict.exit_code == EXIT_STRICT and "3 objective records" in strict.output, strict.output

@@ -61,15 +61,26 @@ def played(moodle, browser, shared_dir, tmp_path_factory):
     source = mp.write_course(root)
     packages = mp.build_packages(source, root / "packages")
     other = shared_dir / "fixtures" / "moodle" / "source_packages" / "ccm12.zip"  # a package of another course
-    courses = {edition: mr.ReportCourse.create(moodle, packages, f"Reports {edition}", edition, UNITS, other)
-               for edition in EDITIONS}
+    courses = {
+        edition: mr.ReportCourse.create(moodle, packages, f"Reports {edition}", edition, UNITS, other)
+        for edition in EDITIONS
+    }
     framework_csv = root / "framework.csv"
     mp.ccm("framework", "export", source, "--format", "moodle-csv", "--out", framework_csv)
     moodle.helper("import_framework", "--csv", framework_csv)  # kept if another test imported it first
     for course in courses.values():  # Moodle rates them when the quiz activity is completed (passed)
         for competency in mp.QUIZ_COMPETENCIES:
-            moodle.helper("link_competency", "--cmid", course.activities[mp.QUIZ_MODULE].cmid,
-                          "--competency", competency, "--framework", mp.FRAMEWORK_ID, "--rule", "complete")
+            moodle.helper(
+                "link_competency",
+                "--cmid",
+                course.activities[mp.QUIZ_MODULE].cmid,
+                "--competency",
+                competency,
+                "--framework",
+                mp.FRAMEWORK_ID,
+                "--rule",
+                "complete",
+            )
     emails = {}
     for label, (tries, pathway_right) in PLAYS.items():
         username, password = moodle.new_user(label, courses["scorm12"].course_id)
@@ -112,9 +123,23 @@ def _download_everything(moodle, browser, course, edition, emails, folder: Path)
     files = {}
     for options in ("default", "full"):
         username, password = f"t{options}{course.course_id}x", f"Pw-{options}-{course.course_id}-T1"
-        moodle.helper("create_user", "--username", username, "--password", password, "--firstname", "Teacher",
-                      "--lastname", options, "--email", f"{username}@example.org", "--enrol", course.course_id,
-                      "--role", "editingteacher")
+        moodle.helper(
+            "create_user",
+            "--username",
+            username,
+            "--password",
+            password,
+            "--firstname",
+            "Teacher",
+            "--lastname",
+            options,
+            "--email",
+            f"{username}@example.org",
+            "--enrol",
+            course.course_id,
+            "--role",
+            "editingteacher",
+        )
         target = folder / options
         target.mkdir()
         got = files[options] = {}
@@ -176,8 +201,11 @@ def _competency_of(interaction_id: str) -> str:
 
 
 def matrix(report) -> dict[tuple[str, str], tuple]:
-    return {(key, cid): view for key in report.learner_keys()
-            for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=True)}
+    return {
+        (key, cid): view
+        for key in report.learner_keys()
+        for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=True)
+    }
 
 
 def statuses(report) -> dict[tuple[str, str], str]:
@@ -201,8 +229,9 @@ def agreeing_cells(report, results: EditionResults) -> dict:
 
 def assert_best_scores_agree(got: dict, results: EditionResults) -> None:
     expected = expected_from_database(results)
-    assert {k: v.best for k, v in got.items() if k[1] in mp.QUIZ_COMPETENCIES} == \
-        {k: v[1] for k, v in expected.items() if k[1] in mp.QUIZ_COMPETENCIES}
+    assert {k: v.best for k, v in got.items() if k[1] in mp.QUIZ_COMPETENCIES} == {
+        k: v[1] for k, v in expected.items() if k[1] in mp.QUIZ_COMPETENCIES
+    }
 
 
 def run(source, files, **options):
@@ -254,9 +283,13 @@ def test_default_option_downloads_agree_and_say_what_they_cannot_tell(played, so
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_every_format_gives_the_same_matrix(played, source, edition, options):
     files = getattr(played[edition], options)
-    by_format = {fmt: {k: dataclasses.replace(v, sources=[]) for k, v in
-                       matrix(run(source, [files[u, r, fmt] for u in UNITS for r in REPORTS])).items()}
-                 for fmt in FORMATS}
+    by_format = {
+        fmt: {
+            k: dataclasses.replace(v, sources=[])
+            for k, v in matrix(run(source, [files[u, r, fmt] for u in UNITS for r in REPORTS])).items()
+        }
+        for fmt in FORMATS
+    }
     assert by_format["ODS"] == by_format["CSV"]
     assert by_format["Excel"] == by_format["CSV"]
 
@@ -275,25 +308,38 @@ def test_gradebook_with_an_activity_the_course_does_not_know(played, source, edi
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_live_site_agrees_with_the_database(played, source, moodle, edition, tmp_path):
     results = played[edition]
-    report = run(source, [], moodle_site=moodle.url, moodle_course=results.course.course_id,
-                 moodle_token=moodle.token)
+    report = run(source, [], moodle_site=moodle.url, moodle_course=results.course.course_id, moodle_token=moodle.token)
     got = agreeing_cells(report, results)
     assert_best_scores_agree(got, results)
     retry = results.emails["retry"]
     assert got[retry, mp.QUIZ_COMPETENCIES[0]].attempts == 2
     assert got[results.emails["passer"], mp.READING_COMPETENCY].basis == ["objective"]
-    assert any("SCORM activities of the Moodle course that match no module" in m and "Fire safety" in m
-               for m in report.notes.messages)
+    assert any(
+        "SCORM activities of the Moodle course that match no module" in m and "Fire safety" in m
+        for m in report.notes.messages
+    )
     # retry and passer passed the quiz activity, so Moodle rated both of its competencies for each
-    assert f"Moodle itself rated 4 learner competencies in course {results.course.course_id} (4 proficient)" in \
-        " ".join(report.notes.messages)
+    assert (
+        f"Moodle itself rated 4 learner competencies in course {results.course.course_id} (4 proficient)"
+        in " ".join(report.notes.messages)
+    )
 
 
 def test_live_site_from_the_command_line_with_the_token_from_the_environment(played, moodle, tmp_path):
     results = played["scorm12"]
     course_dir = mp.write_course(tmp_path)
-    args = ["report", str(course_dir), "--moodle-site", moodle.url, "--moodle-course", str(results.course.course_id),
-            "-o", str(tmp_path / "out"), "-f", "csv"]
+    args = [
+        "report",
+        str(course_dir),
+        "--moodle-site",
+        moodle.url,
+        "--moodle-course",
+        str(results.course.course_id),
+        "-o",
+        str(tmp_path / "out"),
+        "-f",
+        "csv",
+    ]
     missing = CliRunner().invoke(main, args, env={"CCM_MOODLE_TOKEN": ""})
     assert missing.exit_code == 2 and "CCM_MOODLE_TOKEN" in missing.output, missing.output
     wrong = CliRunner().invoke(main, args, env={"CCM_MOODLE_TOKEN": "0" * 32})

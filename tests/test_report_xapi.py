@@ -13,58 +13,105 @@ import uuid
 
 import pytest
 from click.testing import CliRunner
+from support.course_source import write_course
 
 from ccm_scorm.cli import main
 from ccm_scorm.report import ReportOptions, build_report
 from ccm_scorm.source import load_course
-from support.course_source import write_course
 
 BASE = "https://ccm-scorm.example.org/test/"
 MODULE = BASE + "module/demo"
 ADL = "http://adlnet.gov/expapi/verbs/"
 OBJECTIVE = "http://adlnet.gov/expapi/activities/objective"
-QUESTIONS = {"q1-active-listening": "ccm.communication", "q2-advocacy-rights": "ccm.advocacy",
-             "q3-barriers": "ccm.communication", "q4-services": "ccm.communication",
-             "q5-steps": "ccm.communication", "q6-term": "ccm.communication"}
+QUESTIONS = {
+    "q1-active-listening": "ccm.communication",
+    "q2-advocacy-rights": "ccm.advocacy",
+    "q3-barriers": "ccm.communication",
+    "q4-services": "ccm.communication",
+    "q5-steps": "ccm.communication",
+    "q6-term": "ccm.communication",
+}
 
 
 def competency(cid: str) -> dict:
-    return {"objectType": "Activity", "id": f"{BASE}competency/{cid}",
-            "definition": {"type": OBJECTIVE, "name": {"en-GB": cid}}}
+    return {
+        "objectType": "Activity",
+        "id": f"{BASE}competency/{cid}",
+        "definition": {"type": OBJECTIVE, "name": {"en-GB": cid}},
+    }
 
 
-def statement(actor: dict, verb: str, object_id: str, when: str, registration: str, *, result=None,
-              competencies=("ccm.communication", "ccm.advocacy"), parent=False) -> dict:
+def statement(
+    actor: dict,
+    verb: str,
+    object_id: str,
+    when: str,
+    registration: str,
+    *,
+    result=None,
+    competencies=("ccm.communication", "ccm.advocacy"),
+    parent=False,
+) -> dict:
     context = {"registration": registration, "contextActivities": {"other": [competency(c) for c in competencies]}}
     if parent:
         context["contextActivities"]["parent"] = [{"objectType": "Activity", "id": MODULE}]
-    s = {"id": str(uuid.uuid4()), "actor": actor, "verb": {"id": ADL + verb, "display": {"en-US": verb}},
-         "object": {"objectType": "Activity", "id": object_id,
-                    "definition": {"type": "http://adlnet.gov/expapi/activities/module"}},
-         "context": context, "timestamp": when}
+    s = {
+        "id": str(uuid.uuid4()),
+        "actor": actor,
+        "verb": {"id": ADL + verb, "display": {"en-US": verb}},
+        "object": {
+            "objectType": "Activity",
+            "id": object_id,
+            "definition": {"type": "http://adlnet.gov/expapi/activities/module"},
+        },
+        "context": context,
+        "timestamp": when,
+    }
     if result is not None:
         s["result"] = result
     return s
 
 
-def attempt(actor: dict, when: str, answers: dict[str, bool], *, registration: str | None = None,
-            submit: bool = True) -> list[dict]:
+def attempt(
+    actor: dict, when: str, answers: dict[str, bool], *, registration: str | None = None, submit: bool = True
+) -> list[dict]:
     """One launch: initialized, answered x N, completed + passed/failed (when submitted), terminated."""
     registration = registration or str(uuid.uuid4())
     out = [statement(actor, "initialized", MODULE, when, registration)]
     for qid, right in answers.items():
-        out.append(statement(actor, "answered", f"{MODULE}/question/{qid}", when, registration, parent=True,
-                             competencies=(QUESTIONS[qid],), result={"success": right, "response": "x"}))
+        out.append(
+            statement(
+                actor,
+                "answered",
+                f"{MODULE}/question/{qid}",
+                when,
+                registration,
+                parent=True,
+                competencies=(QUESTIONS[qid],),
+                result={"success": right, "response": "x"},
+            )
+        )
     if submit:
         score = round(100 * sum(answers.values()) / len(answers))
         per = {}
         for qid, right in answers.items():
             per.setdefault(QUESTIONS[qid], []).append(right)
-        comps = [{"id": f"{BASE}competency/{cid}", "competency": cid, "score": round(100 * sum(v) / len(v)),
-                  "status": "passed" if 100 * sum(v) / len(v) >= 80 else "failed"} for cid, v in per.items()]
-        result = {"success": score >= 80, "completion": True,
-                  "score": {"scaled": score / 100, "raw": score, "min": 0, "max": 100}, "duration": "PT5M",
-                  "extensions": {MODULE + "/xapi/competency-results": comps}}
+        comps = [
+            {
+                "id": f"{BASE}competency/{cid}",
+                "competency": cid,
+                "score": round(100 * sum(v) / len(v)),
+                "status": "passed" if 100 * sum(v) / len(v) >= 80 else "failed",
+            }
+            for cid, v in per.items()
+        ]
+        result = {
+            "success": score >= 80,
+            "completion": True,
+            "score": {"scaled": score / 100, "raw": score, "min": 0, "max": 100},
+            "duration": "PT5M",
+            "extensions": {MODULE + "/xapi/competency-results": comps},
+        }
         out.append(statement(actor, "completed", MODULE, when, registration, result=dict(result)))
         out.append(statement(actor, "passed" if score >= 80 else "failed", MODULE, when, registration, result=result))
     out.append(statement(actor, "terminated", MODULE, when, registration, result={"duration": "PT6M"}))
@@ -82,12 +129,14 @@ def learners_statements() -> list[dict]:
     statements = []
     statements += attempt(ALICE, "2026-03-02T10:00:00Z", ALL_RIGHT)
     # Bob: first attempt fails communication (3 of 5), passes advocacy; second attempt passes both.
-    statements += attempt(BOB, "2026-03-03T09:00:00Z", {**ALL_RIGHT, "q1-active-listening": False,
-                                                        "q3-barriers": False})
+    statements += attempt(
+        BOB, "2026-03-03T09:00:00Z", {**ALL_RIGHT, "q1-active-listening": False, "q3-barriers": False}
+    )
     statements += attempt(BOB, "2026-03-05T09:00:00Z", ALL_RIGHT)
     # Carol answered two questions and closed the module without submitting.
-    statements += attempt(CAROL, "2026-03-04T12:00:00Z", {"q1-active-listening": True, "q2-advocacy-rights": False},
-                          submit=False)
+    statements += attempt(
+        CAROL, "2026-03-04T12:00:00Z", {"q1-active-listening": True, "q2-advocacy-rights": False}, submit=False
+    )
     # Dave (an LMS account, no email): passes communication, fails advocacy.
     statements += attempt(DAVE, "2026-03-06T15:30:00+01:00", {**ALL_RIGHT, "q2-advocacy-rights": False})
     return statements
@@ -108,7 +157,7 @@ EXPECTED = {
 def matrix_of(report) -> dict:
     out = {}
     for key in report.learner_keys():
-        for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key)):
+        for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=False):
             out[key, cid] = (view.status, view.best, view.latest, view.first_achieved, view.attempts)
     return out
 
@@ -121,8 +170,10 @@ def source(tmp_path_factory):
 @pytest.mark.parametrize("layout", ["array", "lines", "lrs-answer"])
 def test_statement_file_gives_the_matrix(source, tmp_path, layout):
     statements = learners_statements() + [
-        statement(ALICE, "experienced", "https://elsewhere.example.org/activity/1", "2026-03-01T00:00:00Z",
-                  str(uuid.uuid4()))]
+        statement(
+            ALICE, "experienced", "https://elsewhere.example.org/activity/1", "2026-03-01T00:00:00Z", str(uuid.uuid4())
+        )
+    ]
     path = tmp_path / "statements.json"
     if layout == "array":
         path.write_text(json.dumps(statements, indent=1), encoding="utf-8")
@@ -146,15 +197,16 @@ def test_statement_file_gives_the_matrix(source, tmp_path, layout):
 
 def test_rule_all_needs_every_mapped_module(tmp_path):
     second = {
-        "second/module.yaml": "id: second\nversion: \"1.0.0\"\ntitle: Second module\nsummary: Another.\n"
-                              "competencies: [ccm.communication]\naudience: [Care navigator]\nminutes: 5\n"
-                              "outcomes:\n  - Pass.\npass_mark: 80\nattempts: 0\n",
+        "second/module.yaml": 'id: second\nversion: "1.0.0"\ntitle: Second module\nsummary: Another.\n'
+        "competencies: [ccm.communication]\naudience: [Care navigator]\nminutes: 5\n"
+        "outcomes:\n  - Pass.\npass_mark: 80\nattempts: 0\n",
         "second/pages/01-page.md": "# Page\n\nText.\n",
     }
     course = load_course(write_course(tmp_path, second))
     path = tmp_path / "s.jsonl"
-    path.write_text("\n".join(json.dumps(s) for s in attempt(ALICE, "2026-03-02T10:00:00Z", ALL_RIGHT)),
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(json.dumps(s) for s in attempt(ALICE, "2026-03-02T10:00:00Z", ALL_RIGHT)), encoding="utf-8"
+    )
     any_rule = matrix_of(build_report(course, ReportOptions(statements=(path,), rule="any")))
     all_rule = matrix_of(build_report(course, ReportOptions(statements=(path,), rule="all")))
     assert any_rule["alice@example.org", "ccm.communication"][0] == "achieved"
@@ -166,17 +218,26 @@ def test_lrs_end_to_end(ralph, source, tmp_path):
     ralph.clear()
     statements = learners_statements()
     for start in range(0, len(statements), 10):
-        answer = ralph.post(statements[start:start + 10])
+        answer = ralph.post(statements[start : start + 10])
         assert answer.status == 200, answer
     env = {"CCM_LRS_USERNAME": ralph.username, "CCM_LRS_PASSWORD": ralph.password, "CCM_LRS_AUTH": ""}
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["report", str(source), "--lrs", ralph.url, "-o", str(out), "-f", "json",
-                                       "--lrs-page-size", "4"], env=env)
+    result = CliRunner().invoke(
+        main, ["report", str(source), "--lrs", ralph.url, "-o", str(out), "-f", "json", "--lrs-page-size", "4"], env=env
+    )
     assert result.exit_code == 0, result.output
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    got = {(item["learner"], cid): (cell["status"], cell["best_score"], cell["latest_score"],
-                                    cell["first_achieved"] or "", cell["attempts"])
-           for item in data["learners"] for cid, cell in item["competencies"].items()}
+    got = {
+        (item["learner"], cid): (
+            cell["status"],
+            cell["best_score"],
+            cell["latest_score"],
+            cell["first_achieved"] or "",
+            cell["attempts"],
+        )
+        for item in data["learners"]
+        for cid, cell in item["competencies"].items()
+    }
     for cell, expected in EXPECTED.items():
         assert got[cell] == expected, cell
     # Paging: 4 statements a page, following `more`.
@@ -185,8 +246,11 @@ def test_lrs_end_to_end(ralph, source, tmp_path):
     read = next(line for line in data["notes"] if "from LRS " in line)
     assert read.split()[1] == str(len(statements))
     # `since` after every statement was stored: nothing new.
-    later = CliRunner().invoke(main, ["report", str(source), "--lrs", ralph.url, "-o", str(out), "-f", "csv",
-                                      "--since", "2999-01-01T00:00:00Z"], env=env)
+    later = CliRunner().invoke(
+        main,
+        ["report", str(source), "--lrs", ralph.url, "-o", str(out), "-f", "csv", "--since", "2999-01-01T00:00:00Z"],
+        env=env,
+    )
     assert later.exit_code == 0, later.output
     assert "0 learners x 3 competencies" in later.output
 
@@ -206,8 +270,9 @@ print(count, len(matrix.learners), resource.getrusage(resource.RUSAGE_SELF).ru_m
 
 
 def _write_statements(path, count: int, learners: int) -> None:
-    template = [json.dumps(s).replace("alice@example.org", "{who}") for s in
-                attempt(ALICE, "2026-03-02T10:00:00Z", ALL_RIGHT)]  # 10 statements a launch
+    template = [
+        json.dumps(s).replace("alice@example.org", "{who}") for s in attempt(ALICE, "2026-03-02T10:00:00Z", ALL_RIGHT)
+    ]  # 10 statements a launch
     with open(path, "w", encoding="utf-8") as handle:
         for n in range(count):
             handle.write(template[n % len(template)].replace("{who}", f"l{n // len(template) % learners}@example.org"))
@@ -222,8 +287,9 @@ def test_a_large_statements_file_is_streamed_with_flat_memory(source, tmp_path):
     def peak_kb(count: int) -> int:
         path = tmp_path / f"s{count}.jsonl"
         _write_statements(path, count, 500)
-        done = subprocess.run([sys.executable, "-c", MEASURE, str(source), str(path)], capture_output=True,
-                              text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURE, str(source), str(path)], capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, done.stderr
         read, learners, peak = map(int, done.stdout.split())
         assert (read, learners) == (count, min(500, count // 10))

@@ -8,12 +8,12 @@ import dataclasses
 import re
 
 import pytest
-
-from ccm_scorm.model import Draw, Item, Option, Pair, Page, Question, QuestionType
-from ccm_scorm.render.state_size import max_attempt, worst_case_answer_length, worst_case_state_length
 from support.recording import rendered
 from support.runtime_build import DRAW, PAGES, RIGHT, WRONG, build, make_course
 from support.worst_state import WORST_MODULE_STATE_JS
+
+from ccm_scorm.model import Draw, Item, Option, Page, Pair, Question, QuestionType
+from ccm_scorm.render.state_size import max_attempt, worst_case_answer_length, worst_case_state_length
 
 START = "() => (window.__ccmRecording || []).some(c => c.method === 'record' && c.args[0].type === 'start')"
 
@@ -92,7 +92,9 @@ def answer(page, response, check=True):
             while True:
                 now = page.evaluate(
                     "i => [...document.querySelectorAll('.ccm-order button[data-dir=\"-1\"]')]"
-                    ".findIndex(b => b.dataset.item === String(i))", item)
+                    ".findIndex(b => b.dataset.item === String(i))",
+                    item,
+                )
                 if now <= position:
                     break
                 form.locator(f'button[data-item="{item}"][data-dir="-1"]').click()
@@ -110,7 +112,7 @@ def to_quiz(page):
 
 
 def next_step(page):
-    page.locator('#ccm-quiz-body button[data-action]').click()
+    page.locator("#ccm-quiz-body button[data-action]").click()
 
 
 # ------------------------------------------------------------------- tests
@@ -167,14 +169,17 @@ def test_keyboard_only_completion_of_every_question_type(page, site):
     # ordering: Move up buttons; focus stays on the moved item's button
     for position in range(4):
         selector = f'button[data-item="{position}"][data-dir="-1"]'
-        now = page.evaluate("i => [...document.querySelectorAll('.ccm-order-item')]"
-                            ".findIndex(li => li.querySelector(`[data-item=\"${i}\"]`))", position)
+        now = page.evaluate(
+            "i => [...document.querySelectorAll('.ccm-order-item')]"
+            '.findIndex(li => li.querySelector(`[data-item="${i}"]`))',
+            position,
+        )
         if now == position:
             continue
         tab_to(page, selector)
         name = page.evaluate("() => document.activeElement.textContent")
         assert name.startswith("Move up: ")
-        for step in range(now - position):
+        for _step in range(now - position):
             page.keyboard.press("Enter")
             assert focused(page, selector)
         assert f"now number {position + 1} of 4" in polite(page, f"now number {position + 1} of 4")
@@ -268,8 +273,11 @@ def test_results_per_competency_and_retry(page, site):
         {"id": "ccm.teamwork", "score": None, "status": "completed"},
     ]
     rows = page.eval_on_selector_all(".ccm-table tbody tr", "rs => rs.map(r => r.innerText.split('\\t'))")
-    assert rows == [["Communication", "75%", "Not passed yet"], ["Person-centred practice", "50%", "Not passed yet"],
-                    ["Working as a team", "No questions this time", "Completed"]]
+    assert rows == [
+        ["Communication", "75%", "Not passed yet"],
+        ["Person-centred practice", "50%", "Not passed yet"],
+        ["Working as a team", "No questions this time", "Completed"],
+    ]
     assert "You have not passed this time" in page.inner_text("#ccm-results-body")
     assert page.inner_text('#ccm-toc-list a[data-view="3"]').startswith("Quiz results")
     page.get_by_role("button", name="Try again").click()
@@ -439,32 +447,68 @@ def _big_module():
     course, module = make_course()
     pages = tuple(Page(id=f"p{i:02d}", title=f"Page {i}", html="<p>Text.</p>", text="") for i in range(41))
     questions = (
-        Question(id="s", type=QuestionType.SINGLE, prompt="?", competency_id="ccm.communication",
-                 options=tuple(Option(chr(97 + i), f"O{i}", correct=i == 0) for i in range(12))),
-        Question(id="m", type=QuestionType.MULTIPLE, prompt="?", competency_id="ccm.communication",
-                 options=tuple(Option(chr(97 + i), f"O{i}", correct=i < 2) for i in range(9))),
+        Question(
+            id="s",
+            type=QuestionType.SINGLE,
+            prompt="?",
+            competency_id="ccm.communication",
+            options=tuple(Option(chr(97 + i), f"O{i}", correct=i == 0) for i in range(12)),
+        ),
+        Question(
+            id="m",
+            type=QuestionType.MULTIPLE,
+            prompt="?",
+            competency_id="ccm.communication",
+            options=tuple(Option(chr(97 + i), f"O{i}", correct=i < 2) for i in range(9)),
+        ),
         Question(id="t", type=QuestionType.TRUE_FALSE, prompt="?", competency_id="ccm.communication", answer=False),
-        Question(id="p", type=QuestionType.MATCHING, prompt="?", competency_id="ccm.communication",
-                 pairs=tuple(Pair(chr(97 + i), f"P{i}", f"M{i}") for i in range(11))),
-        Question(id="o", type=QuestionType.ORDERING, prompt="?", competency_id="ccm.communication",
-                 items=tuple(Item(chr(97 + i), f"I{i}") for i in range(5))),
-        Question(id="x", type=QuestionType.SHORT_TEXT, prompt="?", competency_id="ccm.communication",
-                 answers=("a",), max_length=25),
-        Question(id="y", type=QuestionType.SHORT_TEXT, prompt="?", competency_id="ccm.communication",
-                 answers=("a",), max_length=3),
+        Question(
+            id="p",
+            type=QuestionType.MATCHING,
+            prompt="?",
+            competency_id="ccm.communication",
+            pairs=tuple(Pair(chr(97 + i), f"P{i}", f"M{i}") for i in range(11)),
+        ),
+        Question(
+            id="o",
+            type=QuestionType.ORDERING,
+            prompt="?",
+            competency_id="ccm.communication",
+            items=tuple(Item(chr(97 + i), f"I{i}") for i in range(5)),
+        ),
+        Question(
+            id="x",
+            type=QuestionType.SHORT_TEXT,
+            prompt="?",
+            competency_id="ccm.communication",
+            answers=("a",),
+            max_length=25,
+        ),
+        Question(
+            id="y",
+            type=QuestionType.SHORT_TEXT,
+            prompt="?",
+            competency_id="ccm.communication",
+            answers=("a",),
+            max_length=3,
+        ),
     )
     questions = questions + tuple(dataclasses.replace(q, id=q.id + "2") for q in questions)  # bank of 14
     return dataclasses.replace(module, pages=pages, questions=questions, attempts=0, draw=Draw(count=11))
 
 
-WORST_STATE_JS = """([draw, attempt]) => {
-""" + WORST_MODULE_STATE_JS + """
+WORST_STATE_JS = (
+    """([draw, attempt]) => {
+"""
+    + WORST_MODULE_STATE_JS
+    + """
     const course = JSON.parse(document.getElementById('ccm-course').textContent);
     const st = worstModuleState(course, draw, attempt);
     const text = CCM.state.encode(st, course);
     const again = CCM.state.encode(CCM.state.decode(text, course), course);
     return [text, again];
 }"""
+)
 
 
 def test_worst_case_state_matches_python(page, tmp_path, http_server):
@@ -485,7 +529,7 @@ def test_worst_case_state_matches_python(page, tmp_path, http_server):
     assert len(text) == worst_case_state_length(module)
     assert re.fullmatch(r"c1\|[0-9a-z]+\|f{10}1\|999\|a\|1\|.*\|100\|.*", text)
     # any other draw is no longer
-    smallest = ranked[-module.draw.count:]
+    smallest = ranked[-module.draw.count :]
     shorter, _ = page.evaluate(WORST_STATE_JS, [smallest, 1])
     assert len(shorter) < len(text)
     assert page.ccm_errors == []

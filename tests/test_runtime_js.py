@@ -24,6 +24,16 @@ def test_eslint_is_clean_on_the_runtime_and_its_tests(repo_root):
     eslint = repo_root / "node_modules" / ".bin" / "eslint"
     if not eslint.exists():
         pytest.skip("node_modules is missing: run `npm ci` (scripts/test does)")
-    done = _run([str(eslint), "--max-warnings", "0", "ccm_scorm/render/runtime/", "tests/js/",
-                 "tests/support/adapter-recording.js", "eslint.config.mjs"], repo_root)
+    done = _run(
+        [
+            str(eslint),
+            "--max-warnings",
+            "0",
+            "ccm_scorm/render/runtime/",
+            "tests/js/",
+            "tests/support/adapter-recording.js",
+            "eslint.config.mjs",
+        ],
+        repo_root,
+    )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

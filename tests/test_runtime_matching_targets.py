@@ -8,7 +8,9 @@ from support.runtime_build import build
 from ccm_scorm.model import Pair, Question, QuestionType
 
 SHARED = Question(
-    id="q-drinks", type=QuestionType.MATCHING, prompt="Which drink goes with each time of day?",
+    id="q-drinks",
+    type=QuestionType.MATCHING,
+    prompt="Which drink goes with each time of day?",
     competency_id="ccm.communication",
     pairs=(Pair("a", "Morning", "Tea"), Pair("b", "Afternoon", "Tea"), Pair("c", "Night", "Milk")),
     spares=("Coffee",),
@@ -17,8 +19,11 @@ STARTED = "() => (window.__ccmRecording || []).some(c => c.method === 'record' &
 
 
 def _answers(page):
-    return [c["args"][0] for c in page.evaluate("() => window.__ccmRecording")
-            if c["method"] == "record" and c["args"][0]["type"] == "answer"]
+    return [
+        c["args"][0]
+        for c in page.evaluate("() => window.__ccmRecording")
+        if c["method"] == "record" and c["args"][0]["type"] == "answer"
+    ]
 
 
 def _start_quiz(page, tmp_path, http_server):
@@ -49,6 +54,7 @@ def test_shared_and_spare_targets_are_offered_once_and_scored_by_target(page, tm
     texts = [t["text"] for t in right["question"]["targets"]]
     state = page.evaluate("() => localStorage.getItem('ccm:runtime-test:1.0.0')")
     assert state.split("|")[-1] == "".join(str(texts.index(t)) for t in ("Tea", "Tea", "Milk"))  # target indexes
+
 
 def test_a_spare_is_a_wrong_answer(page, tmp_path, http_server):
     _start_quiz(page, tmp_path, http_server)

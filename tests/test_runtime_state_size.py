@@ -89,8 +89,14 @@ def _worst_draw(module) -> list[int]:
 def _runtime_worst_states(cases: list[dict], repo_root) -> list[dict]:
     node = shutil.which("node")
     assert node, "Node.js is needed to run the runtime's encoder (apt-get install nodejs)"
-    done = subprocess.run([node, str(repo_root / "tests" / "js" / "worst-state.mjs")], input=json.dumps(cases),
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [node, str(repo_root / "tests" / "js" / "worst-state.mjs")],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -102,8 +108,14 @@ def test_python_mirror_equals_the_runtime_encoder_on_every_bundled_module(repo_r
     assert course is not None, f"the bundled catalogue does not load: {problems}"
     folders = sorted(p.parent.name for p in (repo_root / "modules").glob("*/module.yaml"))
     assert folders and sorted(m.id for m in course.modules) == folders, "every bundled module loads"
-    cases = [{"course": course_data(course, module, "standalone"), "draw": _worst_draw(module),
-              "attempt": max_attempt(module)} for module in course.modules]
+    cases = [
+        {
+            "course": course_data(course, module, "standalone"),
+            "draw": _worst_draw(module),
+            "attempt": max_attempt(module),
+        }
+        for module in course.modules
+    ]
     for module, found in zip(course.modules, _runtime_worst_states(cases, repo_root), strict=True):
         assert found["text"] == found["again"], module.id
         assert len(found["text"]) == worst_case_state_length(module), module.id
@@ -112,8 +124,14 @@ def test_python_mirror_equals_the_runtime_encoder_on_every_bundled_module(repo_r
 
 def test_python_mirror_equals_the_runtime_encoder_on_matching_with_targets(repo_root):
     pairs = tuple(Pair(f"p{i}", f"P{i}", "same" if i < 2 else f"M{i}") for i in range(4))
-    matching = Question(id="m", type=QuestionType.MATCHING, prompt="?", competency_id="ccm.communication",
-                        pairs=pairs, spares=tuple(f"S{i}" for i in range(34)))
+    matching = Question(
+        id="m",
+        type=QuestionType.MATCHING,
+        prompt="?",
+        competency_id="ccm.communication",
+        pairs=pairs,
+        spares=tuple(f"S{i}" for i in range(34)),
+    )
     course, module = make_course(questions=(matching,))
     data = course_data(course, module, "standalone")
     assert len(data["questions"][0]["targets"]) == 37  # 3 distinct matches and 34 spares

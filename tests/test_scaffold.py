@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from support.course_source import write_course
 
 from ccm_scorm.cli import main
 from ccm_scorm.source import check_course
-from support.course_source import write_course
 
 
 def run(*args, input=None):
@@ -22,12 +22,27 @@ def validate(course):
 
 def test_flag_driven_module_validates_with_placeholder_warnings(tmp_path):
     course = write_course(tmp_path)
-    result = run("new", "module", course, "--title", "Safeguarding basics", "--competency", "ccm.advocacy",
-                 "--competency", "ccm.person-centred", "--yes")
+    result = run(
+        "new",
+        "module",
+        course,
+        "--title",
+        "Safeguarding basics",
+        "--competency",
+        "ccm.advocacy",
+        "--competency",
+        "ccm.person-centred",
+        "--yes",
+    )
     assert result.exit_code == 0, result.output
     folder = course / "safeguarding-basics"
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.*")) == [
-        "module.yaml", "pages/01-introduction.md", "pages/02-in-practice.md", "pages/03-summary.md", "quiz.yaml"]
+        "module.yaml",
+        "pages/01-introduction.md",
+        "pages/02-in-practice.md",
+        "pages/03-summary.md",
+        "quiz.yaml",
+    ]
     code, report = validate(course)
     assert code == 0 and report["ok"]
     placeholders = [w for w in report["warnings"] if "still a placeholder" in w["message"]]

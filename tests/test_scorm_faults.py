@@ -4,11 +4,11 @@ between answers while the LMS is unreachable. No answer is lost and the learner 
 from __future__ import annotations
 
 import pytest
-
-from test_scorm_runtime import EDITIONS, ORDER, RIGHT, TARGET, expected_interactions, status_key, subset
-from ccm_scorm.source import load_course
 from support.course_source import write_course
 from support.scorm_helpers import build_package, read_pages, take_quiz
+from test_scorm_runtime import EDITIONS, ORDER, RIGHT, TARGET, expected_interactions, status_key, subset
+
+from ccm_scorm.source import load_course
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +20,7 @@ def course(tmp_path_factory):
 def url(course, tmp_path, http_server):
     def serve(edition):
         return http_server(build_package(course, "demo", TARGET[edition], tmp_path / edition)) + "index.html"
+
     return serve
 
 

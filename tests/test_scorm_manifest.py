@@ -10,17 +10,20 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from support.course_source import write_course
+from support.paths import REPO_ROOT
+from support.scorm_helpers import SCHEMAS, manifest_errors
 
 from ccm_scorm.cli import main
 from ccm_scorm.package import runtime_size
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, BuildRefused, get_target
-from support.course_source import write_course
-from support.paths import REPO_ROOT
-from support.scorm_helpers import SCHEMAS, manifest_errors
 
 EDITION = {"scorm12": "12", "scorm2004": "2004"}
-SCHEMAVERSION = {"scorm12": b"<schemaversion>1.2</schemaversion>", "scorm2004": b"<schemaversion>2004 4th Edition</schemaversion>"}
+SCHEMAVERSION = {
+    "scorm12": b"<schemaversion>1.2</schemaversion>",
+    "scorm2004": b"<schemaversion>2004 4th Edition</schemaversion>",
+}
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +105,14 @@ def test_2004_module_without_quiz_declares_no_objective(test_course):
 def test_identifiers_are_stable_across_versions(test_course):
     module = test_course.module("demo")
     for target in ("scorm12", "scorm2004"):
-        one = etree.fromstring(get_target(target).build_module(test_course, module, BuildOptions()).files["imsmanifest.xml"])
-        two = etree.fromstring(get_target(target).build_module(
-            test_course, replace(module, version="2.0.0"), BuildOptions()).files["imsmanifest.xml"])
+        one = etree.fromstring(
+            get_target(target).build_module(test_course, module, BuildOptions()).files["imsmanifest.xml"]
+        )
+        two = etree.fromstring(
+            get_target(target)
+            .build_module(test_course, replace(module, version="2.0.0"), BuildOptions())
+            .files["imsmanifest.xml"]
+        )
         ids = lambda root: [e.get("identifier") for e in root.iter() if e.get("identifier")]  # noqa: E731
         assert ids(one) == ids(two) and two.get("version") == "2.0.0"
 
@@ -133,7 +141,9 @@ def test_schema_dir_puts_the_users_schema_files_in_the_package(test_course, tmp_
     module = test_course.module("demo")
     package = get_target("scorm12").build_module(test_course, module, BuildOptions(values={"schema_dir": SCHEMAS}))
     assert {"imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"} <= set(package.files)
-    package = get_target("scorm2004").build_module(test_course, module, BuildOptions(values={"schema_dir": SCHEMAS / "scorm2004-4th"}))
+    package = get_target("scorm2004").build_module(
+        test_course, module, BuildOptions(values={"schema_dir": SCHEMAS / "scorm2004-4th"})
+    )
     assert {"imscp_v1p1.xsd", "imsss_v1p0objective.xsd", "xml.xsd"} <= set(package.files)
     listed = etree.fromstring(package.files["imsmanifest.xml"]).iterfind(".//{*}file")
     assert not any(f.get("href").endswith(".xsd") for f in listed)
@@ -146,8 +156,10 @@ def test_schema_dir_puts_the_users_schema_files_in_the_package(test_course, tmp_
 def test_cli_build_writes_zips_and_the_report(tmp_path):
     source = write_course(tmp_path)
     out = tmp_path / "packages_out"
-    result = CliRunner().invoke(main, ["build", str(source), "--target", "scorm12", "--target", "scorm2004",
-                                       "--out", str(out), "--lms", "moodle"])
+    result = CliRunner().invoke(
+        main,
+        ["build", str(source), "--target", "scorm12", "--target", "scorm2004", "--out", str(out), "--lms", "moodle"],
+    )
     assert result.exit_code == 0, result.output
     assert "Moodle calls SCORM 2004 unsupported" in result.output
     for target in ("scorm12", "scorm2004"):
@@ -160,7 +172,9 @@ def test_cli_build_writes_zips_and_the_report(tmp_path):
     rows = {(p["target"], p["id"]): p for p in report["packages"]}
     assert rows[("scorm12", "demo")]["lms"] == "moodle" and rows[("scorm2004", "demo")]["lms"] == "moodle"
     assert rows[("scorm12", "demo")]["runtime_gzip_bytes"] <= 30 * 1024
-    refused = CliRunner().invoke(main, ["build", str(source), "--target", "scorm2004", "--out", str(out), "--lms", "esr"])
+    refused = CliRunner().invoke(
+        main, ["build", str(source), "--target", "scorm2004", "--out", str(out), "--lms", "esr"]
+    )
     assert refused.exit_code == 3 and "SCORM 1.2" in refused.output
 
 

@@ -11,21 +11,45 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from ccm_scorm.source import load_course
 from support.course_source import write_course
 from support.scorm_helpers import build_package, press, read_pages, take_quiz
 
-RIGHT = {"q1-active-listening": ["b"], "q2-advocacy-rights": [False], "q3-barriers": ["a", "b"],
-         "q4-services": [["a", "a"], ["b", "b"]], "q5-steps": ["a", "b", "c"], "q6-term": ["Open"]}
-WRONG = {"q1-active-listening": ["b"], "q2-advocacy-rights": [True], "q3-barriers": ["c"],
-         "q4-services": [["a", "b"], ["b", "a"]], "q5-steps": ["c", "b", "a"], "q6-term": ["closed"]}
+from ccm_scorm.source import load_course
+
+RIGHT = {
+    "q1-active-listening": ["b"],
+    "q2-advocacy-rights": [False],
+    "q3-barriers": ["a", "b"],
+    "q4-services": [["a", "a"], ["b", "b"]],
+    "q5-steps": ["a", "b", "c"],
+    "q6-term": ["Open"],
+}
+WRONG = {
+    "q1-active-listening": ["b"],
+    "q2-advocacy-rights": [True],
+    "q3-barriers": ["c"],
+    "q4-services": [["a", "b"], ["b", "a"]],
+    "q5-steps": ["c", "b", "a"],
+    "q6-term": ["closed"],
+}
 ORDER = list(RIGHT)
 COMPETENCY = {q: "ccm.communication" for q in ORDER} | {"q2-advocacy-rights": "ccm.advocacy"}
-TYPES = {"q1-active-listening": "choice", "q2-advocacy-rights": "true-false", "q3-barriers": "choice",
-         "q4-services": "matching", "q5-steps": "sequencing", "q6-term": "fill-in"}
-CORRECT = {"q1-active-listening": ["b"], "q2-advocacy-rights": [False], "q3-barriers": ["a", "b"],
-           "q4-services": [["a", "a"], ["b", "b"]], "q5-steps": ["a", "b", "c"], "q6-term": ["open"]}
+TYPES = {
+    "q1-active-listening": "choice",
+    "q2-advocacy-rights": "true-false",
+    "q3-barriers": "choice",
+    "q4-services": "matching",
+    "q5-steps": "sequencing",
+    "q6-term": "fill-in",
+}
+CORRECT = {
+    "q1-active-listening": ["b"],
+    "q2-advocacy-rights": [False],
+    "q3-barriers": ["a", "b"],
+    "q4-services": [["a", "a"], ["b", "b"]],
+    "q5-steps": ["a", "b", "c"],
+    "q6-term": ["open"],
+}
 
 EDITIONS = ["12", "2004"]
 TARGET = {"12": "scorm12", "2004": "scorm2004"}
@@ -52,15 +76,19 @@ def expected_interactions(edition: str, answers: dict, attempt: int = 1, start: 
     for n, question in enumerate(questions):
         p = f"cmi.interactions.{start + n}."
         right = answers[question] == RIGHT[question]
-        out.update({
-            p + "id": f"demo.{question}" + (f".a{attempt}" if attempt > 1 else ""),
-            p + "type": TYPES[question],
-            p + "objectives.0.id": COMPETENCY[question],
-            p + "weighting": "1",
-            p + "correct_responses.0.pattern": pattern(edition, question, CORRECT[question]),
-            p + ("student_response" if edition == "12" else "learner_response"): pattern(edition, question, answers[question]),
-            p + "result": "correct" if right else ("wrong" if edition == "12" else "incorrect"),
-        })
+        out.update(
+            {
+                p + "id": f"demo.{question}" + (f".a{attempt}" if attempt > 1 else ""),
+                p + "type": TYPES[question],
+                p + "objectives.0.id": COMPETENCY[question],
+                p + "weighting": "1",
+                p + "correct_responses.0.pattern": pattern(edition, question, CORRECT[question]),
+                p + ("student_response" if edition == "12" else "learner_response"): pattern(
+                    edition, question, answers[question]
+                ),
+                p + "result": "correct" if right else ("wrong" if edition == "12" else "incorrect"),
+            }
+        )
     return out
 
 
@@ -86,11 +114,21 @@ def expected_result(edition: str, score: int, passed: bool, objectives: dict) ->
     """objectives: {id: score}; the 2004 module objective "demo" is included there too."""
     status = "passed" if passed else "failed"
     if edition == "12":
-        out = {"cmi.core.lesson_status": status, "cmi.core.score.raw": str(score),
-               "cmi.core.score.min": "0", "cmi.core.score.max": "100"}
+        out = {
+            "cmi.core.lesson_status": status,
+            "cmi.core.score.raw": str(score),
+            "cmi.core.score.min": "0",
+            "cmi.core.score.max": "100",
+        }
     else:
-        out = {"cmi.completion_status": "completed", "cmi.success_status": status, "cmi.score.raw": str(score),
-               "cmi.score.min": "0", "cmi.score.max": "100", "cmi.score.scaled": str(score / 100).rstrip("0").rstrip(".")}
+        out = {
+            "cmi.completion_status": "completed",
+            "cmi.success_status": status,
+            "cmi.score.raw": str(score),
+            "cmi.score.min": "0",
+            "cmi.score.max": "100",
+            "cmi.score.scaled": str(score / 100).rstrip("0").rstrip("."),
+        }
     return out
 
 
@@ -104,8 +142,11 @@ def objective_rows(edition: str, cmi: dict) -> dict:
             index[m.group(1)] = value
     for n, objective_id in index.items():
         prefix = f"cmi.objectives.{n}."
-        rows[objective_id] = {k[len(prefix):]: v for k, v in cmi.items() if k.startswith(prefix) and k != prefix + "id"
-                              and v not in ("", "unknown")}
+        rows[objective_id] = {
+            k[len(prefix) :]: v
+            for k, v in cmi.items()
+            if k.startswith(prefix) and k != prefix + "id" and v not in ("", "unknown")
+        }
     return rows
 
 
@@ -113,11 +154,23 @@ def objective(edition: str, score: int | None, passed: bool | None, completed: b
     if edition == "12":
         if score is None:
             return {"status": "completed" if completed else "incomplete"}
-        return {"status": "passed" if passed else "failed", "score.raw": str(score), "score.min": "0", "score.max": "100"}
+        return {
+            "status": "passed" if passed else "failed",
+            "score.raw": str(score),
+            "score.min": "0",
+            "score.max": "100",
+        }
     row = {"completion_status": "completed" if completed else "incomplete"}
     if score is not None:
-        row.update({"success_status": "passed" if passed else "failed", "score.raw": str(score), "score.min": "0",
-                    "score.max": "100", "score.scaled": str(score / 100).rstrip("0").rstrip(".")})
+        row.update(
+            {
+                "success_status": "passed" if passed else "failed",
+                "score.raw": str(score),
+                "score.min": "0",
+                "score.max": "100",
+                "score.scaled": str(score / 100).rstrip("0").rstrip("."),
+            }
+        )
     return row
 
 
@@ -126,8 +179,10 @@ def status_key(edition: str) -> str:
 
 
 def key(edition: str, name: str) -> str:
-    return {"12": {"exit": "cmi.core.exit", "location": "cmi.core.lesson_location", "session": "cmi.core.session_time"},
-            "2004": {"exit": "cmi.exit", "location": "cmi.location", "session": "cmi.session_time"}}[edition][name]
+    return {
+        "12": {"exit": "cmi.core.exit", "location": "cmi.core.lesson_location", "session": "cmi.core.session_time"},
+        "2004": {"exit": "cmi.exit", "location": "cmi.location", "session": "cmi.session_time"},
+    }[edition][name]
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +193,11 @@ def course(tmp_path_factory):
 @pytest.fixture
 def served(course, tmp_path, http_server):
     """served(edition) -> URL of the demo module's index.html, built with the real target and zip."""
+
     def serve(edition: str, module_id: str = "demo", source=None) -> str:
         folder = build_package(source or course, module_id, TARGET[edition], tmp_path / f"pkg{edition}")
         return http_server(folder) + "index.html"
+
     return serve
 
 
@@ -209,8 +266,11 @@ def test_retry_after_fail(edition, served, scorm_lms):
     take_quiz(frame, WRONG)
     take_quiz(frame, RIGHT)
     cmi = lms.cmi()
-    expected = (expected_result(edition, 100, True, {}) | expected_interactions(edition, WRONG)
-                | expected_interactions(edition, RIGHT, attempt=2, start=6))
+    expected = (
+        expected_result(edition, 100, True, {})
+        | expected_interactions(edition, WRONG)
+        | expected_interactions(edition, RIGHT, attempt=2, start=6)
+    )
     assert subset(cmi, expected) == expected
     check_interaction_times(edition, lms, 12)
     ids = [cmi[f"cmi.interactions.{n}.id"] for n in range(12)]
@@ -225,13 +285,22 @@ def test_retry_after_fail(edition, served, scorm_lms):
 def seed_for(edition: str, cmi: dict) -> dict:
     """What a real LMS would hand the next launch: the stored bookmark, state and status."""
     if edition == "12":
-        return {"cmi.suspend_data": cmi["cmi.suspend_data"], "cmi.core.lesson_location": cmi["cmi.core.lesson_location"],
-                "cmi.core.entry": "resume", "cmi.core.lesson_status": cmi["cmi.core.lesson_status"]}
+        return {
+            "cmi.suspend_data": cmi["cmi.suspend_data"],
+            "cmi.core.lesson_location": cmi["cmi.core.lesson_location"],
+            "cmi.core.entry": "resume",
+            "cmi.core.lesson_status": cmi["cmi.core.lesson_status"],
+        }
     # objectives come back preloaded, in another order than the SCO wrote them
-    return {"cmi.suspend_data": cmi["cmi.suspend_data"], "cmi.location": cmi["cmi.location"], "cmi.entry": "resume",
-            "cmi.completion_status": cmi["cmi.completion_status"],
-            "cmi.objectives.0.id": "ccm.advocacy", "cmi.objectives.1.id": "ccm.communication",
-            "cmi.objectives.2.id": "demo"}
+    return {
+        "cmi.suspend_data": cmi["cmi.suspend_data"],
+        "cmi.location": cmi["cmi.location"],
+        "cmi.entry": "resume",
+        "cmi.completion_status": cmi["cmi.completion_status"],
+        "cmi.objectives.0.id": "ccm.advocacy",
+        "cmi.objectives.1.id": "ccm.communication",
+        "cmi.objectives.2.id": "demo",
+    }
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -247,8 +316,9 @@ def test_resume_after_closing_mid_quiz(edition, served, scorm_lms, page, context
     assert first[key(edition, "exit")] == "suspend"
     assert first[key(edition, "location")] == "quiz"
     assert lms.commit_count() == 2  # launch + pagehide
-    assert subset(first, expected_interactions(edition, RIGHT, questions=ORDER[:3])) == \
-        expected_interactions(edition, RIGHT, questions=ORDER[:3])
+    assert subset(first, expected_interactions(edition, RIGHT, questions=ORDER[:3])) == expected_interactions(
+        edition, RIGHT, questions=ORDER[:3]
+    )
     # Second launch, in a new window, seeded with what the LMS stored.
     second_page = context.new_page()
     again = scorm_lms(url, edition, page=second_page, seed=seed_for(edition, first), wait_for="initialize")
@@ -317,14 +387,19 @@ def test_browse_mode_records_nothing_of_the_attempt(edition, served, scorm_lms):
     lms = scorm_lms(served(edition), edition, seed=mode, wait_for="initialize")
     frame = lms.frame
     frame.wait_for_selector("#ccm-notices p")
-    assert "browsing" in frame.inner_text("#ccm-notices") and "nothing you do now is saved" in frame.inner_text("#ccm-notices")
+    assert "browsing" in frame.inner_text("#ccm-notices") and "nothing you do now is saved" in frame.inner_text(
+        "#ccm-notices"
+    )
     read_pages(frame)
     assert "practice" in frame.inner_text("#ccm-quiz-body")
     take_quiz(frame, RIGHT)
     results = frame.inner_text("#ccm-results-body")
     assert "This practice was not saved" in results and "You have passed" not in results, results
     assert "Your practice results by competency (not saved)" in results
-    assert frame.locator("#ccm-results button[data-action=retry], #ccm-results button[data-action=certificate]").count() == 0
+    assert (
+        frame.locator("#ccm-results button[data-action=retry], #ccm-results button[data-action=certificate]").count()
+        == 0
+    )
     press(frame, "button[data-action=exit]", False)
     lms.wait_for_finish()
     cmi = lms.cmi()

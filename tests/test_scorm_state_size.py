@@ -5,29 +5,44 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from support.course_source import write_course
+from support.scorm_helpers import build_package, read_pages, take_quiz
 
 from ccm_scorm.cli import main
 from ccm_scorm.render.state_size import worst_case_state_length
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, BuildRefused, get_target
-from support.course_source import write_course
-from support.scorm_helpers import build_package, read_pages, take_quiz
 
 
 def sixty_questions() -> str:
     lines = ["questions:"]
     for n in range(1, 61):
-        lines += [f"  - id: q{n:02d}", "    type: single", f"    prompt: Question number {n}?", "    options:",
-                  "      - text: Right", "        correct: true", "      - text: Wrong", "      - text: Also wrong",
-                  "      - text: Still wrong", "    feedback: Because."]
+        lines += [
+            f"  - id: q{n:02d}",
+            "    type: single",
+            f"    prompt: Question number {n}?",
+            "    options:",
+            "      - text: Right",
+            "        correct: true",
+            "      - text: Wrong",
+            "      - text: Also wrong",
+            "      - text: Still wrong",
+            "    feedback: Because.",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def long_text_questions() -> str:
     lines = ["questions:"]
     for n in range(1, 16):
-        lines += [f"  - id: t{n:02d}", "    type: short-text", f"    prompt: Describe step {n}.",
-                  "    answers: [anything]", "    max_length: 200", "    feedback: Thanks."]
+        lines += [
+            f"  - id: t{n:02d}",
+            "    type: short-text",
+            f"    prompt: Describe step {n}.",
+            "    answers: [anything]",
+            "    max_length: 200",
+            "    feedback: Thanks.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -74,8 +89,17 @@ def test_esr_profile_refuses_to_build_what_cannot_fit(tmp_path):
     module = course.module("demo")
     from ccm_scorm.model import Question, QuestionType
 
-    texts = tuple(Question(id=f"t{n}", type=QuestionType.SHORT_TEXT, prompt="?", competency_id="ccm.communication",
-                           answers=("x",), max_length=200) for n in range(15))
+    texts = tuple(
+        Question(
+            id=f"t{n}",
+            type=QuestionType.SHORT_TEXT,
+            prompt="?",
+            competency_id="ccm.communication",
+            answers=("x",),
+            max_length=200,
+        )
+        for n in range(15)
+    )
     huge = replace(module, questions=texts)
     with pytest.raises(BuildRefused, match="4096"):
         get_target("scorm12").build_module(course, huge, BuildOptions(lms="esr"))

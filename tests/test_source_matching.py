@@ -9,10 +9,11 @@ from ccm_scorm.render import question_data
 from ccm_scorm.source import check_course, load_course
 
 # The test course's matching question, with a third prompt sharing a match and a spare.
-SHARED = "questions:\n" + QUIZ[QUIZ.index("  - id: q4-services"):QUIZ.index("  - id: q5-steps")].replace(
+SHARED = "questions:\n" + QUIZ[QUIZ.index("  - id: q4-services") : QUIZ.index("  - id: q5-steps")].replace(
     "      - {prompt: Loneliness, match: Befriending}\n",
     "      - {prompt: Loneliness, match: Befriending}\n      - {prompt: Cold home, match: Benefits advice}\n"
-    "    spares: [Hospital transport]\n")
+    "    spares: [Hospital transport]\n",
+)
 
 
 def _question(tmp_path, quiz: str, question_id: str = "q4-services"):
@@ -23,25 +24,32 @@ def _question(tmp_path, quiz: str, question_id: str = "q4-services"):
 
 def test_shared_and_spare_matches_give_targets_and_each_pair_its_target(tmp_path):
     data = _question(tmp_path, SHARED)
-    assert data["targets"] == [{"id": "a", "text": "Benefits advice"}, {"id": "b", "text": "Befriending"},
-                               {"id": "spare1", "text": "Hospital transport"}]
+    assert data["targets"] == [
+        {"id": "a", "text": "Benefits advice"},
+        {"id": "b", "text": "Befriending"},
+        {"id": "spare1", "text": "Hospital transport"},
+    ]
     assert [(pair["id"], pair["target"]) for pair in data["pairs"]] == [("a", "a"), ("b", "b"), ("c", "a")]
 
 
 def test_a_matching_question_without_shared_or_spare_matches_is_as_before(tmp_path):
     data = _question(tmp_path, QUIZ)
     assert "targets" not in data
-    assert data["pairs"] == [{"id": "a", "prompt": "Money worries", "match": "Benefits advice"},
-                             {"id": "b", "prompt": "Loneliness", "match": "Befriending"}]
+    assert data["pairs"] == [
+        {"id": "a", "prompt": "Money worries", "match": "Benefits advice"},
+        {"id": "b", "prompt": "Loneliness", "match": "Befriending"},
+    ]
 
 
 def test_matches_that_differ_only_in_capitals_and_spares_that_repeat_a_match_are_refused(tmp_path):
-    capitals = SHARED.replace("{prompt: Cold home, match: Benefits advice}",
-                              "{prompt: Cold home, match: benefits advice}")
+    capitals = SHARED.replace(
+        "{prompt: Cold home, match: Benefits advice}", "{prompt: Cold home, match: benefits advice}"
+    )
     _, problems = check_course(write_course(tmp_path / "a", {"demo/quiz.yaml": capitals}))
     assert [f"{p.line}: {p.message}" for p in problems.errors] == [
         "5: the matches 'Benefits advice' and 'benefits advice' differ only in capitals, so the learner cannot "
-        "tell them apart"]
+        "tell them apart"
+    ]
     repeated = SHARED.replace("spares: [Hospital transport]", "spares: [Befriending]")
     _, problems = check_course(write_course(tmp_path / "b", {"demo/quiz.yaml": repeated}))
     assert [f"{p.line}: {p.message}" for p in problems.errors] == ["9: the spare 'Befriending' repeats a match"]

@@ -41,7 +41,7 @@ def test_duplicate_yaml_key(tmp_path):
     broken = MODULE + "title: Again\n"
     found = messages(tmp_path, {"demo/module.yaml": broken})
     assert len(found) == 1, found
-    assert found[0].startswith("course/demo/module.yaml:12:1: error: YAML syntax error: found duplicate key \"title\"")
+    assert found[0].startswith('course/demo/module.yaml:12:1: error: YAML syntax error: found duplicate key "title"')
     assert found[0].endswith("— give each key once")
 
 
@@ -74,16 +74,24 @@ def test_duplicate_competency_id(tmp_path):
 
     broken = FRAMEWORK.replace("      - id: ccm.communication", "      - id: ccm.advocacy")
     found = messages(tmp_path, {"framework.yaml": broken})
-    assert ("course/framework.yaml:23: error: the id 'ccm.advocacy' is used twice (first on line 16) — "
-                        "give every domain and competency its own id") in found
+    assert (
+        "course/framework.yaml:23: error: the id 'ccm.advocacy' is used twice (first on line 16) — "
+        "give every domain and competency its own id"
+    ) in found
 
 
 def test_duplicate_module_id(tmp_path):
-    found = messages(tmp_path, {
-        "copy/module.yaml": MODULE, "copy/pages/01-a.md": "# A\n\nText.\n",
-    })
-    assert found == ["course/demo/module.yaml:1: error: the module id 'demo' is also used by course/copy — "
-                     "give every module its own id"]
+    found = messages(
+        tmp_path,
+        {
+            "copy/module.yaml": MODULE,
+            "copy/pages/01-a.md": "# A\n\nText.\n",
+        },
+    )
+    assert found == [
+        "course/demo/module.yaml:1: error: the module id 'demo' is also used by course/copy — "
+        "give every module its own id"
+    ]
 
 
 def test_duplicate_question_id(tmp_path):
@@ -173,20 +181,37 @@ def test_missing_framework(tmp_path):
 
 def test_module_without_pages(tmp_path):
     found = messages(tmp_path, {"demo/pages/01-welcome.md": None, "demo/pages/02-speaking-up.md": None})
-    assert found == ["course/demo/module.yaml: error: the module has no pages — "
-                     "add Markdown pages to course/demo/pages/ (01-intro.md, 02-…)"]
+    assert found == [
+        "course/demo/module.yaml: error: the module has no pages — "
+        "add Markdown pages to course/demo/pages/ (01-intro.md, 02-…)"
+    ]
 
 
-@pytest.mark.parametrize("src, message", [
-    ("../secret.png", "'../secret.png' points outside the assets/ folder — copy the file into assets/ and write "
-                      "assets/<name> (paths with '..' are refused)"),
-    ("assets/../../secret.png", "'assets/../../secret.png' points outside the assets/ folder — copy the file into "
-                                "assets/ and write assets/<name> (paths with '..' are refused)"),
-    ("/etc/passwd", "'/etc/passwd' is not a path inside the assets/ folder — copy the file into assets/ and write "
-                    "assets/<name>"),
-    ("https://example.org/x.png", "'https://example.org/x.png' is not a path inside the assets/ folder — copy the "
-                                  "file into assets/ and write assets/<name>"),
-])
+@pytest.mark.parametrize(
+    "src, message",
+    [
+        (
+            "../secret.png",
+            "'../secret.png' points outside the assets/ folder — copy the file into assets/ and write "
+            "assets/<name> (paths with '..' are refused)",
+        ),
+        (
+            "assets/../../secret.png",
+            "'assets/../../secret.png' points outside the assets/ folder — copy the file into "
+            "assets/ and write assets/<name> (paths with '..' are refused)",
+        ),
+        (
+            "/etc/passwd",
+            "'/etc/passwd' is not a path inside the assets/ folder — copy the file into assets/ and write "
+            "assets/<name>",
+        ),
+        (
+            "https://example.org/x.png",
+            "'https://example.org/x.png' is not a path inside the assets/ folder — copy the "
+            "file into assets/ and write assets/<name>",
+        ),
+    ],
+)
 def test_asset_paths_that_leave_the_module_are_refused(tmp_path, src, message):
     page = f"# Speaking up\n\n![A picture]({src})\n"
     assert messages(tmp_path, {"demo/pages/02-speaking-up.md": page}) == [
@@ -214,15 +239,19 @@ def test_competency_ids_must_be_scorm_safe(tmp_path, bad_id):
 
     broken = FRAMEWORK.replace("id: ccm.person-centred", f'id: "{bad_id}"')
     found = messages(tmp_path, {"framework.yaml": broken})
-    assert found[0] == (f"course/framework.yaml:13: error: the competency id '{bad_id}' is not allowed — use letters, "
-                        "digits and . _ : - only, starting with a letter or digit, at most 64 characters")
+    assert found[0] == (
+        f"course/framework.yaml:13: error: the competency id '{bad_id}' is not allowed — use letters, "
+        "digits and . _ : - only, starting with a letter or digit, at most 64 characters"
+    )
 
 
 def test_module_id_rule(tmp_path):
     broken = MODULE.replace("id: demo", "id: Demo Module")
     found = messages(tmp_path, {"demo/module.yaml": broken})
-    assert found[0] == ("course/demo/module.yaml:1: error: the module id 'Demo Module' is not allowed — use lower-case "
-                        "letters, digits and - only, starting with a letter, at most 40 characters")
+    assert found[0] == (
+        "course/demo/module.yaml:1: error: the module id 'Demo Module' is not allowed — use lower-case "
+        "letters, digits and - only, starting with a letter, at most 40 characters"
+    )
 
 
 def test_unclosed_and_unknown_blocks(tmp_path):

@@ -17,18 +17,24 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from ccm_scorm import targets
 from support.course_source import write_course
 from support.paths import REPO_ROOT
+
+from ccm_scorm import targets
 
 PLUGIN_SITE = REPO_ROOT / "tests" / "fixtures" / "plugin_site"
 
 
 def ccm(*args, site: Path = PLUGIN_SITE) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(REPO_ROOT)])}
-    return subprocess.run([sys.executable, "-m", "ccm_scorm.cli", *map(str, args)], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ccm_scorm.cli", *map(str, args)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -95,8 +101,10 @@ def test_a_broken_plugin_is_named_in_one_line_without_a_traceback(tmp_path):
     (info / "entry_points.txt").write_text("[ccm_scorm.targets]\nbroken = broken_target_missing:Target\n")
     result = ccm("build", write_course(tmp_path), "--out", tmp_path / "out", site=info.parent)
     assert result.returncode == 3
-    assert result.stderr.startswith("error: the target 'broken' (broken_target_missing:Target, from broken-target) "
-                                    "cannot be loaded: ModuleNotFoundError")
+    assert result.stderr.startswith(
+        "error: the target 'broken' (broken_target_missing:Target, from broken-target) "
+        "cannot be loaded: ModuleNotFoundError"
+    )
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
 
 
@@ -106,8 +114,11 @@ def test_the_registry_reads_capabilities_and_options_from_the_plugin(plugin_inst
     option, users = targets.target_options()["footer"]
     assert (option.flag, option.type, option.default, users) == ("--footer", str, "", ["reading-copy"])
     plugin = targets.get_target("reading-copy")
-    assert (plugin.capabilities.modules, plugin.capabilities.pathways, plugin.capabilities.course) == (True, False,
-                                                                                                      False)
+    assert (plugin.capabilities.modules, plugin.capabilities.pathways, plugin.capabilities.course) == (
+        True,
+        False,
+        False,
+    )
     assert plugin.package_label == "Reading copy package"
 
 
@@ -124,8 +135,10 @@ def test_an_lms_profile_a_target_does_not_list_is_refused_before_anything_is_wri
     out = tmp_path / "out"
     result = ccm("build", write_course(tmp_path), "--target", "web", "--target", "moodle", "--lms", "esr", "--out", out)
     assert result.returncode == 3
-    assert result.stderr == ("error: the moodle target does not build for --lms esr; it builds for moodle: choose one "
-                             "of those with --lms, or another target\n")
+    assert result.stderr == (
+        "error: the moodle target does not build for --lms esr; it builds for moodle: choose one "
+        "of those with --lms, or another target\n"
+    )
     assert not out.exists()
 
 
@@ -134,8 +147,9 @@ def test_a_plugin_that_takes_a_built_in_name_is_refused_naming_both_packages(tmp
     info.mkdir(parents=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: rival-web\nVersion: 2.0\n")
     (info / "entry_points.txt").write_text("[ccm_scorm.targets]\nweb = rival_web:RivalWeb\n")
-    (info.parent / "rival_web.py").write_text("from ccm_scorm.targets.web import WebTarget\n\n\n"
-                                              "class RivalWeb(WebTarget):\n    pass\n")
+    (info.parent / "rival_web.py").write_text(
+        "from ccm_scorm.targets.web import WebTarget\n\n\nclass RivalWeb(WebTarget):\n    pass\n"
+    )
     result = ccm("build", "--help", site=info.parent)
     assert result.returncode == 3 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: two packages register the target 'web' (")

@@ -23,8 +23,12 @@ REPO = Path(__file__).resolve().parents[1]
 def installed(tmp_path_factory) -> Path:
     """The bin folder of a fresh venv with ccm-scorm installed from a wheel of this checkout."""
     work = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-w", str(work), "-q"],
-                           capture_output=True, text=True, timeout=900)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-w", str(work), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     wheel = next(work.glob("ccm_scorm-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
@@ -33,20 +37,28 @@ def installed(tmp_path_factory) -> Path:
     assert [name for name in catalogue if f"ccm_scorm/catalogue/{name}" not in names] == []
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
-    pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "--force-reinstall",
-                          "-q", str(wheel)], capture_output=True, text=True, timeout=600)
+    pip = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "--force-reinstall", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert pip.returncode == 0, pip.stdout[-3000:] + pip.stderr[-3000:]
     return venv / "bin"
 
 
 def ccm(bin_dir: Path, cwd: Path, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([str(bin_dir / "ccm"), *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          timeout=900)
+    return subprocess.run([str(bin_dir / "ccm"), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=900)
 
 
 def test_the_package_comes_from_the_wheel(installed, tmp_path):
-    where = subprocess.run([str(installed / "python"), "-c", "import ccm_scorm; print(ccm_scorm.__file__)"],
-                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    where = subprocess.run(
+        [str(installed / "python"), "-c", "import ccm_scorm; print(ccm_scorm.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert Path(where.stdout.strip()).is_relative_to(installed.parent), where.stdout + where.stderr
 
 
@@ -69,7 +81,9 @@ def test_ccm_new_course_writes_a_course_that_validates_and_builds(installed, tmp
     assert "no errors" in validated.stdout
     built = ccm(installed, tmp_path, "build", "our-course", "-t", "web", "-t", "scorm12")
     assert built.returncode == 0, built.stderr
-    assert sorted(p.name for p in (tmp_path / "packages_out" / "scorm12").glob("*.zip")) == \
-        ["first-module.zip", "first-steps.zip"]
+    assert sorted(p.name for p in (tmp_path / "packages_out" / "scorm12").glob("*.zip")) == [
+        "first-module.zip",
+        "first-steps.zip",
+    ]
     again = ccm(installed, tmp_path, "new", "course", "our-course")
     assert again.returncode == 3 and "not empty" in again.stderr

@@ -9,15 +9,14 @@ what the LRS holds."""
 from __future__ import annotations
 
 import json
-import time
 import re
+import time
 import urllib.parse
 import uuid
 from datetime import datetime
 
 import pytest
-
-from support.cmi5_launcher import LrsFront, Learner, build_package
+from support.cmi5_launcher import Learner, LrsFront, build_package
 from support.course_source import write_course
 from support.lrs import RemoteLrs, adl_lrs_fixture
 
@@ -53,10 +52,12 @@ def is_adl(lrs) -> bool:
 
 def closed(page, timeout=30_000):
     """Until Finish is over: the LRS acknowledged terminated, sent after everything else."""
-    page.wait_for_function("() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)",
-                           timeout=timeout)
-    assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed", \
+    page.wait_for_function(
+        "() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)", timeout=timeout
+    )
+    assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed", (
         "Finish could not reach the LRS: " + page.inner_text("#ccm-notices")
+    )
 
 
 def watch_lrs(page, endpoint):
@@ -65,9 +66,10 @@ def watch_lrs(page, endpoint):
 
     def note(req):
         if req.url.startswith(endpoint):
-            resource = req.url[len(endpoint):].split("?", 1)[0]
+            resource = req.url[len(endpoint) :].split("?", 1)[0]
             body = json.loads(req.post_data) if req.method == "POST" and req.post_data else None
             seen.append((req.method, resource, body, req.headers))
+
     page.on("request", note)
     return seen
 
@@ -88,9 +90,19 @@ def poll(condition, timeout=20.0, what="the LRS to have the statements"):
 
 
 def launch_url(site, endpoint, auth, registration, actor=ACTOR, activity_id=MODULE_IRI) -> str:
-    return site.url("index.html") + "?" + urllib.parse.urlencode({
-        "endpoint": endpoint, "auth": auth, "actor": json.dumps(actor),
-        "registration": registration, "activity_id": activity_id})
+    return (
+        site.url("index.html")
+        + "?"
+        + urllib.parse.urlencode(
+            {
+                "endpoint": endpoint,
+                "auth": auth,
+                "actor": json.dumps(actor),
+                "registration": registration,
+                "activity_id": activity_id,
+            }
+        )
+    )
 
 
 def arrival_order(lrs, **params):
@@ -111,11 +123,12 @@ def competencies_of(statement):
     for activity in other:
         assert activity["definition"]["type"] == OBJECTIVE
         assert activity["definition"]["name"]["en-GB"]
-    return [a["id"][len(COMPETENCY):] for a in other]
+    return [a["id"][len(COMPETENCY) :] for a in other]
 
 
-def test_xapi_learner_passes_and_the_lrs_has_every_statement(page, http_server, lrs, package,
-                                                              validate_statement, xapi_validation):
+def test_xapi_learner_passes_and_the_lrs_has_every_statement(
+    page, http_server, lrs, package, validate_statement, xapi_validation
+):
     site = http_server(package)
     registration = str(uuid.uuid4())
     # the usual launcher mistakes: no trailing slash on the endpoint, no "Basic " before the credential
@@ -123,7 +136,7 @@ def test_xapi_learner_passes_and_the_lrs_has_every_statement(page, http_server, 
     if is_adl(lrs):
         credential = f"{lrs.username}:{lrs.password}"
     else:
-        credential = lrs.write_only_auth_header[len("Basic "):]
+        credential = lrs.write_only_auth_header[len("Basic ") :]
     seen = watch_lrs(page, lrs.url)
     page.goto(launch_url(site, lrs.url.rstrip("/"), credential, registration))
     learner = Learner(page)
@@ -136,13 +149,20 @@ def test_xapi_learner_passes_and_the_lrs_has_every_statement(page, http_server, 
     statements = arrival_order(lrs, registration=registration)
 
     assert by_verb(statements) == ["initialized", "experienced", "experienced"] + ["answered"] * 6 + [
-        "completed", "passed", "terminated"]
+        "completed",
+        "passed",
+        "terminated",
+    ]
     # the order by construction: initialized alone and first, the results alone, terminated alone and last,
     # and no request of any kind (statement or State write) after it; every id sent once
     posts = statement_requests(seen)
     solo = {"initialized", "completed", "passed", "terminated"}
     assert [by_verb(b) for b in posts if solo & set(by_verb(b))] == [
-        ["initialized"], ["completed"], ["passed"], ["terminated"]]
+        ["initialized"],
+        ["completed"],
+        ["passed"],
+        ["terminated"],
+    ]
     assert by_verb(posts[0]) == ["initialized"] and by_verb(posts[-1]) == ["terminated"]
     assert seen[-1][0] == "POST" and by_verb(seen[-1][2]) == ["terminated"], "nothing after terminated"
     sent_ids = [s["id"] for b in posts for s in b]
@@ -210,9 +230,13 @@ def test_xapi_learner_passes_and_the_lrs_has_every_statement(page, http_server, 
         assert s["result"]["score"] == {"scaled": 1, "raw": 100, "min": 0, "max": 100}
         assert DURATION.match(s["result"]["duration"])
         assert competencies_of(s) == ["ccm.communication", "ccm.advocacy"]
-        per_competency = s["result"]["extensions"]["https://ccm-scorm.example.org/test/xapi/extension/competency-results"]
+        per_competency = s["result"]["extensions"][
+            "https://ccm-scorm.example.org/test/xapi/extension/competency-results"
+        ]
         assert [(c["competency"], c["score"], c["status"]) for c in per_competency] == [
-            ("ccm.communication", 100, "passed"), ("ccm.advocacy", 100, "passed")]
+            ("ccm.communication", 100, "passed"),
+            ("ccm.advocacy", 100, "passed"),
+        ]
     assert completed["result"]["completion"] is True
     assert passed["result"]["success"] is True
     assert DURATION.match(terminated["result"]["duration"])
@@ -222,12 +246,15 @@ def test_xapi_learner_passes_and_the_lrs_has_every_statement(page, http_server, 
     if not is_adl(lrs):
         assert validate_statement(statements) == []
         assert xapi_validation(statements) == []
+
     # The browser logs the State API probe's 404 (no document yet; Ralph has no State API at all), and
     # against Ralph the refused CORS preflight of the first conditional PUT (Ralph's CORS rules do not
     # allow If-None-Match; the module then writes without it and Ralph answers 404/405). Nothing else.
     def expected(e):
-        return "/activities/state" in e and ("404" in e or "405" in e or (
-            not is_adl(lrs) and ("CORS" in e or "ERR_FAILED" in e)))
+        return "/activities/state" in e and (
+            "404" in e or "405" in e or (not is_adl(lrs) and ("CORS" in e or "ERR_FAILED" in e))
+        )
+
     assert [e for e in page.ccm_errors if not expected(e)] == []
 
 
@@ -242,7 +269,9 @@ def test_xapi_launch_without_lrs_says_progress_is_not_recorded(page, http_server
 def state_answers(pg):
     """The answers to the page's State writes (PUT), as they come."""
     answers = []
-    pg.on("response", lambda r: answers.append(r) if r.request.method == "PUT" and "/activities/state" in r.url else None)
+    pg.on(
+        "response", lambda r: answers.append(r) if r.request.method == "PUT" and "/activities/state" in r.url else None
+    )
     return answers
 
 
@@ -260,8 +289,10 @@ def leave_when_idle(pg, lrs, registration, terminated=1):
     Finish). Waits (bounded) until the LRS has it."""
     pg.wait_for_function("() => document.getElementById('ccm-status').textContent === 'Progress saved'")
     pg.close(run_before_unload=True)
-    poll(lambda: by_verb(arrival_order(lrs, registration=registration)).count("terminated") >= terminated,
-         what="the closing page's terminated")
+    poll(
+        lambda: by_verb(arrival_order(lrs, registration=registration)).count("terminated") >= terminated,
+        what="the closing page's terminated",
+    )
 
 
 def test_xapi_resume_falls_back_to_local_storage_without_state_api(context, http_server, ralph, package):
@@ -284,10 +315,18 @@ def test_xapi_resume_falls_back_to_local_storage_without_state_api(context, http
     second = context.new_page()
     second.goto(url)
     second.wait_for_selector("#page-02-speaking-up:not([hidden])")
-    poll(lambda: by_verb(arrival_order(ralph, registration=registration))[-2:] == ["resumed", "experienced"],
-         what="resumed and experienced")
+    poll(
+        lambda: by_verb(arrival_order(ralph, registration=registration))[-2:] == ["resumed", "experienced"],
+        what="resumed and experienced",
+    )
     assert by_verb(arrival_order(ralph, registration=registration)) == [
-        "initialized", "experienced", "experienced", "terminated", "resumed", "experienced"]
+        "initialized",
+        "experienced",
+        "experienced",
+        "terminated",
+        "resumed",
+        "experienced",
+    ]
 
 
 @pytest.mark.parametrize("where", ["ralph-behind-a-state-api", "adl_lrs"])
@@ -318,14 +357,19 @@ def test_xapi_resume_uses_the_state_api_when_the_lrs_offers_it(browser, http_ser
                 # The visit ends once the LRS acknowledged the State write of page 2 and nothing else is
                 # on its way. (Before: a fixed 1.8 s sleep guessed at the write's 1.5 s debounce, and this
                 # visit's closing requests could still be on their way while the next visit ran.)
-                page_poll(pg, lambda: any(r.status == 204 and "02-speaking-up" in (r.request.post_data or "")
-                                          for r in answers), what="the State write of page 2")
+                page_poll(
+                    pg,
+                    lambda: any(r.status == 204 and "02-speaking-up" in (r.request.post_data or "") for r in answers),
+                    what="the State write of page 2",
+                )
                 leave_when_idle(pg, lrs, registration)
             else:
                 pg.goto(url)
                 pg.wait_for_selector("#page-02-speaking-up:not([hidden])")
-                poll(lambda: by_verb(arrival_order(lrs, registration=registration))[-2:] == ["resumed", "experienced"],
-                     what="resumed and experienced")
+                poll(
+                    lambda: by_verb(arrival_order(lrs, registration=registration))[-2:] == ["resumed", "experienced"],
+                    what="resumed and experienced",
+                )
                 # the resumed state is the one saved: this visit writes none, so it leaves idle
                 leave_when_idle(pg, lrs, registration, terminated=2)
             puts += [r.request.headers for r in answers]
@@ -333,7 +377,14 @@ def test_xapi_resume_uses_the_state_api_when_the_lrs_offers_it(browser, http_ser
         finally:
             ctx.close()
     assert by_verb(arrival_order(lrs, registration=registration)) == [
-        "initialized", "experienced", "experienced", "terminated", "resumed", "experienced", "terminated"]
+        "initialized",
+        "experienced",
+        "experienced",
+        "terminated",
+        "resumed",
+        "experienced",
+        "terminated",
+    ]
     # the first write of a new document says so (If-None-Match: *); a later one names the version it replaces
     assert puts and puts[0].get("if-none-match") == "*"
     assert all(h.get("if-none-match") == "*" or h.get("if-match", "").startswith('"') for h in puts)
@@ -342,9 +393,16 @@ def test_xapi_resume_uses_the_state_api_when_the_lrs_offers_it(browser, http_ser
         (doc,) = front.states.values()
         doc = json.loads(doc)
     else:
-        answer = lrs.request("GET", "activities/state", params={
-            "activityId": MODULE_IRI, "agent": ACTOR, "registration": registration,
-            "stateId": MODULE_IRI + "/ccm-state"})
+        answer = lrs.request(
+            "GET",
+            "activities/state",
+            params={
+                "activityId": MODULE_IRI,
+                "agent": ACTOR,
+                "registration": registration,
+                "stateId": MODULE_IRI + "/ccm-state",
+            },
+        )
         assert answer.status == 200 and answer.headers.get("ETag"), answer
         doc = answer.json()
     assert doc["location"] == "02-speaking-up"
@@ -359,8 +417,12 @@ def test_xapi_state_write_that_meets_another_write_reads_again_and_merges(page, 
     site = http_server(package)
     front = LrsFront(site, ralph)
     original = front.document
-    other = {"state": "from-another-device", "location": "01-welcome", "updated": "2000-01-01T00:00:00.000Z",
-             "sent": {"completed": True}}
+    other = {
+        "state": "from-another-device",
+        "location": "01-welcome",
+        "updated": "2000-01-01T00:00:00.000Z",
+        "sent": {"completed": True},
+    }
     raced = []
 
     def racing(req, store, names):
@@ -379,8 +441,11 @@ def test_xapi_state_write_that_meets_another_write_reads_again_and_merges(page, 
     Learner(page).wait_started()
     page.click("#ccm-next")
     page.wait_for_selector("#page-02-speaking-up:not([hidden])")
-    page_poll(page, lambda: any(r.status == 204 and "02-speaking-up" in (r.request.post_data or "") for r in answers),
-              what="the merged State write")
+    page_poll(
+        page,
+        lambda: any(r.status == 204 and "02-speaking-up" in (r.request.post_data or "") for r in answers),
+        what="the merged State write",
+    )
     assert raced == ["*"]
     assert [r.status for r in answers][:2] == [412, 204], [r.status for r in answers]
     assert answers[1].request.headers.get("if-match", "").startswith('"')

@@ -14,11 +14,10 @@ import urllib.parse
 import uuid
 
 import pytest
-
 from support.cmi5_launcher import Learner, LrsFront, build_package
-from support.lrs import RemoteLrs, adl_lrs_fixture
 from support.course_source import write_course
 from support.http_server import Response
+from support.lrs import RemoteLrs, adl_lrs_fixture
 
 MODULE_IRI = "https://ccm-scorm.example.org/test/module/demo"
 ACTOR = {"objectType": "Agent", "name": "Jane Doe", "mbox": "mailto:jane@example.org"}
@@ -52,14 +51,23 @@ def package(tmp_path):
 
 
 def launch_url(site, endpoint, auth, registration) -> str:
-    return site.url("index.html") + "?" + urllib.parse.urlencode({
-        "endpoint": endpoint, "auth": auth, "actor": json.dumps(ACTOR),
-        "registration": registration, "activity_id": MODULE_IRI})
+    return (
+        site.url("index.html")
+        + "?"
+        + urllib.parse.urlencode(
+            {
+                "endpoint": endpoint,
+                "auth": auth,
+                "actor": json.dumps(ACTOR),
+                "registration": registration,
+                "activity_id": MODULE_IRI,
+            }
+        )
+    )
 
 
 def status_is(page, text, timeout=20_000):
-    page.wait_for_function("(t) => document.getElementById('ccm-status').textContent === t", arg=text,
-                           timeout=timeout)
+    page.wait_for_function("(t) => document.getElementById('ccm-status').textContent === t", arg=text, timeout=timeout)
 
 
 QUEUED_JS = """() => Object.keys(localStorage).filter(k => k.startsWith('ccm:outbox:') && !k.endsWith(':rejected')
@@ -73,8 +81,9 @@ def queued(page) -> int:
 
 
 def closed(page, timeout=30_000):
-    page.wait_for_function("() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)",
-                           timeout=timeout)
+    page.wait_for_function(
+        "() => ['closed', 'kept'].includes(document.documentElement.dataset.ccmSession)", timeout=timeout
+    )
     assert page.evaluate("() => document.documentElement.dataset.ccmSession") == "closed"
 
 
@@ -118,8 +127,13 @@ def test_outbox_survives_lrs_outage_and_reload_exactly_once_in_order(page, http_
     assert set(counts) == set(generated), "a statement was lost"
     assert [s["id"] for s in stored] == generated, "statements arrived out of the order they were made in"
     verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in stored]
-    assert verbs == (["initialized", "experienced", "experienced"] + ["answered"] * 4 + ["resumed"]
-                     + ["answered"] * 2 + ["completed", "passed", "terminated"])
+    assert verbs == (
+        ["initialized", "experienced", "experienced"]
+        + ["answered"] * 4
+        + ["resumed"]
+        + ["answered"] * 2
+        + ["completed", "passed", "terminated"]
+    )
 
 
 @pytest.mark.parametrize("faults", [["504"], ["drop"], ["504", "drop", "504"]])

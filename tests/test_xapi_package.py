@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from support.course_source import write_course
+from support.paths import REPO_ROOT
 
 from ccm_scorm.build import build
 from ccm_scorm.cli import main
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, BuildRefused, get_target
-from support.course_source import write_course
-from support.paths import REPO_ROOT
 
 TINCAN = "{http://projecttincan.com/tincan.xsd}"
 
@@ -55,7 +55,8 @@ def test_xapi_zip_has_tincan_xml_with_the_module_activity(built):
     assert data["iri"] == activity.get("id")
     assert [c["iri"] for c in data["competencies"]] == [
         "https://ccm-scorm.example.org/test/competency/ccm.communication",
-        "https://ccm-scorm.example.org/test/competency/ccm.advocacy"]
+        "https://ccm-scorm.example.org/test/competency/ccm.advocacy",
+    ]
     # the package may talk to the LRS it is launched with, and loads the outbox before the adapter
     assert "connect-src http: https:" in html
     assert html.index("runtime/outbox.js") < html.index("runtime/adapter-xapi.js")

@@ -41,8 +41,14 @@ def parse_aiken(text: str) -> list[ImportedQuestion | Skipped]:
         line = raw.strip().lstrip("\ufeff")
         if not line:
             if options:
-                results.append(Skipped(start, "the question has no 'ANSWER:' line after its options",
-                                       "add e.g. 'ANSWER: B' after the last option", error=True))
+                results.append(
+                    Skipped(
+                        start,
+                        "the question has no 'ANSWER:' line after its options",
+                        "add e.g. 'ANSWER: B' after the last option",
+                        error=True,
+                    )
+                )
                 reset()
             continue
         answer = _ANSWER.match(line)
@@ -62,34 +68,47 @@ def parse_aiken(text: str) -> list[ImportedQuestion | Skipped]:
             start = number
         prompt.append(line)
     if prompt or options:
-        results.append(Skipped(start, "the question has no 'ANSWER:' line", "add e.g. 'ANSWER: B' after its options",
-                               error=True))
+        results.append(
+            Skipped(start, "the question has no 'ANSWER:' line", "add e.g. 'ANSWER: B' after its options", error=True)
+        )
     return results
 
 
 def _question(line: int, prompt: str, options, answer: str, answer_line: int) -> ImportedQuestion | Skipped:
     if not prompt:
-        return Skipped(answer_line, "an 'ANSWER:' line with no question before it", "write the question and its "
-                       "options above it", error=True)
+        return Skipped(
+            answer_line,
+            "an 'ANSWER:' line with no question before it",
+            "write the question and its options above it",
+            error=True,
+        )
     if not options:
-        return Skipped(line, "the question has no options before its 'ANSWER:' line",
-                       "write each option on its own line starting with its letter, e.g. 'A) text' or 'A. text'",
-                       error=True)
+        return Skipped(
+            line,
+            "the question has no options before its 'ANSWER:' line",
+            "write each option on its own line starting with its letter, e.g. 'A) text' or 'A. text'",
+            error=True,
+        )
     letters = [letter for letter, _, _ in options]
     if len(set(letters)) != len(letters):
         duplicate = next(letter for letter in letters if letters.count(letter) > 1)
-        return Skipped(line, f"the option letter {duplicate} is used twice", "letter the options A, B, C… in order",
-                       error=True)
+        return Skipped(
+            line, f"the option letter {duplicate} is used twice", "letter the options A, B, C… in order", error=True
+        )
     chosen = [part.strip().upper() for part in re.split(r"[,\s]+", answer) if part.strip()]
     if not chosen:
-        return Skipped(answer_line, "'ANSWER:' gives no letter", "write the right option's letter, e.g. ANSWER: B",
-                       error=True)
+        return Skipped(
+            answer_line, "'ANSWER:' gives no letter", "write the right option's letter, e.g. ANSWER: B", error=True
+        )
     unknown = [letter for letter in chosen if letter not in letters]
     if unknown:
-        return Skipped(answer_line, f"the answer {unknown[0]} is not one of the options ({', '.join(letters)})",
-                       "give the letter of one of the options", error=True)
+        return Skipped(
+            answer_line,
+            f"the answer {unknown[0]} is not one of the options ({', '.join(letters)})",
+            "give the letter of one of the options",
+            error=True,
+        )
     question_type = "single" if len(chosen) == 1 else "multiple"
-    data = question_data(question_type, prompt,
-                         options=[option(text, letter in chosen) for letter, text, _ in options])
+    data = question_data(question_type, prompt, options=[option(text, letter in chosen) for letter, text, _ in options])
     notes = [] if len(chosen) == 1 else ["several answer letters: imported as a multiple response question"]
     return ImportedQuestion(line=line, data=data, notes=notes)

@@ -115,8 +115,10 @@ def check_question(data: dict) -> tuple[str, str] | None:
     if kind in ("single", "multiple"):
         options = data.get("options", [])
         if len(options) < 2:
-            return f"the question has {len(options)} answer{'s' if len(options) != 1 else ''}; at least 2 are needed", \
-                "add another answer"
+            return (
+                f"the question has {len(options)} answer{'s' if len(options) != 1 else ''}; at least 2 are needed",
+                "add another answer",
+            )
         if len(options) > MAX_CHOICES:
             return f"the question has {len(options)} answers; at most {MAX_CHOICES} are allowed", "split it in two"
         if any(not entry["text"].strip() for entry in options):
@@ -146,6 +148,8 @@ def check_question(data: dict) -> tuple[str, str] | None:
             return "the question has no accepted answer", "give at least one accepted answer"
         longest = max(pattern_length(answer) for answer in answers)
         if longest > data.get("max_length", DEFAULT_MAX_LENGTH):
-            return f"an accepted answer is {longest} characters long, more than the limit", \
-                f"shorten it (at most {MAX_SHORT_TEXT} characters)"
+            return (
+                f"an accepted answer is {longest} characters long, more than the limit",
+                f"shorten it (at most {MAX_SHORT_TEXT} characters)",
+            )
     return None

@@ -21,14 +21,23 @@ from .text import collapse, html_to_text, markdown_to_text, read_text
 
 # Escaped characters become private-use characters while the structure is read, and
 # the characters themselves afterwards.
-_ESCAPES = {"\\": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005",
-            ":": "\ue006", "n": "\ue007"}
+_ESCAPES = {
+    "\\": "\ue000",
+    "~": "\ue001",
+    "=": "\ue002",
+    "#": "\ue003",
+    "{": "\ue004",
+    "}": "\ue005",
+    ":": "\ue006",
+    "n": "\ue007",
+}
 _RESTORE = {placeholder: char for char, placeholder in _ESCAPES.items() if char != "n"}
 _NEWLINE = "\ue007"
 _FORMAT = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
-_LOOKS_HTML = re.compile(r"</?(p|br|b|i|u|em|strong|ul|ol|li|div|span|a|sub|sup|h[1-6]|img|table)\b[^>]*>",
-                         re.IGNORECASE)
+_LOOKS_HTML = re.compile(
+    r"</?(p|br|b|i|u|em|strong|ul|ol|li|div|span|a|sub|sup|h[1-6]|img|table)\b[^>]*>", re.IGNORECASE
+)
 _META = re.compile(r"^\s*//\s*ccm\s+([a-z-]+)\s*:\s?(.*)$")
 # As Moodle reads them (qformat_gift::extract_idnumber_and_tags_from_comment): `\]` is a ] inside.
 _ID_NUMBER = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
@@ -100,8 +109,11 @@ def parse_gift(text: str) -> list[ImportedQuestion | Skipped]:
                 if key in META_KEYS:
                     meta[key] = (number, _unmeta(found.group(2)))
                 else:
-                    results.append(Skipped(number, f"unknown '// ccm {key}:' line",
-                                           f"use one of: {', '.join(META_KEYS)}", error=True))
+                    results.append(
+                        Skipped(
+                            number, f"unknown '// ccm {key}:' line", f"use one of: {', '.join(META_KEYS)}", error=True
+                        )
+                    )
             continue
         if not block and stripped.upper().startswith("$CATEGORY:"):
             category = _category_name(stripped.split(":", 1)[1])
@@ -164,9 +176,12 @@ def _convert(text: str, first: int, line_at, category: str, meta: dict) -> Impor
     if text.startswith("::", position):
         end = text.find("::", position + 2)
         if end < 0:
-            raise _Malformed(first, "the question name is not closed with '::'",
-                             "write the name as ::name:: before the question (or \\: for a colon in it)")
-        title = collapse(_restore(text[position + 2:end]))
+            raise _Malformed(
+                first,
+                "the question name is not closed with '::'",
+                "write the name as ::name:: before the question (or \\: for a colon in it)",
+            )
+        title = collapse(_restore(text[position + 2 : end]))
         position = end + 2
     found = _FORMAT.match(text[position:])
     text_format = "moodle"
@@ -175,27 +190,36 @@ def _convert(text: str, first: int, line_at, category: str, meta: dict) -> Impor
         position += found.end()
     opening = text.find("{", position)
     if opening < 0:
-        raise _Unsupported(first, "a description (text without an answer block {…}) is not a question",
-                           "put it on a page of the module instead")
+        raise _Unsupported(
+            first,
+            "a description (text without an answer block {…}) is not a question",
+            "put it on a page of the module instead",
+        )
     closing = text.find("}", opening)
     if closing < 0:
-        raise _Malformed(line_at(opening), "the answers opened with '{' are not closed with '}'",
-                         "add the closing '}' (write \\{ for a brace that is part of the text)")
+        raise _Malformed(
+            line_at(opening),
+            "the answers opened with '{' are not closed with '}'",
+            "add the closing '}' (write \\{ for a brace that is part of the text)",
+        )
     nested = text.find("{", opening + 1, closing)
     if nested >= 0:
         raise _Malformed(line_at(nested), "a '{' inside the answers", "write \\{ for a brace that is part of the text")
-    after = text[closing + 1:]
+    after = text[closing + 1 :]
     if "{" in after or "}" in after:
         where = closing + 1 + min(i for i in (after.find("{"), after.find("}")) if i >= 0)
-        raise _Malformed(line_at(where), "more than one answer block in one question (embedded answers, "
-                         "'Cloze', are not GIFT)", "split it into separate questions, each with one {…}")
+        raise _Malformed(
+            line_at(where),
+            "more than one answer block in one question (embedded answers, 'Cloze', are not GIFT)",
+            "split it into separate questions, each with one {…}",
+        )
     notes: list[str] = []
     before = text[position:opening]
     prompt = _text(before, text_format, notes)
     if after.strip():  # the missing-word form: the answers stand for a blank in the sentence
         prompt = f"{prompt} _____ {_text(after, text_format, notes)}".strip()
     answer_line = line_at(opening)
-    data, more_notes = _answers(text[opening + 1:closing], text_format, answer_line, prompt, meta)
+    data, more_notes = _answers(text[opening + 1 : closing], text_format, answer_line, prompt, meta)
     question = ImportedQuestion(line=first, data=data, title=title, category=category, notes=notes + more_notes)
     if "competency" in meta:
         question.competency = meta["competency"][1]
@@ -206,7 +230,7 @@ def _text(raw: str, text_format: str, notes: list[str]) -> str:
     own = _FORMAT.match(raw)
     if own:
         text_format = own.group(1).lower()
-        raw = raw[own.end():]
+        raw = raw[own.end() :]
     raw = _restore(raw)
     if text_format == "moodle" and _LOOKS_HTML.search(raw):
         text_format = "html"  # Moodle shows tags in its auto-format as HTML, so read them as HTML
@@ -237,12 +261,18 @@ def _answers(block: str, text_format: str, line: int, prompt: str, meta: dict) -
         body = block
     body = body.strip()
     if not body:
-        raise _Unsupported(line, "essay questions (an empty answer block {}) are not supported: "
-                           "learners' writing cannot be marked automatically", "leave the question out, or make it a "
-                           "short answer with accepted answers {=…}")
+        raise _Unsupported(
+            line,
+            "essay questions (an empty answer block {}) are not supported: "
+            "learners' writing cannot be marked automatically",
+            "leave the question out, or make it a short answer with accepted answers {=…}",
+        )
     if body.startswith("#"):
-        raise _Unsupported(line, "numeric questions ({#…}) are not supported",
-                           "make it a short answer question listing the accepted numbers, e.g. {=3 =three}")
+        raise _Unsupported(
+            line,
+            "numeric questions ({#…}) are not supported",
+            "make it a short answer question listing the accepted numbers, e.g. {=3 =three}",
+        )
     if "~" in body:
         return _choice(body, text_format, line, prompt, general, meta, notes), notes
     if "=" in body and "->" in body:
@@ -263,7 +293,7 @@ def _weighed(answer: str, default: float) -> tuple[float, str, str]:
     """(weight in percent, answer text, feedback) of one answer without its = or ~ marker."""
     found = _WEIGHT.match(answer)
     weight = float(found.group(1)) if found else default
-    text, _, feedback = (answer[found.end():] if found else answer).partition("#")
+    text, _, feedback = (answer[found.end() :] if found else answer).partition("#")
     return weight, text, feedback
 
 
@@ -310,9 +340,12 @@ def _choice(body, text_format, line, prompt, general, meta, notes) -> dict:
 def _single_choice(scored, line, notes) -> list[dict]:
     full = [entry for entry in scored if entry[0] >= 99.99]
     if len(full) > 1:
-        raise _Unsupported(line, f"{len(full)} answers are each fully right (any one of them scores): ccm "
-                           "questions have one right answer, or several that must all be chosen",
-                           "keep one = answer, or give each right answer a share such as ~%50%")
+        raise _Unsupported(
+            line,
+            f"{len(full)} answers are each fully right (any one of them scores): ccm "
+            "questions have one right answer, or several that must all be chosen",
+            "keep one = answer, or give each right answer a share such as ~%50%",
+        )
     right = full[0]
     for weight, answer_text, _ in scored:
         if 0 < weight < 99.99:
@@ -323,8 +356,11 @@ def _single_choice(scored, line, notes) -> list[dict]:
 def _multiple_response(scored, line, notes) -> list[dict]:
     positive = [weight for weight, _, _ in scored if weight > 0]
     if not positive:
-        raise _Malformed(line, "no answer is marked right", "mark the right answer with = (or ~%50% for each "
-                         "of several right answers)")
+        raise _Malformed(
+            line,
+            "no answer is marked right",
+            "mark the right answer with = (or ~%50% for each of several right answers)",
+        )
     total = sum(positive)
     if abs(total - 100) > 1:
         notes.append(f"the right answers' weights add up to {_percent(total)}, not 100%")
@@ -349,14 +385,21 @@ def _short_answer(answers, text_format, line, prompt, general, meta, notes) -> d
         elif answer_text == "*" and weight <= 0:
             catch_all = feedback  # Moodle's "any other answer": its feedback is the feedback for a wrong answer
         elif weight > 0:
-            notes.append(f"the answer '{answer_text}' earned {_percent(weight)} partial credit; "
-                         "it was left out (only fully right answers are accepted)")
+            notes.append(
+                f"the answer '{answer_text}' earned {_percent(weight)} partial credit; "
+                "it was left out (only fully right answers are accepted)"
+            )
         else:
-            notes.append(f"the wrong answer '{answer_text}' and its feedback were left out: every answer not "
-                         "accepted is wrong here")
+            notes.append(
+                f"the wrong answer '{answer_text}' and its feedback were left out: every answer not "
+                "accepted is wrong here"
+            )
     if not accepted:
-        raise _Malformed(line, "the short answer question has no fully right answer", "mark one answer with = and "
-                         "no weight (or %100%)")
+        raise _Malformed(
+            line,
+            "the short answer question has no fully right answer",
+            "mark one answer with = and no weight (or %100%)",
+        )
     if right_feedback:
         notes.append("feedback for particular answers was joined into the feedback for a right answer")
     case_sensitive = meta.get("case-sensitive", (0, "false"))[1].lower() == "true"
@@ -376,13 +419,15 @@ def _matching(answers, text_format, line, prompt, general, meta, notes) -> dict:
     pairs, spares = [], []
     for answer_text in answers:
         if "->" not in answer_text:
-            raise _Malformed(line, f"the matching answer '{_restore(answer_text).strip()[:40]}' has no '->'",
-                             "write each pair as =prompt -> match")
+            raise _Malformed(
+                line,
+                f"the matching answer '{_restore(answer_text).strip()[:40]}' has no '->'",
+                "write each pair as =prompt -> match",
+            )
         left, right = answer_text.split("->", 1)
         left, right = _text(left, text_format, notes), collapse(_restore(right).replace(_NEWLINE, " "))
         if left:
             pairs.append({"prompt": left, "match": right})
         elif right not in spares and right not in [pair["match"] for pair in pairs]:
             spares.append(right)  # Moodle's extra answer, matching no prompt
-    return question_data("matching", prompt, _feedback(meta, general, general), pairs=pairs,
-                         spares=spares or None)
+    return question_data("matching", prompt, _feedback(meta, general, general), pairs=pairs, spares=spares or None)

@@ -48,8 +48,11 @@ def right_shares(count: int) -> list[float]:
 
 
 def export_module(module: Module) -> Export:
-    lines = [f"// {module.title} ({module.id} {module.version}), written by ccm export gift.",
-             "// Lines starting '// ccm' keep what GIFT cannot hold; Moodle ignores them.", ""]
+    lines = [
+        f"// {module.title} ({module.id} {module.version}), written by ccm export gift.",
+        "// Lines starting '// ccm' keep what GIFT cannot hold; Moodle ignores them.",
+        "",
+    ]
     result = Export(text="")
     for question in module.questions:
         if question.type is QuestionType.ORDERING:
@@ -57,8 +60,13 @@ def export_module(module: Module) -> Export:
             continue
         right = sum(option.correct for option in question.options)
         if question.type is QuestionType.MULTIPLE and right > MOST_RIGHT_ANSWERS:
-            result.not_exported.append((question.id, f"it has {right} right answers; Moodle's grades cannot "
-                                        f"share a question between more than {MOST_RIGHT_ANSWERS}"))
+            result.not_exported.append(
+                (
+                    question.id,
+                    f"it has {right} right answers; Moodle's grades cannot "
+                    f"share a question between more than {MOST_RIGHT_ANSWERS}",
+                )
+            )
             continue
         lines.extend(_question(question, module, result))
         lines.append("")
@@ -74,8 +82,9 @@ def _meta(key: str, value: str) -> str:
 def _question(question: Question, module: Module, result: Export) -> list[str]:
     lines = []
     if question.idnumber or question.tags:
-        marks = ([f"[id:{_bracketed(question.idnumber)}]"] if question.idnumber else []) + \
-            [f"[tag:{_bracketed(tag)}]" for tag in question.tags]
+        marks = ([f"[id:{_bracketed(question.idnumber)}]"] if question.idnumber else []) + [
+            f"[tag:{_bracketed(tag)}]" for tag in question.tags
+        ]
         lines.append("// " + " ".join(marks))
     if question.competency_id != module.primary_competency_id:
         lines.append(_meta("competency", question.competency_id))
@@ -89,8 +98,13 @@ def _question(question: Question, module: Module, result: Export) -> list[str]:
                 lines.append(_meta("feedback-correct", correct))
             if incorrect:
                 lines.append(_meta("feedback-incorrect", incorrect))
-            result.notes.append((question.id, "its feedback for right and wrong answers differs, which GIFT "
-                                 "cannot hold: it is on '// ccm' lines, so Moodle shows only per-answer feedback"))
+            result.notes.append(
+                (
+                    question.id,
+                    "its feedback for right and wrong answers differs, which GIFT "
+                    "cannot hold: it is on '// ccm' lines, so Moodle shows only per-answer feedback",
+                )
+            )
     if question.type is QuestionType.SHORT_TEXT:
         if question.max_length != DEFAULT_MAX_LENGTH:
             lines.append(_meta("max-length", str(question.max_length)))
@@ -98,9 +112,16 @@ def _question(question: Question, module: Module, result: Export) -> list[str]:
             lines.append(_meta("case-sensitive", "true"))
             result.notes.append((question.id, "Moodle's GIFT import makes short answers case-insensitive"))
     # Text that looks like HTML would be read as HTML by Moodle (and by ccm): say it is plain.
-    texts = [question.prompt, *(o.text for o in question.options), *(o.feedback for o in question.options),
-             *question.answers, *(p.prompt for p in question.pairs), *(p.match for p in question.pairs),
-             correct, incorrect]
+    texts = [
+        question.prompt,
+        *(o.text for o in question.options),
+        *(o.feedback for o in question.options),
+        *question.answers,
+        *(p.prompt for p in question.pairs),
+        *(p.match for p in question.pairs),
+        correct,
+        incorrect,
+    ]
     plain = "[plain]" if question.prompt.lstrip().startswith("[") or any(_LOOKS_HTML.search(t) for t in texts) else ""
     head = f"::{escape(question.id)}:: {plain}{escape(question.prompt)}"
     tail = f"\t####{escape(general)}" if general else ""
@@ -116,8 +137,13 @@ def _question(question: Question, module: Module, result: Export) -> list[str]:
     if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         shares = iter(right_shares(sum(option.correct for option in question.options)))
         if question.type is QuestionType.MULTIPLE and sum(option.correct for option in question.options) > 10:
-            result.notes.append((question.id, "Moodle's grades cannot share it equally between more than 10 right "
-                                 "answers: some are worth 10% and some 5%"))
+            result.notes.append(
+                (
+                    question.id,
+                    "Moodle's grades cannot share it equally between more than 10 right "
+                    "answers: some are worth 10% and some 5%",
+                )
+            )
         for option in question.options:
             if question.type is QuestionType.SINGLE:
                 marker = "=" if option.correct else "~"
@@ -130,8 +156,9 @@ def _question(question: Question, module: Module, result: Export) -> list[str]:
             lines.append(f"\t={escape(answer)}")
     elif question.type is QuestionType.MATCHING:
         if len(question.pairs) < 3:
-            result.notes.append((question.id, f"Moodle needs at least 3 pairs in a matching question; this has "
-                                 f"{len(question.pairs)}"))
+            result.notes.append(
+                (question.id, f"Moodle needs at least 3 pairs in a matching question; this has {len(question.pairs)}")
+            )
         for pair in question.pairs:
             lines.append(f"\t={escape(pair.prompt)} -> {escape(pair.match)}")
         for spare in question.spares:

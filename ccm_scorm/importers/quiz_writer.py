@@ -31,8 +31,27 @@ from .bank import Bank, ImportedQuestion, Skipped
 
 QUIZ_NAME = "quiz.yaml"
 _QUESTION_ID = RULES["question"][0]
-_KEY_ORDER = ("id", "idnumber", "type", "competency", "tags", "prompt", "text", "correct", "incorrect", "match",
-              "options", "answer", "pairs", "spares", "items", "answers", "case_sensitive", "max_length", "feedback")
+_KEY_ORDER = (
+    "id",
+    "idnumber",
+    "type",
+    "competency",
+    "tags",
+    "prompt",
+    "text",
+    "correct",
+    "incorrect",
+    "match",
+    "options",
+    "answer",
+    "pairs",
+    "spares",
+    "items",
+    "answers",
+    "case_sensitive",
+    "max_length",
+    "feedback",
+)
 
 
 class ImportFailed(SourceProblem):
@@ -79,7 +98,7 @@ def question_id(question: ImportedQuestion, number: int, taken: set[str]) -> str
     candidate, counter = base, 2
     while candidate in taken:
         suffix = f"-{counter}"
-        candidate = base[:48 - len(suffix)] + suffix
+        candidate = base[: 48 - len(suffix)] + suffix
         counter += 1
     taken.add(candidate)
     return candidate
@@ -95,9 +114,11 @@ def find_module(source: Path, module_id: str) -> tuple[frozenset[str], Module, P
         try:
             module = course.module(module_id)
         except KeyError:
-            raise ImportFailed(f"there is no module '{module_id}' in {source}",
-                               [did_you_mean(module_id, [m.id for m in course.modules], "module")],
-                               usage=True) from None
+            raise ImportFailed(
+                f"there is no module '{module_id}' in {source}",
+                [did_you_mean(module_id, [m.id for m in course.modules], "module")],
+                usage=True,
+            ) from None
         known = frozenset(c.id for c in course.framework.competencies)
         return known, module, Path(source).resolve().parent / module.source_dir
     root = Path(source)
@@ -106,15 +127,19 @@ def find_module(source: Path, module_id: str) -> tuple[frozenset[str], Module, P
     elsewhere = [problem for problem in problems.errors if not inside or not problem.file.startswith(inside)]
     # A course that does not load has errors, so with no module folder found they are all elsewhere.
     if elsewhere or folder is None:
-        raise ImportFailed(f"the course in {source} has errors; fix them first (run 'ccm validate {source}')",
-                           [str(problem) for problem in elsewhere])
+        raise ImportFailed(
+            f"the course in {source} has errors; fix them first (run 'ccm validate {source}')",
+            [str(problem) for problem in elsewhere],
+        )
     scratch = Problems(root=root.resolve())
     framework = read_framework(root / "framework.yaml", scratch)
     known = frozenset(c.id for c in framework.competencies) if framework else frozenset()
     unchecked = read_module(folder, scratch, known)
     if unchecked is None:
-        raise ImportFailed(f"the module '{module_id}' cannot be read; fix it first (run 'ccm validate {source}')",
-                           [str(problem) for problem in problems.errors])
+        raise ImportFailed(
+            f"the module '{module_id}' cannot be read; fix it first (run 'ccm validate {source}')",
+            [str(problem) for problem in problems.errors],
+        )
     return known, unchecked, folder
 
 
@@ -130,31 +155,44 @@ def _module_folder(root: Path, module_id: str) -> Path | None:
     return None
 
 
-def import_questions(source: Path, module_id: str, bank: Bank, competency: str | None = None,
-                     replace: bool = False, dry_run: bool = False, strict: bool = False) -> ImportResult:
+def import_questions(
+    source: Path,
+    module_id: str,
+    bank: Bank,
+    competency: str | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+    strict: bool = False,
+) -> ImportResult:
     """Import what can be imported; every item that cannot is in `result.skipped` (with `strict`, nothing is)."""
     known, module, folder = find_module(source, module_id)
     if competency and competency not in known:
-        raise ImportFailed(f"unknown competency '{competency}'", [did_you_mean(competency, known, "competency")],
-                           usage=True)
+        raise ImportFailed(
+            f"unknown competency '{competency}'", [did_you_mean(competency, known, "competency")], usage=True
+        )
     result = ImportResult(quiz_path=folder / QUIZ_NAME, removed=len(module.questions) if replace else 0)
     result.skipped = list(bank.errors)
     _give_ids(result, module, bank, competency, known, replace)
     shown = bank.path.as_posix()
     if strict and (result.skipped or bank.unsupported):
         count = len(result.skipped) + len(bank.unsupported)
-        raise ImportFailed(f"{count} item{'s' if count != 1 else ''} of {bank.path} cannot be imported and "
-                           "--strict was given; nothing was imported",
-                           [item.describe(shown) for item in result.skipped])
+        raise ImportFailed(
+            f"{count} item{'s' if count != 1 else ''} of {bank.path} cannot be imported and "
+            "--strict was given; nothing was imported",
+            [item.describe(shown) for item in result.skipped],
+        )
     if not result.written:
-        raise ImportFailed(f"{bank.path} holds no question that can be imported; nothing was written",
-                           [item.describe(shown) for item in result.skipped])
+        raise ImportFailed(
+            f"{bank.path} holds no question that can be imported; nothing was written",
+            [item.describe(shown) for item in result.skipped],
+        )
     _write(result, bank, replace, source, dry_run)
     return result
 
 
-def _give_ids(result: ImportResult, module: Module, bank: Bank, competency: str | None, known: frozenset[str],
-              replace: bool) -> None:
+def _give_ids(
+    result: ImportResult, module: Module, bank: Bank, competency: str | None, known: frozenset[str], replace: bool
+) -> None:
     """Give each question its id and competency; a question whose own id or competency is wrong is skipped."""
     taken = set() if replace else {question.id for question in module.questions}
     start = 0 if replace else len(module.questions)
@@ -172,18 +210,23 @@ def _give_ids(result: ImportResult, module: Module, bank: Bank, competency: str 
     result.skipped.sort(key=lambda item: item.line)
 
 
-def _question_problem(question: ImportedQuestion, chosen: str, known: frozenset[str],
-                      taken: set[str]) -> tuple[str, str] | None:
+def _question_problem(
+    question: ImportedQuestion, chosen: str, known: frozenset[str], taken: set[str]
+) -> tuple[str, str] | None:
     if not chosen:
-        return "the module lists no competencies, so the question has none", \
-            "list the module's competencies in its module.yaml, or give --competency"
+        return (
+            "the module lists no competencies, so the question has none",
+            "list the module's competencies in its module.yaml, or give --competency",
+        )
     if chosen not in known:
         return f"unknown competency '{chosen}'", did_you_mean(chosen, known, "competency")
     if question.question_id and not _QUESTION_ID.match(question.question_id):
         return f"the question id '{question.question_id}' is not allowed", f"use {RULES['question'][1]}"
     if question.question_id in taken:
-        return (f"the question id '{question.question_id}' is already used in the module",
-                "choose another id, or leave the id empty")
+        return (
+            f"the question id '{question.question_id}' is already used in the module",
+            "choose another id, or leave the id empty",
+        )
     return None
 
 
@@ -260,7 +303,9 @@ def _write(result: ImportResult, bank: Bank, replace: bool, source: Path, dry_ru
             path.unlink()
         else:
             path.write_text(original, encoding="utf-8")
-        raise ImportFailed("the module would not pass 'ccm validate' after the import (change what is listed, "
-                           "then import again); the quiz was left as it was",
-                           [str(problem) for problem in problems.errors])
+        raise ImportFailed(
+            "the module would not pass 'ccm validate' after the import (change what is listed, "
+            "then import again); the quiz was left as it was",
+            [str(problem) for problem in problems.errors],
+        )
     result.warnings = [problem for problem in problems.warnings if problem.file == quiz_file]

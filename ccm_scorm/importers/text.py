@@ -10,8 +10,16 @@ from pathlib import Path
 from ..errors import SourceProblem
 
 # Names shown to authors for the encodings they are most likely to meet.
-FRIENDLY = {"utf_8": "UTF-8", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16",
-            "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "utf-32": "UTF-32", "cp1252": "Windows-1252"}
+FRIENDLY = {
+    "utf_8": "UTF-8",
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (with BOM)",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16 LE",
+    "utf-16-be": "UTF-16 BE",
+    "utf-32": "UTF-32",
+    "cp1252": "Windows-1252",
+}
 
 
 class EncodingError(SourceProblem, ValueError):
@@ -35,14 +43,20 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as error:
             raise EncodingError(f"the file is not {encoding} text ({error.reason} at byte {error.start})") from None
-    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(name), name
             except UnicodeDecodeError as error:
-                raise EncodingError(f"the file starts like {name} text but is not ({error.reason} "
-                                    f"at byte {error.start})") from None
+                raise EncodingError(
+                    f"the file starts like {name} text but is not ({error.reason} at byte {error.start})"
+                ) from None
     utf16 = _bomless_utf16(data)
     if utf16:
         try:
@@ -96,8 +110,32 @@ def _guess_legacy(data: bytes) -> tuple[str, str]:
 
 # --- HTML and Markdown to plain text -------------------------------------------------------------
 
-_BLOCK = {"p", "div", "section", "article", "blockquote", "pre", "table", "tr", "ul", "ol", "dl", "dt", "dd",
-          "h1", "h2", "h3", "h4", "h5", "h6", "hr", "figure", "figcaption", "header", "footer"}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+}
 
 
 class _TextMaker(HTMLParser):
@@ -143,7 +181,7 @@ class _TextMaker(HTMLParser):
             self.skip = max(0, self.skip - 1)
         elif tag == "a" and self.links:
             href = self.links.pop()
-            text = "".join(self.parts[self.link_text_start.pop():]).strip()
+            text = "".join(self.parts[self.link_text_start.pop() :]).strip()
             if href and href.startswith(("http:", "https:", "mailto:")) and href.removeprefix("mailto:") != text:
                 self.parts.append(f" ({href})")
         elif tag in _BLOCK:
@@ -169,8 +207,10 @@ def html_to_text(html: str) -> tuple[str, list[str]]:
     text = "".join(maker.parts).replace("\u00a0", " ")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    notes = [f"an image ({alt or 'no alt text'}) was left out: plain-text questions cannot show images"
-             for alt in maker.images]
+    notes = [
+        f"an image ({alt or 'no alt text'}) was left out: plain-text questions cannot show images"
+        for alt in maker.images
+    ]
     return text, notes
 
 

@@ -19,8 +19,19 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..model import Course
 from ..package import write_atomically
-from .links import (CREDENTIAL_VARIABLE, CredentialError, actor_for, basic_auth, check_launch_url, check_write_only,
-                    launch_link, new_code, new_registration, normalise_endpoint, short_link)
+from .links import (
+    CREDENTIAL_VARIABLE,
+    CredentialError,
+    actor_for,
+    basic_auth,
+    check_launch_url,
+    check_write_only,
+    launch_link,
+    new_code,
+    new_registration,
+    normalise_endpoint,
+    short_link,
+)
 from .roster import RosterError, Volunteer, mark_issued, read_roster, roster_rows
 
 HANDOUTS_NAME = "handouts.html"
@@ -48,9 +59,12 @@ class _Handout:
 
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
-    return Environment(loader=PackageLoader("ccm_scorm.issuing", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=PackageLoader("ccm_scorm.issuing", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def qr_svg(text: str) -> str:
@@ -59,14 +73,25 @@ def qr_svg(text: str) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def issue(course: Course, roster_path: Path, pathway_id: str, endpoint: str, launch_url: str, credential: str | None,
-          out_dir: Path, today: date | None = None, check_credential: bool = True,
-          insecure: bool = False) -> IssueResult:
+def issue(
+    course: Course,
+    roster_path: Path,
+    pathway_id: str,
+    endpoint: str,
+    launch_url: str,
+    credential: str | None,
+    out_dir: Path,
+    today: date | None = None,
+    check_credential: bool = True,
+    insecure: bool = False,
+) -> IssueResult:
     """Check everything, then write handouts.html, roster-issued.csv and go/<code>.html into `out_dir`."""
     pathway = _pathway(course, pathway_id)
     if not credential:
-        raise CredentialError(f"set {CREDENTIAL_VARIABLE} to a write-only LRS credential ('username:password'); "
-                              "see docs/volunteer-induction.md for how to create one")
+        raise CredentialError(
+            f"set {CREDENTIAL_VARIABLE} to a write-only LRS credential ('username:password'); "
+            "see docs/volunteer-induction.md for how to create one"
+        )
     endpoint = normalise_endpoint(endpoint, insecure)
     check_launch_url(launch_url)
     _check_out_dir(out_dir)
@@ -88,8 +113,14 @@ def issue(course: Course, roster_path: Path, pathway_id: str, endpoint: str, lau
     handouts = [_handout(course, v, pathway, endpoint, auth, launch_url) for v in everyone]
     _write(out_dir, course, pathway, handouts, endpoint, today_text, check_credential)
     warnings = [] if check_credential else [_unchecked_warning()]
-    return IssueResult(handouts=out_dir / HANDOUTS_NAME, roster=out_dir / ROSTER_NAME, go_folder=out_dir / GO_FOLDER,
-                       issued=issued, kept=kept, warnings=warnings)
+    return IssueResult(
+        handouts=out_dir / HANDOUTS_NAME,
+        roster=out_dir / ROSTER_NAME,
+        go_folder=out_dir / GO_FOLDER,
+        issued=issued,
+        kept=kept,
+        warnings=warnings,
+    )
 
 
 def _pathway(course: Course, pathway_id: str):
@@ -102,8 +133,10 @@ def _pathway(course: Course, pathway_id: str):
 
 def _check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"--out {out_dir} is a file, not a folder: give a folder for the handouts and roster "
-                         "(it is made if it does not exist)")
+        raise ValueError(
+            f"--out {out_dir} is a file, not a folder: give a folder for the handouts and roster "
+            "(it is made if it does not exist)"
+        )
 
 
 def _already_issued(out_dir: Path, pathway_id: str) -> dict[str, Volunteer]:
@@ -114,43 +147,72 @@ def _already_issued(out_dir: Path, pathway_id: str) -> dict[str, Volunteer]:
     try:
         earlier = read_roster(path)
     except RosterError as error:
-        advice = (f"{path} was written by an earlier ccm issue and cannot be read any more: move it away to "
-                  "issue afresh (its links stay valid), or issue into another --out")
+        advice = (
+            f"{path} was written by an earlier ccm issue and cannot be read any more: move it away to "
+            "issue afresh (its links stay valid), or issue into another --out"
+        )
         raise RosterError([*error.messages, advice]) from None
     return {v.key: v for v in earlier if v.pathway == pathway_id and v.registration and v.code}
 
 
 def _new_issue(volunteer: Volunteer, pathway_id: str, today: str) -> Volunteer:
     reuse = volunteer.pathway == pathway_id and volunteer.registration  # a re-printed issued roster
-    return mark_issued(volunteer, pathway_id, volunteer.registration if reuse else new_registration(),
-                       (volunteer.code if reuse and volunteer.code else new_code()), today)
+    return mark_issued(
+        volunteer,
+        pathway_id,
+        volunteer.registration if reuse else new_registration(),
+        (volunteer.code if reuse and volunteer.code else new_code()),
+        today,
+    )
 
 
 def _handout(course: Course, volunteer: Volunteer, pathway, endpoint: str, auth: str, launch_url: str) -> _Handout:
-    link = launch_link(launch_url, endpoint, auth, actor_for(volunteer, course.base_iri), volunteer.registration,
-                       course.pathway_iri(pathway.id))
+    link = launch_link(
+        launch_url,
+        endpoint,
+        auth,
+        actor_for(volunteer, course.base_iri),
+        volunteer.registration,
+        course.pathway_iri(pathway.id),
+    )
     short = short_link(launch_url, volunteer.code)
     try:
         picture = qr_svg(short)
     except segno.DataOverflowError:
-        raise ValueError(f"--launch-url is too long for a QR code ({len(short)} characters with the volunteer's "
-                         "code): publish the package at a shorter address") from None
+        raise ValueError(
+            f"--launch-url is too long for a QR code ({len(short)} characters with the volunteer's "
+            "code): publish the package at a shorter address"
+        ) from None
     return _Handout(volunteer, link, short, picture)
 
 
 def _unchecked_warning() -> str:
-    return ("the credential was not checked (--unchecked): if it can read the LRS, every volunteer holding a link "
-            "can read everybody's records; check it and issue again without --unchecked")
+    return (
+        "the credential was not checked (--unchecked): if it can read the LRS, every volunteer holding a link "
+        "can read everybody's records; check it and issue again without --unchecked"
+    )
 
 
-def _write(out_dir: Path, course: Course, pathway, handouts: list[_Handout], endpoint: str, today: str,
-           checked: bool) -> None:
+def _write(
+    out_dir: Path, course: Course, pathway, handouts: list[_Handout], endpoint: str, today: str, checked: bool
+) -> None:
     modules = [course.module(module_id) for module_id in pathway.module_ids]
-    html = _templates().get_template("handouts.html.j2").render(
-        lang=course.settings.language, pathway=pathway, volunteers=handouts, issued_on=today,
-        endpoint=endpoint, roster_name=ROSTER_NAME, organisation=course.settings.organisation.name,
-        module_count=len(modules), typical_minutes=round(sum(m.minutes for m in modules) / max(len(modules), 1)),
-        unchecked=None if checked else _unchecked_warning(), go_folder=GO_FOLDER,
+    html = (
+        _templates()
+        .get_template("handouts.html.j2")
+        .render(
+            lang=course.settings.language,
+            pathway=pathway,
+            volunteers=handouts,
+            issued_on=today,
+            endpoint=endpoint,
+            roster_name=ROSTER_NAME,
+            organisation=course.settings.organisation.name,
+            module_count=len(modules),
+            typical_minutes=round(sum(m.minutes for m in modules) / max(len(modules), 1)),
+            unchecked=None if checked else _unchecked_warning(),
+            go_folder=GO_FOLDER,
+        )
     )
     go_page = _templates().get_template("go.html.j2")
     for handout in handouts:

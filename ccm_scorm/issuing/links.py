@@ -45,8 +45,10 @@ def check_launch_url(launch_url: str) -> str:
     except ValueError:
         origin = None
     if origin is None or (origin.scheme == "http" and not origin.is_loopback):
-        raise ValueError(f"--launch-url '{launch_url[:80]}' must be the https:// address of the package's index.html "
-                         "on your web server (a volunteer's link opens it, and the link holds the LRS credential)")
+        raise ValueError(
+            f"--launch-url '{launch_url[:80]}' must be the https:// address of the package's index.html "
+            "on your web server (a volunteer's link opens it, and the link holds the LRS credential)"
+        )
     return launch_url
 
 
@@ -72,13 +74,16 @@ def new_registration() -> str:
 
 def launch_link(launch_url: str, endpoint: str, auth: str, actor: dict, registration: str, activity_id: str) -> str:
     """The launch URL with the parameters an xAPI launcher would append (the Rustici launch convention)."""
-    query = urllib.parse.urlencode({
-        "endpoint": endpoint,
-        "auth": auth,
-        "actor": json.dumps(actor, separators=(",", ":"), ensure_ascii=False),
-        "registration": registration,
-        "activity_id": activity_id,
-    }, quote_via=urllib.parse.quote)
+    query = urllib.parse.urlencode(
+        {
+            "endpoint": endpoint,
+            "auth": auth,
+            "actor": json.dumps(actor, separators=(",", ":"), ensure_ascii=False),
+            "registration": registration,
+            "activity_id": activity_id,
+        },
+        quote_via=urllib.parse.quote,
+    )
     return f"{launch_url}{'&' if '?' in launch_url else '?'}{query}"
 
 
@@ -100,27 +105,39 @@ def check_write_only(endpoint: str, auth: str, *, insecure: bool = False, second
     except OffOriginError as error:
         raise CredentialError(f"refused: {error}") from None
     except HttpError as error:
-        raise CredentialError(f"could not check the credential with the LRS at {endpoint} ({error}): check the "
-                              f"--lrs address and that the LRS is running {UNCHECKED_HINT}") from None
+        raise CredentialError(
+            f"could not check the credential with the LRS at {endpoint} ({error}): check the "
+            f"--lrs address and that the LRS is running {UNCHECKED_HINT}"
+        ) from None
 
 
 def _check_write_answer(status: int, endpoint: str) -> None:
     if status in (400, 422):
         return  # the credential was accepted and the non-statement refused: it may write
     if status == 401:
-        raise CredentialError(f"the LRS at {endpoint} does not know the credential in {CREDENTIAL_VARIABLE} (401): "
-                              "check the username and password")
+        raise CredentialError(
+            f"the LRS at {endpoint} does not know the credential in {CREDENTIAL_VARIABLE} (401): "
+            "check the username and password"
+        )
     if status == 403:
-        raise CredentialError(f"the LRS at {endpoint} does not let the credential in {CREDENTIAL_VARIABLE} write "
-                              "statements (403): give it the statements/write scope")
+        raise CredentialError(
+            f"the LRS at {endpoint} does not let the credential in {CREDENTIAL_VARIABLE} write "
+            "statements (403): give it the statements/write scope"
+        )
     if status == 404:
-        raise CredentialError(f"there is no xAPI statements resource at {endpoint} (404): check the --lrs address, "
-                              "which usually ends in /xAPI/ or /data/xAPI/")
+        raise CredentialError(
+            f"there is no xAPI statements resource at {endpoint} (404): check the --lrs address, "
+            "which usually ends in /xAPI/ or /data/xAPI/"
+        )
     if 200 <= status < 300:
-        raise CredentialError(f"the LRS at {endpoint} accepted something that is not a statement ({status}), so it "
-                              f"is not checking what it stores: check the --lrs address {UNCHECKED_HINT}")
-    raise CredentialError(f"the LRS at {endpoint} answered {status} when asked whether the credential may write: "
-                          f"check the LRS's health and try again {UNCHECKED_HINT}")
+        raise CredentialError(
+            f"the LRS at {endpoint} accepted something that is not a statement ({status}), so it "
+            f"is not checking what it stores: check the --lrs address {UNCHECKED_HINT}"
+        )
+    raise CredentialError(
+        f"the LRS at {endpoint} answered {status} when asked whether the credential may write: "
+        f"check the LRS's health and try again {UNCHECKED_HINT}"
+    )
 
 
 def _check_read_answer(status: int, endpoint: str) -> None:
@@ -130,6 +147,9 @@ def _check_read_answer(status: int, endpoint: str) -> None:
         raise CredentialError(
             f"the credential in {CREDENTIAL_VARIABLE} can read statements from the LRS. Every volunteer can see the "
             "credential in their link, so it must only be able to write statements — create a write-only "
-            "credential (see docs/volunteer-induction.md) and use that")
-    raise CredentialError(f"the LRS at {endpoint} answered {status} when asked whether the credential can read: "
-                          f"check the LRS's health and try again {UNCHECKED_HINT}")
+            "credential (see docs/volunteer-induction.md) and use that"
+        )
+    raise CredentialError(
+        f"the LRS at {endpoint} answered {status} when asked whether the credential can read: "
+        f"check the LRS's health and try again {UNCHECKED_HINT}"
+    )

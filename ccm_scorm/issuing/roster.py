@@ -69,8 +69,12 @@ def read_roster(path: Path) -> list[Volunteer]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rows = list(csv.reader(lines, delimiter=_delimiter(lines[0])))
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise RosterError([f"{path.name}:1: the roster has no header row — the first line must name the columns: "
-                           "name, email, id, start_date"])
+        raise RosterError(
+            [
+                f"{path.name}:1: the roster has no header row — the first line must name the columns: "
+                "name, email, id, start_date"
+            ]
+        )
     header = [cell.strip().lower().replace(" ", "_") for cell in rows[0]]
     _check_header(header, problems)
     if problems.messages:
@@ -115,43 +119,60 @@ def _unquoted(cell: str) -> str:
 
 def _read_row(number: int, header: list[str], cells: list[str], problems: RosterProblems) -> Volunteer | None:
     values = {column: (_unquoted(cells[index]) if index < len(cells) else "") for index, column in enumerate(header)}
-    if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
-        problems.add(number, f"the row has {len(cells)} cells but the header names {len(header)} columns — "
-                             "check for a stray comma, or put text with commas in quotes")
+    if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+        problems.add(
+            number,
+            f"the row has {len(cells)} cells but the header names {len(header)} columns — "
+            "check for a stray comma, or put text with commas in quotes",
+        )
         return None
     ok = True
     if not values.get(NAME):
         problems.add(number, "the name is empty — write the volunteer's name")
         ok = False
     elif len(values[NAME]) > MAX_NAME:
-        problems.add(number, f"the name is {len(values[NAME]):,} characters long; a name can have up to {MAX_NAME} — "
-                             "shorten it (perhaps the cells of this line ran together)")
+        problems.add(
+            number,
+            f"the name is {len(values[NAME]):,} characters long; a name can have up to {MAX_NAME} — "
+            "shorten it (perhaps the cells of this line ran together)",
+        )
         ok = False
     email, identifier = values.get(EMAIL, ""), values.get(ID, "")
     if email and (len(email) > MAX_EMAIL or not _EMAIL.match(email)):
         problems.add(number, f"'{email}' is not an email address — correct it, or leave it empty and give an id")
         ok = False
     if not email and not identifier:
-        problems.add(number, "the row has neither an email nor an id — give one so the volunteer's results can be "
-                             "matched to them")
+        problems.add(
+            number,
+            "the row has neither an email nor an id — give one so the volunteer's results can be matched to them",
+        )
         ok = False
     start = _parse_date(values.get(START, ""))
     if start is None:
-        problems.add(number, f"the start date '{values.get(START)}' is not a date — write it as 2026-11-24 "
-                             "or 24/11/2026")
+        problems.add(
+            number, f"the start date '{values.get(START)}' is not a date — write it as 2026-11-24 or 24/11/2026"
+        )
         ok = False
     if not ok:
         return None
-    return Volunteer(row=number, name=values[NAME], email=email, id=identifier, start_date=start or "",
-                     pathway=values.get(PATHWAY, ""), registration=values.get(REGISTRATION, ""),
-                     issued_on=values.get(ISSUED, ""), code=values.get(CODE, ""))
+    return Volunteer(
+        row=number,
+        name=values[NAME],
+        email=email,
+        id=identifier,
+        start_date=start or "",
+        pathway=values.get(PATHWAY, ""),
+        registration=values.get(REGISTRATION, ""),
+        issued_on=values.get(ISSUED, ""),
+        code=values.get(CODE, ""),
+    )
 
 
 def _parse_date(text: str) -> str | None:
     """ISO form of the date, '' for no date, None when it cannot be read."""
     if not text:
         return ""
-    for form in (_SHORT_YEAR_FORMATS if _SHORT_YEAR.match(text) else _DATE_FORMATS):
+    for form in _SHORT_YEAR_FORMATS if _SHORT_YEAR.match(text) else _DATE_FORMATS:
         try:
             return datetime.strptime(text, form).date().isoformat()
         except ValueError:
@@ -167,8 +188,11 @@ def _check_duplicates(volunteers: list[Volunteer], problems: RosterProblems) -> 
                 continue
             key = f"{label}:{value}"
             if key in first:
-                problems.add(volunteer.row, f"the {label} '{value}' is also on line {first[key]} — each volunteer "
-                                            "needs their own, or their results would be mixed up")
+                problems.add(
+                    volunteer.row,
+                    f"the {label} '{value}' is also on line {first[key]} — each volunteer "
+                    "needs their own, or their results would be mixed up",
+                )
             else:
                 first[key] = volunteer.row
 
@@ -185,7 +209,19 @@ def roster_rows(volunteers: list[tuple[Volunteer, str]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ISSUED_COLUMNS)
     for volunteer, link in volunteers:
-        writer.writerow(safe_row([volunteer.name, volunteer.email, volunteer.id, volunteer.start_date,
-                                  volunteer.pathway, volunteer.registration, volunteer.issued_on, volunteer.code,
-                                  link]))
+        writer.writerow(
+            safe_row(
+                [
+                    volunteer.name,
+                    volunteer.email,
+                    volunteer.id,
+                    volunteer.start_date,
+                    volunteer.pathway,
+                    volunteer.registration,
+                    volunteer.issued_on,
+                    volunteer.code,
+                    link,
+                ]
+            )
+        )
     return out.getvalue()

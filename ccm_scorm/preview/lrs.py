@@ -15,7 +15,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 XAPI_VERSION = "1.0.3"
 LAUNCH_DATA = "LMS.LaunchData"
@@ -26,7 +26,7 @@ STATEMENT_LIMIT = 5000  # the oldest go first: a long preview session never fill
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass
@@ -209,8 +209,9 @@ class PreviewLrs:
         """Delete everything recorded for one registration (the inspector's Reset); returns how many statements went."""
         with self.lock:
             before = len(self.statements)
-            self.statements = [s for s in self.statements
-                               if (s.get("context") or {}).get("registration") != registration]
+            self.statements = [
+                s for s in self.statements if (s.get("context") or {}).get("registration") != registration
+            ]
             for key in [k for k in self.documents if k[2] == registration]:
                 del self.documents[key]
             self.sessions.pop(registration, None)
@@ -232,8 +233,9 @@ def _mentions(statement: dict, activity: str) -> bool:
     if (statement.get("object") or {}).get("id") == activity:
         return True
     context = (statement.get("context") or {}).get("contextActivities") or {}
-    return any(isinstance(items, list) and any((a or {}).get("id") == activity for a in items)
-               for items in context.values())
+    return any(
+        isinstance(items, list) and any((a or {}).get("id") == activity for a in items) for items in context.values()
+    )
 
 
 __all__ = ["LAUNCH_DATA", "LrsAnswer", "PreviewLrs", "SESSION_EXTENSION", "XAPI_VERSION"]

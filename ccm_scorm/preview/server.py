@@ -25,7 +25,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -42,12 +42,23 @@ from .workspace import NotAvailable, Workspace, content_hash
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 PORT_TRIES = 20
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8", ".json": "application/json", ".xml": "application/xml",
-                 ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-                 ".gif": "image/gif", ".webp": "image/webp"}
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            "frame-src 'self'; base-uri 'none'; form-action 'self'")
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-src 'self'; base-uri 'none'; form-action 'self'"
+)
 SSE_TICK = 0.25
 SSE_KEEPALIVE = 15.0
 
@@ -59,12 +70,15 @@ def content_type(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
-    return Environment(loader=PackageLoader("ccm_scorm.preview", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=PackageLoader("ccm_scorm.preview", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def static_file(name: str) -> bytes | None:
     if not name or "/" in name or name.startswith("."):
         return None
@@ -93,7 +107,7 @@ class PreviewServer(ThreadingHTTPServer):
 
     def _bind_first_free(self, port: int) -> None:
         last_error: OSError | None = None
-        for candidate in ([0] if port == 0 else range(port, port + PORT_TRIES)):
+        for candidate in [0] if port == 0 else range(port, port + PORT_TRIES):
             try:
                 super().__init__((HOST, candidate), PreviewHandler)
                 return
@@ -109,11 +123,12 @@ class PreviewServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://{HOST}:{self.port}/"
 
-    def start(self) -> "PreviewServer":
+    def start(self) -> PreviewServer:
         """Serve and watch the source in background threads (for tests and tools)."""
         self.workspace.start_watching()
-        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
-                                       name=f"ccm-preview:{self.port}", daemon=True)
+        self.thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.1}, name=f"ccm-preview:{self.port}", daemon=True
+        )
         self.thread.start()
         return self
 
@@ -184,7 +199,10 @@ class PreviewServer(ThreadingHTTPServer):
         course = snapshot.course
         unit = course.module(unit_id) if kind == "module" else course.pathway(unit_id)
         info: dict[str, object] = {
-            "kind": kind, "id": unit.id, "title": unit.title, "version": unit.version,
+            "kind": kind,
+            "id": unit.id,
+            "title": unit.title,
+            "version": unit.version,
             "hash": content_hash(course, kind, unit),
             "iri": course.module_iri(unit.id) if kind == "module" else course.pathway_iri(unit.id),
             "learnUrl": f"/learn/{target_name}/{kind}/{unit.id}/index.html",
@@ -277,16 +295,23 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 return
             if path.startswith("/preview-lrs/"):
                 body = self._body()
-                result = self.server.lrs.handle("GET" if head else method, path[len("/preview-lrs/"):].strip("/"),
-                                                query, body)
-                self._send(Answer(result.status, result.body, result.content_type),
-                           {"X-Experience-API-Version": "1.0.3"}, head)
+                result = self.server.lrs.handle(
+                    "GET" if head else method, path[len("/preview-lrs/") :].strip("/"), query, body
+                )
+                self._send(
+                    Answer(result.status, result.body, result.content_type), {"X-Experience-API-Version": "1.0.3"}, head
+                )
                 return
             answer = self._route("GET" if head else method, path, query)
         except Exception as error:  # never let one request stop the preview
-            answer = Answer(500, _message_page("Something went wrong",
-                                               f"The preview could not answer this request ({type(error).__name__}: "
-                                               f"{error}). Reload the page to try again."))
+            answer = Answer(
+                500,
+                _message_page(
+                    "Something went wrong",
+                    f"The preview could not answer this request ({type(error).__name__}: "
+                    f"{error}). Reload the page to try again.",
+                ),
+            )
         self._send(answer, head=head)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _dispatch
@@ -307,7 +332,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path == "/favicon.ico":
             return Answer(204, b"", "image/x-icon")
         if path.startswith("/preview-static/"):
-            data = static_file(path[len("/preview-static/"):])
+            data = static_file(path[len("/preview-static/") :])
             if data is None:
                 return Answer(404, b"not found", "text/plain; charset=utf-8")
             return Answer(200, data, content_type(path))
@@ -315,16 +340,24 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return _json(server.unit_status(target, query.get("kind", ""), query.get("id", "")))
         if path == "/preview-api/records":
             registration = query.get("registration", "")
-            return _json({"revision": server.lrs.revision,
-                          "statements": server.lrs.find({"registration": registration}) if registration else [],
-                          "documents": server.lrs.state_documents(registration) if registration else []})
+            return _json(
+                {
+                    "revision": server.lrs.revision,
+                    "statements": server.lrs.find({"registration": registration}) if registration else [],
+                    "documents": server.lrs.state_documents(registration) if registration else [],
+                }
+            )
         parts = [p for p in path.split("/") if p]
         if len(parts) == 2 and parts[0] in ("module", "pathway"):
             return Answer(200, render_unit(server, target, parts[0], parts[1]).encode("utf-8"))
         if len(parts) >= 4 and parts[0] == "learn" and parts[2] in ("module", "pathway"):
             return self._learner_file(parts[1], parts[2], parts[3], "/".join(parts[4:]) or "index.html")
-        return Answer(404, _message_page("Not found", "There is nothing at this address. "
-                                         "Go back to the catalogue to choose a module."))
+        return Answer(
+            404,
+            _message_page(
+                "Not found", "There is nothing at this address. Go back to the catalogue to choose a module."
+            ),
+        )
 
     def _learner_file(self, target: str, kind: str, unit_id: str, name: str) -> Answer:
         try:
@@ -378,8 +411,9 @@ def _message_page(title: str, text: str) -> bytes:
 
 
 def _targets(selected: str) -> list[dict]:
-    return [{"name": name, "label": get_target(name).label, "selected": name == selected}
-            for name in module_target_names()]
+    return [
+        {"name": name, "label": get_target(name).label, "selected": name == selected} for name in module_target_names()
+    ]
 
 
 def render_catalogue(server: PreviewServer, target: str) -> str:
@@ -389,11 +423,16 @@ def render_catalogue(server: PreviewServer, target: str) -> str:
     if course is not None:
         framework = course.framework
         for module in course.modules:
-            modules.append({
-                "id": module.id, "title": module.title, "minutes": module.minutes, "pages": len(module.pages),
-                "questions": len(module.questions),
-                "competencies": [framework.competency(c).title for c in module.competency_ids],
-            })
+            modules.append(
+                {
+                    "id": module.id,
+                    "title": module.title,
+                    "minutes": module.minutes,
+                    "pages": len(module.pages),
+                    "questions": len(module.questions),
+                    "competencies": [framework.competency(c).title for c in module.competency_ids],
+                }
+            )
         for pathway in course.pathways:
             members = [course.module(m) for m in pathway.module_ids]
             competencies: list[str] = []
@@ -402,20 +441,31 @@ def render_catalogue(server: PreviewServer, target: str) -> str:
                     title = framework.competency(competency_id).title
                     if title not in competencies:
                         competencies.append(title)
-            pathways.append({"id": pathway.id, "title": pathway.title, "modules": [m.title for m in members],
-                             "minutes": sum(m.minutes for m in members), "competencies": competencies})
-    return _templates().get_template("catalogue.html.j2").render(
-        csp=PAGE_CSP,
-        title=course.settings.title if course else "Course preview",
-        source=str(server.workspace.source),
-        snapshot=snapshot,
-        modules=modules,
-        pathways=pathways,
-        target=target,
-        target_label=get_target(target).package_label,
-        targets=_targets(target),
-        pathways_available=builds_pathways(target),
-        config=json_for_html({"page": "catalogue", "generation": snapshot.generation}),
+            pathways.append(
+                {
+                    "id": pathway.id,
+                    "title": pathway.title,
+                    "modules": [m.title for m in members],
+                    "minutes": sum(m.minutes for m in members),
+                    "competencies": competencies,
+                }
+            )
+    return (
+        _templates()
+        .get_template("catalogue.html.j2")
+        .render(
+            csp=PAGE_CSP,
+            title=course.settings.title if course else "Course preview",
+            source=str(server.workspace.source),
+            snapshot=snapshot,
+            modules=modules,
+            pathways=pathways,
+            target=target,
+            target_label=get_target(target).package_label,
+            targets=_targets(target),
+            pathways_available=builds_pathways(target),
+            config=json_for_html({"page": "catalogue", "generation": snapshot.generation}),
+        )
     )
 
 
@@ -428,13 +478,30 @@ def render_unit(server: PreviewServer, target: str, kind: str, unit_id: str) -> 
             title = unit.title
     shown = get_target(target)
     config = {
-        "page": "unit", "target": target, "kind": kind, "id": unit_id, "scorm": shown.scorm_edition or None,
-        "lrs": shown.launch in ("xapi", "cmi5"), "launch": shown.launch, "limit": shown.state_limit,
+        "page": "unit",
+        "target": target,
+        "kind": kind,
+        "id": unit_id,
+        "scorm": shown.scorm_edition or None,
+        "lrs": shown.launch in ("xapi", "cmi5"),
+        "launch": shown.launch,
+        "limit": shown.state_limit,
     }
-    return _templates().get_template("unit.html.j2").render(
-        csp=PAGE_CSP, title=title, kind=kind, unit_id=unit_id, target=target,
-        target_label=shown.package_label, target_short=shown.label, launch=shown.launch,
-        targets=_targets(target), config=json_for_html(config),
+    return (
+        _templates()
+        .get_template("unit.html.j2")
+        .render(
+            csp=PAGE_CSP,
+            title=title,
+            kind=kind,
+            unit_id=unit_id,
+            target=target,
+            target_label=shown.package_label,
+            target_short=shown.label,
+            launch=shown.launch,
+            targets=_targets(target),
+            config=json_for_html(config),
+        )
     )
 
 
@@ -444,8 +511,9 @@ def start_preview(source: Path | str, port: int = 0, target: str = "web", poll_s
     return PreviewServer(Path(source), port=port, target=target, poll_seconds=poll_seconds).start()
 
 
-def run_preview(source: Path | str, port: int = DEFAULT_PORT, target: str | None = None, open_browser: bool = True,
-                echo=print) -> int:
+def run_preview(
+    source: Path | str, port: int = DEFAULT_PORT, target: str | None = None, open_browser: bool = True, echo=print
+) -> int:
     """`ccm preview`: serve until Ctrl+C. Returns the exit code."""
     started = time.perf_counter()
     source = Path(source)
@@ -456,12 +524,15 @@ def run_preview(source: Path | str, port: int = DEFAULT_PORT, target: str | None
     if target is None:
         course = server.workspace.snapshot.course
         choices = course.settings.default_targets if course else ()
-        server.default_target = next((name for name in choices if name in module_target_names()),
-                                     module_target_names()[0])
+        server.default_target = next(
+            (name for name in choices if name in module_target_names()), module_target_names()[0]
+        )
     server.workspace.start_watching()
     snapshot = server.workspace.snapshot
-    echo(f"Previewing {source} at {server.url} (ready in {time.perf_counter() - started:.1f} s; "
-         f"format: {get_target(server.default_target).label})")
+    echo(
+        f"Previewing {source} at {server.url} (ready in {time.perf_counter() - started:.1f} s; "
+        f"format: {get_target(server.default_target).label})"
+    )
     if snapshot.errors:
         echo(f"The source has {len(snapshot.errors)} error(s); the page lists them until they are fixed.")
     echo("Changes to the source are shown as soon as you save. Press Ctrl+C to stop.")

@@ -84,8 +84,15 @@ class Workspace:
             errors, warnings = problems.errors, problems.warnings
         except Exception as error:  # the preview must outlive any source, however broken
             course, warnings = None, []
-            errors = [Problem(str(self.source), 0, 0, f"the course could not be read ({type(error).__name__}: {error})",
-                              "run 'ccm validate' for details, and please report this as a bug")]
+            errors = [
+                Problem(
+                    str(self.source),
+                    0,
+                    0,
+                    f"the course could not be read ({type(error).__name__}: {error})",
+                    "run 'ccm validate' for details, and please report this as a bug",
+                )
+            ]
         return Snapshot(generation, course, errors, warnings, time.time(), time.perf_counter() - started)
 
     def recheck(self) -> Snapshot:

@@ -10,7 +10,7 @@ import base64
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import PurePosixPath
 
@@ -22,9 +22,21 @@ from ..model import Course, Module, Page, Pathway, Question, QuestionType
 
 # The runtime's files in load order (docs/runtime.md): each one adds its part to window.CCM
 # and uses only the parts above it. Adapters and their support scripts load after these.
-RUNTIME_CORE = ("base.js", "scoring.js", "state.js", "dom.js", "session.js", "quiz.js", "results.js",
-                "module-view.js", "certificate.js", "module-package.js", "pathway-results.js", "pathway-menu.js",
-                "pathway.js")
+RUNTIME_CORE = (
+    "base.js",
+    "scoring.js",
+    "state.js",
+    "dom.js",
+    "session.js",
+    "quiz.js",
+    "results.js",
+    "module-view.js",
+    "certificate.js",
+    "module-package.js",
+    "pathway-results.js",
+    "pathway-menu.js",
+    "pathway.js",
+)
 RUNTIME_BOOT = "boot.js"
 STYLESHEET = "ccm.css"
 RUNTIME_DIR = "runtime"
@@ -57,7 +69,7 @@ def template(name: str):
     return _environment().get_template(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def runtime_file(name: str) -> bytes:
     """A runtime file as packages carry it: comments and spacing stripped (nothing renamed).
 
@@ -73,8 +85,10 @@ def runtime_file(name: str) -> bytes:
 
 def content_security_policy(needs_network: bool) -> str:
     connect = "http: https:" if needs_network else "'none'"
-    return ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"font-src 'self'; connect-src {connect}; base-uri 'none'; form-action 'none'")
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"font-src 'self'; connect-src {connect}; base-uri 'none'; form-action 'none'"
+    )
 
 
 def runtime_files(adapter: str, support_scripts: tuple[str, ...] = ()) -> dict[str, bytes]:
@@ -87,9 +101,15 @@ def runtime_files(adapter: str, support_scripts: tuple[str, ...] = ()) -> dict[s
     return {f"{RUNTIME_DIR}/{name}": runtime_file(name) for name in names}
 
 
-def render_module(course: Course, module: Module, adapter: str, needs_network: bool = False,
-                  extra_data: dict | None = None, support_scripts: tuple[str, ...] = (),
-                  folder: str = "") -> dict[str, bytes]:
+def render_module(
+    course: Course,
+    module: Module,
+    adapter: str,
+    needs_network: bool = False,
+    extra_data: dict | None = None,
+    support_scripts: tuple[str, ...] = (),
+    folder: str = "",
+) -> dict[str, bytes]:
     """Every file of the module's learner content, by path in the package.
 
     `extra_data` adds target-specific keys to the course JSON (e.g. a SCORM edition).
@@ -102,16 +122,20 @@ def render_module(course: Course, module: Module, adapter: str, needs_network: b
     data = course_data(course, module, adapter, root)
     if extra_data:
         data.update(extra_data)
-    html = _environment().get_template("module.html.j2").render(
-        lang=course.settings.language,
-        title=module.title,
-        csp=content_security_policy(needs_network),
-        course_json=json_for_html(data),
-        scripts=[root + path for path in runtime if path.endswith(".js")],
-        stylesheet=f"{root}{RUNTIME_DIR}/{STYLESHEET}",
-        pages=[RenderedPage(page.id, page.title, page.html) for page in module.pages],
-        module=module,
-        organisation=course.settings.organisation.name,
+    html = (
+        _environment()
+        .get_template("module.html.j2")
+        .render(
+            lang=course.settings.language,
+            title=module.title,
+            csp=content_security_policy(needs_network),
+            course_json=json_for_html(data),
+            scripts=[root + path for path in runtime if path.endswith(".js")],
+            stylesheet=f"{root}{RUNTIME_DIR}/{STYLESHEET}",
+            pages=[RenderedPage(page.id, page.title, page.html) for page in module.pages],
+            module=module,
+            organisation=course.settings.organisation.name,
+        )
     )
     own = {"index.html": html.encode("utf-8")}
     for page in module.pages:
@@ -140,8 +164,14 @@ def _folder_html(page: Page) -> str:
     return page.folder_html if page.folder_html is not None else page.html
 
 
-def render_pathway(course: Course, pathway: Pathway, adapter: str, needs_network: bool = False,
-                   extra_data: dict | None = None, support_scripts: tuple[str, ...] = ()) -> dict[str, bytes]:
+def render_pathway(
+    course: Course,
+    pathway: Pathway,
+    adapter: str,
+    needs_network: bool = False,
+    extra_data: dict | None = None,
+    support_scripts: tuple[str, ...] = (),
+) -> dict[str, bytes]:
     """Every file of a pathway package's learner content: one page with a module menu.
 
     Each module's images go under `<module id>/` so that modules cannot overwrite each other's.
@@ -156,19 +186,26 @@ def render_pathway(course: Course, pathway: Pathway, adapter: str, needs_network
     for index, module in enumerate(modules):
         pages = tuple(RenderedPage(page.id, page.title, _folder_html(page)) for page in module.pages)
         files.update({f"{module.id}/{image.path}": image.data for page in module.pages for image in page.images})
-        shown.append(PathwayModule(index, module.id, module.title, module.summary, module.minutes, module.has_quiz,
-                                   module.outcomes, pages))
-    html = _environment().get_template("pathway.html.j2").render(
-        lang=course.settings.language,
-        title=pathway.title,
-        description=pathway.description,
-        csp=content_security_policy(needs_network),
-        course_json=json_for_html(data),
-        scripts=[path for path in runtime if path.endswith(".js")],
-        stylesheet=f"{RUNTIME_DIR}/{STYLESHEET}",
-        modules=shown,
-        total_minutes=sum(module.minutes for module in modules),
-        organisation=course.settings.organisation.name,
+        shown.append(
+            PathwayModule(
+                index, module.id, module.title, module.summary, module.minutes, module.has_quiz, module.outcomes, pages
+            )
+        )
+    html = (
+        _environment()
+        .get_template("pathway.html.j2")
+        .render(
+            lang=course.settings.language,
+            title=pathway.title,
+            description=pathway.description,
+            csp=content_security_policy(needs_network),
+            course_json=json_for_html(data),
+            scripts=[path for path in runtime if path.endswith(".js")],
+            stylesheet=f"{RUNTIME_DIR}/{STYLESHEET}",
+            modules=shown,
+            total_minutes=sum(module.minutes for module in modules),
+            organisation=course.settings.organisation.name,
+        )
     )
     files.update({"index.html": html.encode("utf-8"), **runtime})
     files.update(organisation_files(course))
@@ -189,8 +226,14 @@ def organisation_files(course: Course) -> dict[str, bytes]:
     return {organisation_logo_path(course): logo.data} if logo is not None else {}
 
 
-_IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-                "svg": "image/svg+xml", "webp": "image/webp"}
+_IMAGE_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "svg": "image/svg+xml",
+    "webp": "image/webp",
+}
 
 
 def organisation_data(course: Course, root: str = "") -> dict:
@@ -212,9 +255,14 @@ def organisation_data(course: Course, root: str = "") -> dict:
 def pathway_data(course: Course, pathway: Pathway, adapter: str) -> dict:
     """The pathway as the runtime's course JSON (docs/runtime.md): the modules' own data, in order."""
     modules = [course.module(module_id) for module_id in pathway.module_ids]
-    competencies = [{"id": competency_id, "title": course.framework.competency(competency_id).title,
-                     "iri": course.framework.competency_iri(competency_id)}
-                    for competency_id in course.pathway_competency_ids(pathway.id)]
+    competencies = [
+        {
+            "id": competency_id,
+            "title": course.framework.competency(competency_id).title,
+            "iri": course.framework.competency_iri(competency_id),
+        }
+        for competency_id in course.pathway_competency_ids(pathway.id)
+    ]
     module_data = []
     for module in modules:
         data = course_data(course, module, adapter)

@@ -16,11 +16,10 @@ from ..model import Course
 from .catalogue import Catalogue
 from .errors import EXIT_USAGE, ReportError
 from .learners import LearnerResolver, RosterEntry, read_mapping, read_roster
+from .lrs import LrsClient, read_lrs
 from .matrix import ACHIEVED, ATTEMPTED, DEFAULT_RULE, NOT_STARTED, RULES, Matrix
 from .moodle import ModuleMap, MoodleReader
-from .lrs import LrsClient, read_lrs
 from .xapi import StatementReader, iter_statement_file
-
 
 __all__ = ["ReportOptions", "Report", "ReportError", "build_report", "RULES", "DEFAULT_RULE"]
 
@@ -86,17 +85,24 @@ class Report:
     def competency_summary(self) -> list[dict]:
         counts = {cid: {ACHIEVED: 0, ATTEMPTED: 0, NOT_STARTED: 0} for cid in self.catalogue.competency_ids}
         for key in self.matrix.learners:
-            for cid, view in zip(self.catalogue.competency_ids, self.matrix.row(key)):
+            for cid, view in zip(self.catalogue.competency_ids, self.matrix.row(key), strict=False):
                 counts[cid][view.status] += 1
         total = len(self.matrix.learners)
         rows = []
         for cid in self.catalogue.competency_ids:
             c = counts[cid]
-            rows.append({"competency": cid, "title": self.course.framework.competency(cid).title,
-                         "learners": total, "achieved": c[ACHIEVED], "attempted": c[ATTEMPTED],
-                         "not_started": c[NOT_STARTED],
-                         "percent_achieved": round(100 * c[ACHIEVED] / total, 1) if total else 0.0,
-                         "modules": list(self.catalogue.mapped[cid])})
+            rows.append(
+                {
+                    "competency": cid,
+                    "title": self.course.framework.competency(cid).title,
+                    "learners": total,
+                    "achieved": c[ACHIEVED],
+                    "attempted": c[ATTEMPTED],
+                    "not_started": c[NOT_STARTED],
+                    "percent_achieved": round(100 * c[ACHIEVED] / total, 1) if total else 0.0,
+                    "modules": list(self.catalogue.mapped[cid]),
+                }
+            )
         return rows
 
     def pathway_rows(self) -> list[PathwayRow]:
@@ -119,9 +125,17 @@ class Report:
                 state = "completed" if modules and not left else "part-way" if touched else "not started"
                 issued = min((e.issued for e in entries if e.issued), default=None)
                 record = self.matrix.learners.get(key)
-                rows.append(PathwayRow(pathway.id, key, state, left if state != "not started" else modules, issued,
-                                       (self.as_of - issued).days if issued else None,
-                                       bool(entries) and (record is None or not record.cells)))
+                rows.append(
+                    PathwayRow(
+                        pathway.id,
+                        key,
+                        state,
+                        left if state != "not started" else modules,
+                        issued,
+                        (self.as_of - issued).days if issued else None,
+                        bool(entries) and (record is None or not record.cells),
+                    )
+                )
         return rows
 
 
@@ -129,16 +143,20 @@ def read_moodle_site(options: ReportOptions, reader: MoodleReader) -> None:
     from .moodle_ws import TOKEN_VARIABLE, MoodleSiteClient, read_course, token_from_environment
 
     if options.moodle_course is None:
-        raise ReportError("--moodle-site needs --moodle-course ID (the number in the course page's address, "
-                          "course/view.php?id=ID)", EXIT_USAGE)
+        raise ReportError(
+            "--moodle-site needs --moodle-course ID (the number in the course page's address, course/view.php?id=ID)",
+            EXIT_USAGE,
+        )
     token = options.moodle_token or token_from_environment()
     if not token:
-        raise ReportError(f"no Moodle token: set {TOKEN_VARIABLE} in the environment (a web-service token; "
-                          "docs/report.md says which functions and capabilities it needs); it is never taken "
-                          "from the command line", EXIT_USAGE)
+        raise ReportError(
+            f"no Moodle token: set {TOKEN_VARIABLE} in the environment (a web-service token; "
+            "docs/report.md says which functions and capabilities it needs); it is never taken "
+            "from the command line",
+            EXIT_USAGE,
+        )
     assert options.moodle_site, "build_report reads a Moodle site only when one was given"
-    client = MoodleSiteClient(options.moodle_site, token, timeout=options.lrs_timeout,
-                              insecure=options.moodle_insecure)
+    client = MoodleSiteClient(options.moodle_site, token, timeout=options.lrs_timeout, insecure=options.moodle_insecure)
     try:
         read_course(client, options.moodle_course, reader)
     finally:
@@ -147,14 +165,20 @@ def read_moodle_site(options: ReportOptions, reader: MoodleReader) -> None:
 
 def build_report(course: Course, options: ReportOptions) -> Report:
     if not (options.statements or options.moodle or options.lrs_url or options.moodle_site):
-        raise ReportError("nothing to report on: give --lrs URL, --statements FILE, --moodle FILE or "
-                          "--moodle-site URL --moodle-course ID (any mix, each as often as needed)", EXIT_USAGE)
+        raise ReportError(
+            "nothing to report on: give --lrs URL, --statements FILE, --moodle FILE or "
+            "--moodle-site URL --moodle-course ID (any mix, each as often as needed)",
+            EXIT_USAGE,
+        )
     if options.rule not in RULES:
         raise ReportError(f"unknown rule {options.rule!r}: use one of {', '.join(RULES)}", EXIT_USAGE)
     unknown = [p for p in options.pathways if p not in {pathway.id for pathway in course.pathways}]
     if unknown:
-        raise ReportError(f"unknown pathway '{unknown[0]}': the course has "
-                          f"{', '.join(p.id for p in course.pathways) or 'no pathways'}", EXIT_USAGE)
+        raise ReportError(
+            f"unknown pathway '{unknown[0]}': the course has "
+            f"{', '.join(p.id for p in course.pathways) or 'no pathways'}",
+            EXIT_USAGE,
+        )
     catalogue = Catalogue(course)
     mapping = read_mapping(options.learner_map) if options.learner_map else None
     resolver = LearnerResolver(options.match, mapping)
@@ -165,8 +189,9 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         for entry in report.roster:
             matrix.learner(entry.key)
     if options.moodle or options.moodle_site:
-        reader = MoodleReader(catalogue, matrix, resolver, ModuleMap(catalogue, options.moodle_modules),
-                              options.timezone)
+        reader = MoodleReader(
+            catalogue, matrix, resolver, ModuleMap(catalogue, options.moodle_modules), options.timezone
+        )
         for path in options.moodle:
             reader.read(Path(path))
         if options.moodle_site:
@@ -177,17 +202,28 @@ def build_report(course: Course, options: ReportOptions) -> Report:
         statements.read(iter_statement_file(Path(path)), f"statements file {Path(path).name}")
     if options.lrs_url:
         if not options.lrs_auth:
-            raise ReportError("no LRS credentials: set CCM_LRS_AUTH (or CCM_LRS_USERNAME and CCM_LRS_PASSWORD) "
-                              "in the environment; they are never taken from the command line", EXIT_USAGE)
-        client = LrsClient(options.lrs_url, options.lrs_auth, timeout=options.lrs_timeout,
-                           page_size=options.lrs_page_size, insecure=options.lrs_insecure)
+            raise ReportError(
+                "no LRS credentials: set CCM_LRS_AUTH (or CCM_LRS_USERNAME and CCM_LRS_PASSWORD) "
+                "in the environment; they are never taken from the command line",
+                EXIT_USAGE,
+            )
+        client = LrsClient(
+            options.lrs_url,
+            options.lrs_auth,
+            timeout=options.lrs_timeout,
+            page_size=options.lrs_page_size,
+            insecure=options.lrs_insecure,
+        )
         read_lrs(client, statements, options.since)
         matrix.notes.count(matrix.notes.read, "LRS pages", client.pages)
     if resolver.unmatched:
-        matrix.notes.drop(f"records without a {options.match} to match the learner by (use --match or --learner-map)",
-                          n=resolver.unmatched)
+        matrix.notes.drop(
+            f"records without a {options.match} to match the learner by (use --match or --learner-map)",
+            n=resolver.unmatched,
+        )
     if options.strict and matrix.notes.problems():
-        raise ReportError("--strict: some of the evidence could not be used: " + "; ".join(matrix.notes.problems()),
-                          EXIT_STRICT)
+        raise ReportError(
+            "--strict: some of the evidence could not be used: " + "; ".join(matrix.notes.problems()), EXIT_STRICT
+        )
     matrix.notes.close()
     return report

@@ -73,7 +73,7 @@ class Catalogue:
         text = self._ATTEMPT_SUFFIX.sub("", interaction_id.strip())
         for mid in sorted(self.module_index, key=len, reverse=True):
             if text.startswith(mid + "."):
-                qid = text[len(mid) + 1:]
+                qid = text[len(mid) + 1 :]
                 module = self.module(mid)
                 for question in module.questions:
                     if question.id == qid:
@@ -92,7 +92,7 @@ class Catalogue:
         """The module an activity IRI belongs to (the module itself, a question or page of it)."""
         if not iri.startswith(self.module_prefix):
             return None
-        module_id = iri[len(self.module_prefix):].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        module_id = iri[len(self.module_prefix) :].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
         return module_id if module_id in self.module_index else None
 
     def question_of_activity(self, iri: str) -> tuple[str, str, str] | None:
@@ -100,10 +100,10 @@ class Catalogue:
         module_id = self.module_of_activity(iri)
         if module_id is None:
             return None
-        rest = iri[len(self.module_prefix) + len(module_id):]
+        rest = iri[len(self.module_prefix) + len(module_id) :]
         if not rest.startswith("/question/"):
             return None
-        qid = rest[len("/question/"):]
+        qid = rest[len("/question/") :]
         for question in self.module(module_id).questions:
             if question.id == qid:
                 return module_id, qid, question.competency_id

@@ -90,8 +90,10 @@ def read_mapping(path: Path) -> dict[str, str]:
         reader = csv.DictReader(handle)
         fields = [f.strip().lower() for f in (reader.fieldnames or [])]
         if "identifier" not in fields or "learner" not in fields:
-            raise ReportError(f"{path}:1: a learner mapping file needs the columns 'identifier' and 'learner' "
-                              f"(found: {', '.join(reader.fieldnames or []) or 'no header'})")
+            raise ReportError(
+                f"{path}:1: a learner mapping file needs the columns 'identifier' and 'learner' "
+                f"(found: {', '.join(reader.fieldnames or []) or 'no header'})"
+            )
         try:
             for row in reader:
                 row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
@@ -148,33 +150,45 @@ def read_roster(path: Path, resolver: LearnerResolver, pathway_ids: set[str]) ->
                 """The column of the first option present, so an issue date wins over a start date."""
                 return next((names.index(option) for option in options if option in names), None)
 
-            c_name, c_email, c_id, c_date, c_path = (col(ROSTER_NAME), col(ROSTER_EMAIL), col(ROSTER_ID),
-                                                     col(ROSTER_DATE), col(ROSTER_PATHWAY))
+            c_name, c_email, c_id, c_date, c_path = (
+                col(ROSTER_NAME),
+                col(ROSTER_EMAIL),
+                col(ROSTER_ID),
+                col(ROSTER_DATE),
+                col(ROSTER_PATHWAY),
+            )
             if c_email is None and c_id is None and c_name is None:
-                raise ReportError(f"{path}:1: the roster needs a 'name', 'email' or 'id' column "
-                                  f"(found: {', '.join(header)})")
+                raise ReportError(
+                    f"{path}:1: the roster needs a 'name', 'email' or 'id' column (found: {', '.join(header)})"
+                )
             for row in reader:
                 if not any(cell.strip() for cell in row):
                     continue
 
-                def get(i):
+                def get(i, row=row):
                     return row[i].strip() if i is not None and i < len(row) else ""
 
                 who = Identity(email=get(c_email), user_id=get(c_id), name=get(c_name))
                 key = resolver.key(who)
                 if key is None:
-                    raise ReportError(f"{path}:{reader.line_num}: this roster row has no {resolver.match} "
-                                      f"to match learners by (use --match or --learner-map)")
+                    raise ReportError(
+                        f"{path}:{reader.line_num}: this roster row has no {resolver.match} "
+                        f"to match learners by (use --match or --learner-map)"
+                    )
                 issued = None
                 if get(c_date):
                     issued = _parse_date(get(c_date))
                     if issued is None:
-                        raise ReportError(f"{path}:{reader.line_num}: cannot read the date '{get(c_date)}' "
-                                          "(use YYYY-MM-DD or DD/MM/YYYY)")
+                        raise ReportError(
+                            f"{path}:{reader.line_num}: cannot read the date '{get(c_date)}' "
+                            "(use YYYY-MM-DD or DD/MM/YYYY)"
+                        )
                 pathway = get(c_path)
                 if pathway and pathway not in pathway_ids:
-                    raise ReportError(f"{path}:{reader.line_num}: unknown pathway '{pathway}' "
-                                      f"(the course has: {', '.join(sorted(pathway_ids)) or 'none'})")
+                    raise ReportError(
+                        f"{path}:{reader.line_num}: unknown pathway '{pathway}' "
+                        f"(the course has: {', '.join(sorted(pathway_ids)) or 'none'})"
+                    )
                 entries.append(RosterEntry(key, who.name, issued, pathway))
         except csv.Error as error:
             raise ReportError(f"{path}:{reader.line_num}: malformed CSV: {error}") from None

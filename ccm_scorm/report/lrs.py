@@ -7,8 +7,16 @@ import os
 import urllib.parse
 from collections.abc import Iterator
 
-from ..http import (ConnectionFailed, DeadlineError, HttpClient, HttpError, OffOriginError, TooLargeError,
-                    address_problem, shorten)
+from ..http import (
+    ConnectionFailed,
+    DeadlineError,
+    HttpClient,
+    HttpError,
+    OffOriginError,
+    TooLargeError,
+    address_problem,
+    shorten,
+)
 from .errors import EXIT_LRS, EXIT_USAGE, ReportError
 from .xapi import XAPI_VERSION, StatementReader, _first_line
 
@@ -64,16 +72,25 @@ class LrsClient:
             target = urllib.parse.urljoin(self.endpoint, more)
             self.http.check_origin(target, f"the LRS's 'more' link {shorten(more, 80)!r}")
         except ValueError:
-            raise ReportError(f"the LRS at {self.endpoint} sent a 'more' link that is not an address "
-                              f"({shorten(more, 80)!r}): it is not a working xAPI LRS", EXIT_LRS) from None
+            raise ReportError(
+                f"the LRS at {self.endpoint} sent a 'more' link that is not an address "
+                f"({shorten(more, 80)!r}): it is not a working xAPI LRS",
+                EXIT_LRS,
+            ) from None
         except HttpError as error:
             raise ReportError(f"refused: {error}", EXIT_LRS) from None
         if target in self._fetched:
-            raise ReportError(f"the LRS at {self.endpoint} sent the same 'more' link twice ({shorten(more, 80)}); "
-                              "it would send the same pages for ever, so the read was stopped", EXIT_LRS)
+            raise ReportError(
+                f"the LRS at {self.endpoint} sent the same 'more' link twice ({shorten(more, 80)}); "
+                "it would send the same pages for ever, so the read was stopped",
+                EXIT_LRS,
+            )
         if self.pages >= MAX_PAGES:
-            raise ReportError(f"the LRS at {self.endpoint} sent more than {MAX_PAGES:,} pages; the read was stopped. "
-                              "Give --since to read fewer statements, or raise --lrs-page-size", EXIT_LRS)
+            raise ReportError(
+                f"the LRS at {self.endpoint} sent more than {MAX_PAGES:,} pages; the read was stopped. "
+                "Give --since to read fewer statements, or raise --lrs-page-size",
+                EXIT_LRS,
+            )
         return target
 
     def _page(self, target: str, more: list[str]) -> Iterator[dict]:
@@ -95,9 +112,12 @@ class LrsClient:
         try:
             for prefix, event, value in ijson.parse(body, use_float=True):
                 if event == "string" and len(value) > MAX_STRING:
-                    raise ReportError(f"the LRS at {self.endpoint} sent a text of {len(value):,} characters "
-                                      f"in {prefix or 'a page'}; statements never hold texts over "
-                                      f"{MAX_STRING:,}, so the read was stopped", EXIT_LRS)
+                    raise ReportError(
+                        f"the LRS at {self.endpoint} sent a text of {len(value):,} characters "
+                        f"in {prefix or 'a page'}; statements never hold texts over "
+                        f"{MAX_STRING:,}, so the read was stopped",
+                        EXIT_LRS,
+                    )
                 if builder is not None:
                     builder.event(event, value)
                     if prefix == "statements.item" and event == "end_map":
@@ -109,23 +129,30 @@ class LrsClient:
                 elif prefix == "more" and event == "string":
                     more.append(value)
         except ijson.JSONError as error:
-            raise ReportError(f"the LRS at {self.endpoint} sent a malformed statements page ({_first_line(error)}): "
-                              "check the URL points at the xAPI endpoint", EXIT_LRS) from None
+            raise ReportError(
+                f"the LRS at {self.endpoint} sent a malformed statements page ({_first_line(error)}): "
+                "check the URL points at the xAPI endpoint",
+                EXIT_LRS,
+            ) from None
 
     def _problem_message(self, error: HttpError) -> str:
         if isinstance(error, OffOriginError):
             return f"refused: {error}"
         if isinstance(error, DeadlineError):
-            return (f"the LRS at {self.endpoint} did not answer within {self.timeout:g} s (the limit for the whole "
-                    "read): check the URL, your network and the LRS's health, or raise --lrs-timeout")
+            return (
+                f"the LRS at {self.endpoint} did not answer within {self.timeout:g} s (the limit for the whole "
+                "read): check the URL, your network and the LRS's health, or raise --lrs-timeout"
+            )
         if isinstance(error, TooLargeError):
-            return (f"the LRS at {self.endpoint} sent a statements page too large to read ({error}); "
-                    "the read was stopped")
+            return (
+                f"the LRS at {self.endpoint} sent a statements page too large to read ({error}); the read was stopped"
+            )
         if isinstance(error, ConnectionFailed):
             host = self.http.origin.host
             if error.kind == "refused":
-                return (f"could not connect to {host} (connection refused): check the --lrs URL and that the LRS "
-                        "is running")
+                return (
+                    f"could not connect to {host} (connection refused): check the --lrs URL and that the LRS is running"
+                )
             if error.kind == "dns":
                 return f"could not find the host {host}: check the --lrs URL"
             return f"could not reach the LRS at {self.endpoint} ({error}): check the URL, network and certificates"
@@ -134,11 +161,15 @@ class LrsClient:
     def _http_message(self, status: int, target: str) -> str:
         where = f"the LRS at {self.endpoint}"
         if status in (401, 403):
-            return (f"{where} refused the credentials ({status}): check CCM_LRS_AUTH (or CCM_LRS_USERNAME and "
-                    "CCM_LRS_PASSWORD) and that the key may read statements (scope statements/read)")
+            return (
+                f"{where} refused the credentials ({status}): check CCM_LRS_AUTH (or CCM_LRS_USERNAME and "
+                "CCM_LRS_PASSWORD) and that the key may read statements (scope statements/read)"
+            )
         if status == 404:
-            return (f"{where} has no statements resource (404 for {target.split('?')[0]}): check the endpoint, "
-                    "which usually ends in /xAPI/ or /data/xAPI/")
+            return (
+                f"{where} has no statements resource (404 for {target.split('?')[0]}): check the endpoint, "
+                "which usually ends in /xAPI/ or /data/xAPI/"
+            )
         if status == 400:
             return f"{where} rejected the query (400): check --since is an ISO 8601 time and the LRS speaks xAPI 1.0.3"
         return f"{where} answered {status}: check the LRS's status page and try again"

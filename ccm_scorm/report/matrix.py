@@ -31,8 +31,18 @@ SYMBOL = {ACHIEVED: "✓", ATTEMPTED: "◐", NOT_STARTED: "–"}
 
 
 class Cell:
-    __slots__ = ("first_pass", "passed", "attempts", "best", "latest_key", "latest", "bases", "sources",
-                 "modules", "module_pass")
+    __slots__ = (
+        "first_pass",
+        "passed",
+        "attempts",
+        "best",
+        "latest_key",
+        "latest",
+        "bases",
+        "sources",
+        "modules",
+        "module_pass",
+    )
 
     def __init__(self):
         self.first_pass: str | None = None  # earliest known time of a passing verdict
@@ -83,8 +93,8 @@ class CellView:
 
 def iso_utc(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -133,14 +143,21 @@ class Notes:
         """What `--strict` refuses: evidence left unused, activities and competencies not in the course."""
         lines = self.unused_lines()
         # statements the xAPI reader could not use (voided and pathway statements are skipped by design)
-        lines += [f"{n} {reason}" for reason, n in self.skipped.items()
-                  if "could not be used" in reason or "without a learner" in reason]
+        lines += [
+            f"{n} {reason}"
+            for reason, n in self.skipped.items()
+            if "could not be used" in reason or "without a learner" in reason
+        ]
         if self.not_in_catalogue:
-            lines.append(f"{sum(self.not_in_catalogue.values())} records for activities not in the course "
-                         f"(e.g. {', '.join(list(self.not_in_catalogue)[:3])})")
+            lines.append(
+                f"{sum(self.not_in_catalogue.values())} records for activities not in the course "
+                f"(e.g. {', '.join(list(self.not_in_catalogue)[:3])})"
+            )
         if self.unknown_competencies:
-            lines.append(f"{sum(self.unknown_competencies.values())} results for competencies not in the framework "
-                         f"({', '.join(sorted(self.unknown_competencies)[:3])})")
+            lines.append(
+                f"{sum(self.unknown_competencies.values())} results for competencies not in the framework "
+                f"({', '.join(sorted(self.unknown_competencies)[:3])})"
+            )
         return lines
 
 
@@ -169,8 +186,19 @@ class Matrix:
         return record
 
     # ------------------------------------------------------------------ input
-    def verdict(self, key: str, module_id: str, competency_id: str, passed: bool, score: float | None,
-                when: str | None, attempt: int, source_bit: int, basis: str, counts: bool = True) -> None:
+    def verdict(
+        self,
+        key: str,
+        module_id: str,
+        competency_id: str,
+        passed: bool,
+        score: float | None,
+        when: str | None,
+        attempt: int,
+        source_bit: int,
+        basis: str,
+        counts: bool = True,
+    ) -> None:
         """One attempt's outcome for one competency. `when` is an ISO UTC time or None; `attempt`
         orders attempts with the same time. `counts=False`: the same attempt, seen again for
         another module (a pathway's competency evidenced by several of its modules)."""

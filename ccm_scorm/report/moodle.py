@@ -39,18 +39,26 @@ GRADEBOOK_SCORM = re.compile(r"^SCORM package:\s*(.+?)\s*\((?:Real|Percentage|Le
 GRADEBOOK_OTHER = re.compile(r"^(?!Course total)[^:]+:\s*(.+?)\s*\((?:Real|Percentage|Letter)\)$")
 FINISHED = ("passed", "failed", "completed")
 
-MISSING_OBJECTIVES = ("the objectives report has no values in {file} (a defect of stock Moodle 4.3-5.1's "
-                      "objectives report): competencies there rest on interactions or module results instead; "
-                      "--moodle-site reads them")
-NO_QUESTION_IDS = ("answers in interactions reports downloaded without 'Show question text' (off by default), so "
-                   "without the question ids that tie them to competencies: turn on 'Show question text' and "
-                   "'Result' in the interactions report's options and download it again")
-NO_RESULTS = ("answers whose right or wrong the interactions report does not hold ('Result' is off by default): "
-              "turn on 'Result' in its options")
+MISSING_OBJECTIVES = (
+    "the objectives report has no values in {file} (a defect of stock Moodle 4.3-5.1's "
+    "objectives report): competencies there rest on interactions or module results instead; "
+    "--moodle-site reads them"
+)
+NO_QUESTION_IDS = (
+    "answers in interactions reports downloaded without 'Show question text' (off by default), so "
+    "without the question ids that tie them to competencies: turn on 'Show question text' and "
+    "'Result' in the interactions report's options and download it again"
+)
+NO_RESULTS = (
+    "answers whose right or wrong the interactions report does not hold ('Result' is off by default): "
+    "turn on 'Result' in its options"
+)
 UNLISTED_OBJECTIVE = "objective records for competencies the activity's module does not list"
 UNKNOWN_OBJECTIVE = "objective records whose id is neither a competency nor a module or pathway of the course"
-UNKNOWN_GRADE = ("gradebook grades of SCORM activities that match no module or pathway (name them with "
-                 "--moodle-module 'ACTIVITY=ID')")
+UNKNOWN_GRADE = (
+    "gradebook grades of SCORM activities that match no module or pathway (name them with "
+    "--moodle-module 'ACTIVITY=ID')"
+)
 
 
 def _norm(text: str) -> str:
@@ -63,16 +71,21 @@ class ModuleMap:
 
     def __init__(self, catalogue: Catalogue, choices: tuple[str, ...] = ()):
         self.catalogue = catalogue
-        self.units = {**{m.id: m.title for m in catalogue.modules},
-                      **{p.id: p.title for p in catalogue.pathways.values()}}
+        self.units = {
+            **{m.id: m.title for m in catalogue.modules},
+            **{p.id: p.title for p in catalogue.pathways.values()},
+        }
         self.default: str | None = None
         self.explicit: dict[str, str] = {}
         for choice in choices:
             title, sep, unit_id = choice.rpartition("=")
             unit_id = unit_id.strip()
             if unit_id not in self.units:
-                raise ReportError(f"--moodle-module {choice!r}: there is no module '{unit_id}' in the course, nor a "
-                                  f"pathway (modules and pathways: {', '.join(self.units)})", EXIT_USAGE)
+                raise ReportError(
+                    f"--moodle-module {choice!r}: there is no module '{unit_id}' in the course, nor a "
+                    f"pathway (modules and pathways: {', '.join(self.units)})",
+                    EXIT_USAGE,
+                )
             if sep:
                 self.explicit[_norm(title)] = unit_id
             else:
@@ -97,9 +110,12 @@ class ModuleMap:
     def module_for(self, activity: str, where: str) -> str:
         unit, why = self.find(activity)
         if unit is None:
-            raise ReportError(f"{where}: cannot tell which module the Moodle activity {activity!r} is ({why}); "
-                              f"add --moodle-module '{activity}=MODULE_ID' (modules and pathways: "
-                              f"{', '.join(self.units)})", EXIT_USAGE)
+            raise ReportError(
+                f"{where}: cannot tell which module the Moodle activity {activity!r} is ({why}); "
+                f"add --moodle-module '{activity}=MODULE_ID' (modules and pathways: "
+                f"{', '.join(self.units)})",
+                EXIT_USAGE,
+            )
         return unit
 
     def unit_of_file(self, path: Path) -> str | None:
@@ -111,8 +127,9 @@ class ModuleMap:
             return self.default
         # the text download's name ends "-<date>_<time>-tab_separated" (Moodle's csv_export_writer)
         stem = " " + _norm(re.sub(r"(-\d{8}_\d{4})?(-(tab|comma|semicolon|colon)_separated)?$", "", path.stem))
-        found = {u for u, title in self.units.items()
-                 if any(t and stem.endswith(" " + t) for t in (_norm(title), _norm(u)))}
+        found = {
+            u for u, title in self.units.items() if any(t and stem.endswith(" " + t) for t in (_norm(title), _norm(u)))
+        }
         return found.pop() if len(found) == 1 else None
 
 
@@ -151,12 +168,16 @@ def report_layout(path: Path, line: int, header: list[str], is_sco_title=lambda 
     column may be another SCO's title; the objectives report without "Show objective score" heads its
     columns with the bare objective id, where the others have "<id> status" and "<id> score"."""
     if not header or header[0] != "Name" or "Attempt" not in header:
-        raise ReportError(f"{path}:{line}: not a Moodle SCORM report or gradebook export: the columns should start "
-                          f"Name, Email address, {', '.join(FIXED_TAIL)} (found: {', '.join(header[:6]) or 'nothing'})")
+        raise ReportError(
+            f"{path}:{line}: not a Moodle SCORM report or gradebook export: the columns should start "
+            f"Name, Email address, {', '.join(FIXED_TAIL)} (found: {', '.join(header[:6]) or 'nothing'})"
+        )
     at = header.index("Attempt")
-    if tuple(header[at:at + 4]) != FIXED_TAIL:
-        raise ReportError(f"{path}:{line}: not a Moodle SCORM report: after 'Attempt' it should have "
-                          f"{', '.join(FIXED_TAIL[1:])} (found: {', '.join(header[at + 1:at + 4])})")
+    if tuple(header[at : at + 4]) != FIXED_TAIL:
+        raise ReportError(
+            f"{path}:{line}: not a Moodle SCORM report: after 'Attempt' it should have "
+            f"{', '.join(FIXED_TAIL[1:])} (found: {', '.join(header[at + 1 : at + 4])})"
+        )
     identity = {IDENTITY_COLUMNS[h]: i for i, h in enumerate(header[1:at], 1) if h in IDENTITY_COLUMNS}
     scos: list[tuple[int, str]] = []
     interactions: dict[str, dict[str, int]] = {}
@@ -175,23 +196,32 @@ def report_layout(path: Path, line: int, header: list[str], is_sco_title=lambda 
             objectives.setdefault(h, {})["status"] = i
             continue
         if interactions or objectives:
-            raise ReportError(f"{path}:{line}: the column {h!r} comes after the report's question or objective "
-                              "columns, where Moodle puts none: check the file is a Moodle download, unedited")
+            raise ReportError(
+                f"{path}:{line}: the column {h!r} comes after the report's question or objective "
+                "columns, where Moodle puts none: check the file is a Moodle download, unedited"
+            )
         scos.append((i, h))
     kind = "interactions" if interactions else "objectives" if objectives else "basic"
     return Layout(kind, identity, at, scos, interactions, objectives)
 
 
 class MoodleReader:
-    def __init__(self, catalogue: Catalogue, matrix: Matrix, resolver: LearnerResolver,
-                 module_map: ModuleMap, timezone: str = "Europe/London"):
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        matrix: Matrix,
+        resolver: LearnerResolver,
+        module_map: ModuleMap,
+        timezone: str = "Europe/London",
+    ):
         self.catalogue, self.matrix, self.resolver, self.module_map = catalogue, matrix, resolver, module_map
         self.notes = matrix.notes
         try:
             self.zone = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ReportError(f"unknown time zone {timezone!r}: give the Moodle site's zone, e.g. Europe/London",
-                              EXIT_USAGE) from None
+            raise ReportError(
+                f"unknown time zone {timezone!r}: give the Moodle site's zone, e.g. Europe/London", EXIT_USAGE
+            ) from None
         self.attempts: dict[tuple, Attempt] = {}
         self.grades: list[tuple[str, str, float, int]] = []  # key, unit, grade, source bit
         self._dates: dict[str, str | None] = {}
@@ -229,21 +259,27 @@ class MoodleReader:
             return [self.module_map.module_for(title, f"{path}:{line}") for _, title in layout.scos]
         unit = self.module_map.unit_of_file(path)
         if unit is None:
-            raise ReportError(f"{path}:{line}: this basic report has no SCO column (Moodle adds it only with the "
-                              "report option 'Show detailed report'), so it does not say which activity it is: "
-                              "download it again with that option on, or name the module with --moodle-module "
-                              f"'{path.name}=MODULE_ID'", EXIT_USAGE)
+            raise ReportError(
+                f"{path}:{line}: this basic report has no SCO column (Moodle adds it only with the "
+                "report option 'Show detailed report'), so it does not say which activity it is: "
+                "download it again with that option on, or name the module with --moodle-module "
+                f"'{path.name}=MODULE_ID'",
+                EXIT_USAGE,
+            )
         return [unit]
 
-    def _report_row(self, path: Path, number: int, layout: Layout, units: list[str], bit: int,
-                    cells: list[str], seen: dict) -> None:
+    def _report_row(
+        self, path: Path, number: int, layout: Layout, units: list[str], bit: int, cells: list[str], seen: dict
+    ) -> None:
         if layout.kind != "basic":
             cells = [html.unescape(c) for c in cells]
         identity = {name: cells[i] for name, i in layout.identity.items()}
         key = self.resolver.key(Identity(name=cells[0], **identity))
         if key is None:
-            raise ReportError(f"{path}:{number}: this row has no {self.resolver.match} to match the learner by; "
-                              f"Moodle's SCORM reports carry name and email: use --match email or --learner-map")
+            raise ReportError(
+                f"{path}:{number}: this row has no {self.resolver.match} to match the learner by; "
+                f"Moodle's SCORM reports carry name and email: use --match email or --learner-map"
+            )
         self.matrix.learner(key)
         at = layout.attempt
         if cells[at] in ("-", ""):
@@ -264,27 +300,38 @@ class MoodleReader:
                 seen["objective values"] += self._objective_cells(attempt, layout, cells)
 
     def _report_notes(self, path: Path, layout: Layout, seen: dict) -> None:
-        if layout.kind == "interactions" and seen["attempts"] and not seen["questions"] and \
-                any("Question" in columns for columns in layout.interactions.values()):
-            self.notes.say(f"the interactions report {path.name} lists no interactions (Moodle's interactions "
-                           "report is always empty for SCORM 2004 activities): competencies there rest on "
-                           "objectives or module results instead; --moodle-site reads them")
+        if (
+            layout.kind == "interactions"
+            and seen["attempts"]
+            and not seen["questions"]
+            and any("Question" in columns for columns in layout.interactions.values())
+        ):
+            self.notes.say(
+                f"the interactions report {path.name} lists no interactions (Moodle's interactions "
+                "report is always empty for SCORM 2004 activities): competencies there rest on "
+                "objectives or module results instead; --moodle-site reads them"
+            )
         questions = [columns for columns in layout.interactions.values() if "Question" in columns]
         if layout.interactions and not questions:
-            self.notes.say(f"{path.name}: the interactions report was downloaded without 'Show question text' (off "
-                           "by default), so it cannot tell which question an answer is: turn on 'Show question "
-                           "text' and 'Result' in its options")
+            self.notes.say(
+                f"{path.name}: the interactions report was downloaded without 'Show question text' (off "
+                "by default), so it cannot tell which question an answer is: turn on 'Show question "
+                "text' and 'Result' in its options"
+            )
         elif questions and not any("Result" in columns for columns in questions):
-            self.notes.say(f"{path.name}: the interactions report was downloaded without 'Result' (off by default), "
-                           "so it cannot tell right answers from wrong: turn on 'Result' in its options")
+            self.notes.say(
+                f"{path.name}: the interactions report was downloaded without 'Result' (off by default), "
+                "so it cannot tell right answers from wrong: turn on 'Result' in its options"
+            )
         if layout.kind == "objectives" and seen["attempts"] and not seen["objective values"]:
             self.notes.say(MISSING_OBJECTIVES.format(file=path.name))
         if layout.kind == "basic" and not layout.scos:
-            self.notes.say(f"{path.name} is a basic report without 'Show detailed report': only each attempt's "
-                           "overall score is in it")
+            self.notes.say(
+                f"{path.name} is a basic report without 'Show detailed report': only each attempt's "
+                "overall score is in it"
+            )
 
-    def attempt(self, key: str, unit_id: str, activity: str, number: int, source_bit: int,
-                when: str | None) -> Attempt:
+    def attempt(self, key: str, unit_id: str, activity: str, number: int, source_bit: int, when: str | None) -> Attempt:
         """The attempt `number` by `key` of the Moodle activity `activity` (its SCO title; "" when the
         download does not say) of `unit_id`, noting one more source and its latest time."""
         ident = (key, unit_id, number, activity)
@@ -312,8 +359,10 @@ class MoodleReader:
                 return iso_utc(local)
             except ValueError:
                 pass
-        self.notes.say(f"{path.name}: dates like {text!r} could not be read (only English date formats "
-                       "are known); those attempts have no date")
+        self.notes.say(
+            f"{path.name}: dates like {text!r} could not be read (only English date formats "
+            "are known); those attempts have no date"
+        )
         return None
 
     @staticmethod
@@ -358,15 +407,20 @@ class MoodleReader:
             self.notes.count(self.notes.not_in_catalogue, f"interaction {interaction_id}")
             return
         if hit[0] not in modules:
-            self.notes.count(self.notes.not_in_catalogue,
-                             f"interaction {interaction_id} (from module {hit[0]}, not {attempt.unit_id})")
+            self.notes.count(
+                self.notes.not_in_catalogue,
+                f"interaction {interaction_id} (from module {hit[0]}, not {attempt.unit_id})",
+            )
             return
         if result is None:
             attempt.started.add(hit[0])
             self.notes.drop(NO_RESULTS, where)
             return
-        tally = attempt.tries.setdefault(self.catalogue.try_of(interaction_id), {}) \
-            .setdefault(hit[0], {}).setdefault(hit[2], [0, 0])
+        tally = (
+            attempt.tries.setdefault(self.catalogue.try_of(interaction_id), {})
+            .setdefault(hit[0], {})
+            .setdefault(hit[2], [0, 0])
+        )
         tally[1] += 1
         result = result.lower()
         if result == "correct" or (self._number(result) or 0) > 0:
@@ -388,8 +442,9 @@ class MoodleReader:
         if objective_id == unit or objective_id in self.catalogue.unit_modules(unit):
             attempt.unit_objective = (status, score)
         elif objective_id in self.catalogue.competency_index:
-            listed = any(objective_id in self.catalogue.module_competencies[m]
-                         for m in self.catalogue.unit_modules(unit))
+            listed = any(
+                objective_id in self.catalogue.module_competencies[m] for m in self.catalogue.unit_modules(unit)
+            )
             if listed:
                 attempt.objectives[objective_id] = (status, score)
             else:
@@ -410,11 +465,15 @@ class MoodleReader:
                 columns.append((i, unit))
             else:
                 unknown.append((i, match.group(1)))
-                self.notes.say(f"{path.name}: the gradebook column {h!r} matches no module or pathway of the course "
-                               f"and was skipped (name it with --moodle-module '{match.group(1)}=ID')")
+                self.notes.say(
+                    f"{path.name}: the gradebook column {h!r} matches no module or pathway of the course "
+                    f"and was skipped (name it with --moodle-module '{match.group(1)}=ID')"
+                )
         if not columns and not unknown:
-            raise ReportError(f"{path}:1: this gradebook export has no 'SCORM package: ... (Real)' column; "
-                              "export the SCORM activities' grades as real values")
+            raise ReportError(
+                f"{path}:1: this gradebook export has no 'SCORM package: ... (Real)' column; "
+                "export the SCORM activities' grades as real values"
+            )
         bit = self.matrix.source(f"Moodle gradebook {path.name}")
         c_email = header.index("Email address") if "Email address" in header else None
         c_id = header.index("ID number") if "ID number" in header else None
@@ -422,8 +481,11 @@ class MoodleReader:
             if not any(cells):
                 continue
             cells = cells + [""] * (len(header) - len(cells))
-            who = Identity(name=f"{cells[0]} {cells[1]}".strip(), email=cells[c_email] if c_email is not None else "",
-                           user_id=cells[c_id] if c_id is not None else "")
+            who = Identity(
+                name=f"{cells[0]} {cells[1]}".strip(),
+                email=cells[c_email] if c_email is not None else "",
+                user_id=cells[c_id] if c_id is not None else "",
+            )
             key = self.resolver.key(who)
             if key is None:
                 raise ReportError(f"{path}:{number}: this row has no {self.resolver.match} to match the learner by")
@@ -519,8 +581,7 @@ class MoodleReader:
             for t in tries[:-1] if objective else tries:
                 right, asked = attempt.tries[t][module_id][cid]
                 try_score = round(100 * right / asked, 2)
-                self._verdict(attempt, module_id, cid, try_score >= module.pass_mark, try_score, order + t,
-                              "questions")
+                self._verdict(attempt, module_id, cid, try_score >= module.pass_mark, try_score, order + t, "questions")
             if tries:
                 judged.add(module_id)
         if objective:
@@ -550,18 +611,30 @@ class MoodleReader:
             return bool(module_passed) or not module.has_quiz
         return False
 
-    def _verdict(self, attempt: Attempt, module_id: str, cid: str, passed: bool, score: float | None,
-                 order: int, basis: str, counts: bool = True) -> None:
-        self.matrix.verdict(attempt.key, module_id, cid, passed, score, attempt.when, order, attempt.sources,
-                            basis, counts=counts)
+    def _verdict(
+        self,
+        attempt: Attempt,
+        module_id: str,
+        cid: str,
+        passed: bool,
+        score: float | None,
+        order: int,
+        basis: str,
+        counts: bool = True,
+    ) -> None:
+        self.matrix.verdict(
+            attempt.key, module_id, cid, passed, score, attempt.when, order, attempt.sources, basis, counts=counts
+        )
 
     def _judge_grade(self, key: str, unit: str, grade: float, bit: int) -> None:
         if unit in self.catalogue.pathways:
             modules = self.catalogue.unit_modules(unit)
             for module_id in modules:
                 self.matrix.started(key, module_id, self.catalogue.module_competencies[module_id], bit)
-            self.notes.say(f"a gradebook grade of the pathway {unit} cannot tell which of its modules were "
-                           "passed: its learners count as having started them")
+            self.notes.say(
+                f"a gradebook grade of the pathway {unit} cannot tell which of its modules were "
+                "passed: its learners count as having started them"
+            )
             return
         module = self.catalogue.module(unit)
         passed = grade >= module.pass_mark if module.has_quiz else grade > 0

@@ -30,8 +30,10 @@ from .moodle import MoodleReader
 
 TOKEN_VARIABLE = "CCM_MOODLE_TOKEN"
 REST_PATH = "webservice/rest/server.php"
-UNMATCHED_ACTIVITY = "SCORM activities of the Moodle course that match no module or pathway (name them with " \
-                     "--moodle-module 'ACTIVITY=ID')"
+UNMATCHED_ACTIVITY = (
+    "SCORM activities of the Moodle course that match no module or pathway (name them with "
+    "--moodle-module 'ACTIVITY=ID')"
+)
 # What each function needs (mod/scorm/db/services.php, lib/db/services.php): docs/report.md repeats it.
 CAPABILITIES = {
     "mod_scorm_get_scorms_by_courses": "mod/scorm:view",
@@ -64,8 +66,11 @@ class MoodleSiteClient:
         try:
             refuse_clear_text(base, "--moodle-site", insecure)
         except ValueError:
-            raise ReportError(f"--moodle-site {url!r} is not an http(s) URL; give the site's address, "
-                              "e.g. https://moodle.example.org", EXIT_USAGE) from None
+            raise ReportError(
+                f"--moodle-site {url!r} is not an http(s) URL; give the site's address, "
+                "e.g. https://moodle.example.org",
+                EXIT_USAGE,
+            ) from None
         except HttpError as error:
             raise ReportError(str(error), EXIT_USAGE) from None
         self.endpoint = base + REST_PATH + "?moodlewsrestformat=json"
@@ -78,20 +83,31 @@ class MoodleSiteClient:
         body = urllib.parse.urlencode([("wstoken", self.token), ("wsfunction", function)] + flatten(params))
         self.calls += 1
         try:
-            with self.http.request("POST", self.endpoint, content=body.encode(),
-                                   headers={"Content-Type": "application/x-www-form-urlencoded"}) as answer:
+            with self.http.request(
+                "POST",
+                self.endpoint,
+                content=body.encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            ) as answer:
                 status, raw = answer.status, answer.body.read()
         except HttpError as error:
-            raise ReportError(f"the Moodle site {self.site} could not be read ({function}): {error}",
-                              EXIT_LRS) from None
+            raise ReportError(
+                f"the Moodle site {self.site} could not be read ({function}): {error}", EXIT_LRS
+            ) from None
         if status != 200:
-            raise ReportError(f"the Moodle site {self.site} answered {status} to {function}: check --moodle-site is "
-                              "the site's address (the page you log in at, without /login/...)", EXIT_LRS)
+            raise ReportError(
+                f"the Moodle site {self.site} answered {status} to {function}: check --moodle-site is "
+                "the site's address (the page you log in at, without /login/...)",
+                EXIT_LRS,
+            )
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ReportError(f"the Moodle site {self.site} did not answer {function} with JSON: is web services' "
-                              "REST protocol on (Site administration > Server > Web services)?", EXIT_LRS) from None
+            raise ReportError(
+                f"the Moodle site {self.site} did not answer {function} with JSON: is web services' "
+                "REST protocol on (Site administration > Server > Web services)?",
+                EXIT_LRS,
+            ) from None
         if isinstance(data, dict) and "exception" in data:
             raise ReportError(self._refusal(function, data), EXIT_LRS)
         return data
@@ -121,8 +137,11 @@ def read_course(client: MoodleSiteClient, course_id: int, reader: MoodleReader) 
     notes = reader.notes
     bit = reader.matrix.source(f"Moodle site {client.site} course {course_id}")
     for scorm in found:
-        scos = [s for s in client.call("mod_scorm_get_scorm_scoes", scormid=scorm["id"]).get("scoes", [])
-                if s.get("scormtype") == "sco"]
+        scos = [
+            s
+            for s in client.call("mod_scorm_get_scorm_scoes", scormid=scorm["id"]).get("scoes", [])
+            if s.get("scormtype") == "sco"
+        ]
         for sco in scos:
             unit, _ = reader.module_map.find(sco.get("title", ""))
             if unit is None:
@@ -144,8 +163,11 @@ def _learners(client: MoodleSiteClient, course_id: int, reader: MoodleReader) ->
         roles = {role.get("shortname") for role in user.get("roles", [])}
         if roles and "student" not in roles:
             continue
-        who = Identity(email=user.get("email", ""), user_id=user.get("idnumber") or user.get("username", ""),
-                       name=user.get("fullname", ""))
+        who = Identity(
+            email=user.get("email", ""),
+            user_id=user.get("idnumber") or user.get("username", ""),
+            name=user.get("fullname", ""),
+        )
         key = reader.resolver.key(who)
         if key is None:
             continue  # counted by the resolver, reported with the other unmatched records
@@ -154,11 +176,13 @@ def _learners(client: MoodleSiteClient, course_id: int, reader: MoodleReader) ->
     return learners
 
 
-def _read_attempts(client, reader: MoodleReader, scorm: dict, sco: dict, unit: str, user_id: int, key: str,
-                   bit: int) -> None:
+def _read_attempts(
+    client, reader: MoodleReader, scorm: dict, sco: dict, unit: str, user_id: int, key: str, bit: int
+) -> None:
     # ignoremissingcompletion=1 would leave out the attempts that have no score yet
-    count = client.call("mod_scorm_get_scorm_attempt_count", scormid=scorm["id"], userid=user_id,
-                        ignoremissingcompletion=0).get("attemptscount", 0)
+    count = client.call(
+        "mod_scorm_get_scorm_attempt_count", scormid=scorm["id"], userid=user_id, ignoremissingcompletion=0
+    ).get("attemptscount", 0)
     for number in range(1, int(count) + 1):
         data = client.call("mod_scorm_get_scorm_sco_tracks", scoid=sco["id"], userid=user_id, attempt=number)
         tracks = {t["element"]: t["value"] for t in data.get("data", {}).get("tracks", [])}
@@ -166,8 +190,9 @@ def _read_attempts(client, reader: MoodleReader, scorm: dict, sco: dict, unit: s
             apply_tracks(reader, key, unit, f"scorm {scorm['id']} sco {sco['id']}", number, tracks, bit)
 
 
-def apply_tracks(reader: MoodleReader, key: str, unit: str, activity: str, number: int, tracks: dict[str, str],
-                 bit: int) -> None:
+def apply_tracks(
+    reader: MoodleReader, key: str, unit: str, activity: str, number: int, tracks: dict[str, str], bit: int
+) -> None:
     """One attempt's stored elements (either SCORM edition) as evidence of `unit`."""
     when = _when(tracks.get("timemodified"))
     attempt = reader.attempt(key, unit, activity, number, bit, when)
@@ -175,8 +200,11 @@ def apply_tracks(reader: MoodleReader, key: str, unit: str, activity: str, numbe
     if reader._number(score) is not None:
         attempt.score = reader._number(score)
     success = tracks.get("cmi.success_status", "")
-    status = tracks.get("cmi.core.lesson_status") or (success if success in ("passed", "failed") else "") \
+    status = (
+        tracks.get("cmi.core.lesson_status")
+        or (success if success in ("passed", "failed") else "")
         or tracks.get("cmi.completion_status", "")
+    )
     attempt.status = status.lower() or None
     where = f"Moodle attempt {number} of {activity}"
     for fields in _indexed(tracks, "interactions").values():
@@ -186,8 +214,10 @@ def apply_tracks(reader: MoodleReader, key: str, unit: str, activity: str, numbe
         if not fields.get("id"):
             continue
         result = fields.get("status") or (
-            fields.get("success_status") if fields.get("success_status") in ("passed", "failed")
-            else fields.get("completion_status", ""))
+            fields.get("success_status")
+            if fields.get("success_status") in ("passed", "failed")
+            else fields.get("completion_status", "")
+        )
         reader.objective(attempt, fields["id"], (result or "").lower(), reader._number(fields.get("score.raw", "")))
 
 
@@ -209,8 +239,9 @@ def _when(unix: str | None) -> str | None:
         return None
 
 
-def _competency_ratings(client: MoodleSiteClient, course_id: int, learners: dict[int, str],
-                        reader: MoodleReader) -> None:
+def _competency_ratings(
+    client: MoodleSiteClient, course_id: int, learners: dict[int, str], reader: MoodleReader
+) -> None:
     """Moodle's own ratings (proficient or not) of the course's competencies, as a note: they rest on
     Moodle's activity completion rules, not on the learners' answers, so they are not evidence here."""
     try:
@@ -222,12 +253,18 @@ def _competency_ratings(client: MoodleSiteClient, course_id: int, learners: dict
     for item in linked:
         competency = item.get("competency", {})
         for user_id in learners:
-            summary = client.call("tool_lp_data_for_user_competency_summary_in_course", userid=user_id,
-                                  competencyid=competency.get("id"), courseid=course_id)
+            summary = client.call(
+                "tool_lp_data_for_user_competency_summary_in_course",
+                userid=user_id,
+                competencyid=competency.get("id"),
+                courseid=course_id,
+            )
             course_rating = summary.get("usercompetencysummary", {}).get("usercompetencycourse") or {}
             if course_rating.get("grade"):
                 rated += 1
                 proficient += bool(course_rating.get("proficiency"))
     if linked:
-        reader.notes.say(f"Moodle itself rated {rated} learner competencies in course {course_id} "
-                         f"({proficient} proficient), from its activity completion rules")
+        reader.notes.say(
+            f"Moodle itself rated {rated} learner competencies in course {course_id} "
+            f"({proficient} proficient), from its activity completion rules"
+        )

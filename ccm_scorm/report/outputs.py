@@ -25,8 +25,23 @@ from .wording import RULE_TEXT, finite_or_none, notes_lines, number_text
 
 FORMATS = ("csv", "json", "xlsx", "html")
 __all__ = ["FORMATS", "notes_lines", "write_outputs"]
-DETAIL_HEADER = ["learner", "name", "email", "user_id", "competency", "competency_title", "status", "symbol",
-                 "best_score", "latest_score", "first_achieved", "attempts", "modules", "basis", "sources"]
+DETAIL_HEADER = [
+    "learner",
+    "name",
+    "email",
+    "user_id",
+    "competency",
+    "competency_title",
+    "status",
+    "symbol",
+    "best_score",
+    "latest_score",
+    "first_achieved",
+    "attempts",
+    "modules",
+    "basis",
+    "sources",
+]
 
 
 def detail_rows(report: Report):
@@ -34,20 +49,53 @@ def detail_rows(report: Report):
     for key in report.learner_keys():
         name, email, user_id = report.person(key)
         for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=True):
-            yield [key, name, email, user_id, cid, titles[cid], view.status, view.symbol, number_text(view.best),
-                   number_text(view.latest), view.first_achieved, view.attempts, " ".join(view.modules),
-                   " ".join(view.basis), "; ".join(view.sources)]
+            yield [
+                key,
+                name,
+                email,
+                user_id,
+                cid,
+                titles[cid],
+                view.status,
+                view.symbol,
+                number_text(view.best),
+                number_text(view.latest),
+                view.first_achieved,
+                view.attempts,
+                " ".join(view.modules),
+                " ".join(view.basis),
+                "; ".join(view.sources),
+            ]
 
 
 def pathway_table(report: Report) -> tuple[list[str], list[list]]:
-    header = ["pathway", "learner", "name", "state", "modules_left", "on_roster", "issued", "days_since_issue",
-              "missing"]
+    header = [
+        "pathway",
+        "learner",
+        "name",
+        "state",
+        "modules_left",
+        "on_roster",
+        "issued",
+        "days_since_issue",
+        "missing",
+    ]
     on_roster = {entry.key for entry in report.roster}
     rows = []
     for row in report.pathway_rows():
-        rows.append([row.pathway_id, row.learner, report.person(row.learner)[0], row.state, " ".join(row.modules_left),
-                     "yes" if row.learner in on_roster else "no", row.issued.isoformat() if row.issued else "",
-                     "" if row.days_since_issue is None else row.days_since_issue, "yes" if row.missing else "no"])
+        rows.append(
+            [
+                row.pathway_id,
+                row.learner,
+                report.person(row.learner)[0],
+                row.state,
+                " ".join(row.modules_left),
+                "yes" if row.learner in on_roster else "no",
+                row.issued.isoformat() if row.issued else "",
+                "" if row.days_since_issue is None else row.days_since_issue,
+                "yes" if row.missing else "no",
+            ]
+        )
     return header, rows
 
 
@@ -103,14 +151,30 @@ def write_csv(report: Report, stage: Staging) -> None:
         writer.writerows(safe_row(row) for row in rows)
 
 
-COMPETENCY_HEADER = ["competency", "title", "learners", "achieved", "attempted", "not_started", "percent_achieved",
-                     "modules"]
+COMPETENCY_HEADER = [
+    "competency",
+    "title",
+    "learners",
+    "achieved",
+    "attempted",
+    "not_started",
+    "percent_achieved",
+    "modules",
+]
 
 
 def competency_rows(report: Report):
     for row in report.competency_summary():
-        yield [row["competency"], row["title"], row["learners"], row["achieved"], row["attempted"],
-               row["not_started"], row["percent_achieved"], " ".join(row["modules"])]
+        yield [
+            row["competency"],
+            row["title"],
+            row["learners"],
+            row["achieved"],
+            row["attempted"],
+            row["not_started"],
+            row["percent_achieved"],
+            " ".join(row["modules"]),
+        ]
 
 
 def write_json(report: Report, stage: Staging) -> None:
@@ -118,10 +182,14 @@ def write_json(report: Report, stage: Staging) -> None:
     with stage.open("report.json") as handle:
         head = {
             "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "course": report.course.settings.title, "framework": {"id": framework.id, "version": framework.version},
-            "rule": report.matrix.rule, "rule_text": RULE_TEXT[report.matrix.rule], "basis": BASIS_TEXT,
-            "competencies": [{"id": c.id, "title": c.title, "iri": framework.competency_iri(c.id)}
-                             for c in framework.competencies],
+            "course": report.course.settings.title,
+            "framework": {"id": framework.id, "version": framework.version},
+            "rule": report.matrix.rule,
+            "rule_text": RULE_TEXT[report.matrix.rule],
+            "basis": BASIS_TEXT,
+            "competencies": [
+                {"id": c.id, "title": c.title, "iri": framework.competency_iri(c.id)} for c in framework.competencies
+            ],
         }
         text = json.dumps(head, ensure_ascii=False, indent=1)
         handle.write(text[:-2] + ',\n "learners": [')
@@ -130,16 +198,25 @@ def write_json(report: Report, stage: Staging) -> None:
             name, email, user_id = report.person(key)
             cells = {}
             for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=True):
-                cells[cid] = {"status": view.status, "best_score": finite_or_none(view.best),
-                             "latest_score": finite_or_none(view.latest),
-                              "first_achieved": view.first_achieved or None, "attempts": view.attempts,
-                              "modules": view.modules, "basis": view.basis, "sources": view.sources}
+                cells[cid] = {
+                    "status": view.status,
+                    "best_score": finite_or_none(view.best),
+                    "latest_score": finite_or_none(view.latest),
+                    "first_achieved": view.first_achieved or None,
+                    "attempts": view.attempts,
+                    "modules": view.modules,
+                    "basis": view.basis,
+                    "sources": view.sources,
+                }
             item = {"learner": key, "name": name, "email": email, "user_id": user_id, "competencies": cells}
             handle.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
             first = False
         header, rows = pathway_table(report)
-        tail = {"competency_summary": report.competency_summary(),
-                "pathways": [dict(zip(header, row, strict=True)) for row in rows], "notes": notes_lines(report)}
+        tail = {
+            "competency_summary": report.competency_summary(),
+            "pathways": [dict(zip(header, row, strict=True)) for row in rows],
+            "notes": notes_lines(report),
+        }
         handle.write("\n ],\n" + json.dumps(tail, ensure_ascii=False, indent=1)[2:] + "\n")
 
 
@@ -173,14 +250,24 @@ def write_xlsx(report: Report, stage: Staging) -> None:
     matrix.freeze_panes = "C2"
     matrix.append(cells(matrix, ["Learner", "Name"] + list(report.catalogue.competency_ids), bold))
     for key in report.learner_keys():
-        matrix.append(cells(matrix, [key, report.person(key)[0]] +
-                            [f"{view.symbol} {view.status}" for view in report.matrix.row(key)]))
+        matrix.append(
+            cells(
+                matrix,
+                [key, report.person(key)[0]] + [f"{view.symbol} {view.status}" for view in report.matrix.row(key)],
+            )
+        )
     sheet_of("Details", DETAIL_HEADER, detail_rows(report))
-    sheet_of("Competencies", ["Competency", "Title", "Learners", "Achieved", "Attempted", "Not started",
-                              "% achieved", "Modules"], competency_rows(report))
+    sheet_of(
+        "Competencies",
+        ["Competency", "Title", "Learners", "Achieved", "Attempted", "Not started", "% achieved", "Modules"],
+        competency_rows(report),
+    )
     sheet_of("Pathways", *pathway_table(report))
-    notes = notes_lines(report) + [f"basis '{k}': {v}" for k, v in BASIS_TEXT.items()] + \
-        [f"'{SYMBOL[s]}' = {s}" for s in SYMBOL]
+    notes = (
+        notes_lines(report)
+        + [f"basis '{k}': {v}" for k, v in BASIS_TEXT.items()]
+        + [f"'{SYMBOL[s]}' = {s}" for s in SYMBOL]
+    )
     sheet_of("Notes", ["Note"], ([line] for line in notes))
     with stage.open("report.xlsx", binary=True) as handle:
         book.save(handle)

@@ -75,8 +75,10 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
         raise ReportError(f"{path}: not a readable Excel (.xlsx) workbook: {error}") from None
     try:
         sheet = book.active if book.active is not None else book.worksheets[0]
-        return [(number, [cell_text(v) for v in row])
-                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return [
+            (number, [cell_text(v) for v in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     finally:
         book.close()
 
@@ -105,8 +107,10 @@ def _read_ods(path: Path) -> list[tuple[int, list[str]]]:
                 else:
                     text = teletype.extractText(cell).strip()
             except (TypeError, ValueError, OverflowError):  # a hand-edited file: "1e999" repeats, "x" values
-                raise ReportError(f"{path}: row {number}: a cell that is not what OpenDocument allows "
-                                  "(a repeat count or a number that cannot be read): export it again") from None
+                raise ReportError(
+                    f"{path}: row {number}: a cell that is not what OpenDocument allows "
+                    "(a repeat count or a number that cannot be read): export it again"
+                ) from None
             cells.extend([text] * min(max(repeat, 1), 1024))
         while cells and not cells[-1]:
             cells.pop()

@@ -9,10 +9,10 @@ from . import Report
 
 RULE_TEXT = {
     "any": "achieved when any module that evidences the competency was passed with the competency's own "
-           "result at or above the module's pass mark (or, where the data has no result of the competency's "
-           "own, with the module passed; the basis column says which)",
+    "result at or above the module's pass mark (or, where the data has no result of the competency's "
+    "own, with the module passed; the basis column says which)",
     "all": "achieved when every module mapped to the competency was passed for it (its own result at or "
-           "above the pass mark, or the module passed where the data has no result of its own)",
+    "above the pass mark, or the module passed where the data has no result of its own)",
 }
 
 
@@ -34,11 +34,15 @@ def notes_lines(report: Report) -> list[str]:
     if notes.not_in_catalogue:
         total = sum(notes.not_in_catalogue.values())
         examples = ", ".join(list(notes.not_in_catalogue)[:5])
-        lines.append(f"{total} statements or interactions were for activities not in the catalogue and were left out "
-                     f"({len(notes.not_in_catalogue)} activities, e.g. {examples})")
+        lines.append(
+            f"{total} statements or interactions were for activities not in the catalogue and were left out "
+            f"({len(notes.not_in_catalogue)} activities, e.g. {examples})"
+        )
     if notes.unknown_competencies:
-        lines.append(f"{sum(notes.unknown_competencies.values())} competency results named competencies not in the "
-                     f"framework and were left out: {', '.join(sorted(notes.unknown_competencies))}")
+        lines.append(
+            f"{sum(notes.unknown_competencies.values())} competency results named competencies not in the "
+            f"framework and were left out: {', '.join(sorted(notes.unknown_competencies))}"
+        )
     lines += [f"{n} {reason} were left out" for reason, n in notes.skipped.items()]
     lines += notes.messages
     return lines

@@ -28,9 +28,10 @@ from .matrix import Matrix, iso_utc
 ADL = "http://adlnet.gov/expapi/verbs/"
 RESULT_VERBS = {ADL + "passed", ADL + "failed", ADL + "completed"}
 ANSWERED = ADL + "answered"
-STARTED_VERBS = {ADL + v for v in ("initialized", "resumed", "experienced", "attempted", "launched",
-                                   "progressed", "terminated", "suspended")} | {
-    "http://adlnet.gov/expapi/verbs/launched", "https://w3id.org/xapi/adl/verbs/satisfied"}
+STARTED_VERBS = {
+    ADL + v
+    for v in ("initialized", "resumed", "experienced", "attempted", "launched", "progressed", "terminated", "suspended")
+} | {"http://adlnet.gov/expapi/verbs/launched", "https://w3id.org/xapi/adl/verbs/satisfied"}
 VOIDED = ADL + "voided"
 XAPI_VERSION = "1.0.3"
 
@@ -143,8 +144,7 @@ class StatementReader:
             self._use(statement, bit, only_module)
         except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as error:
             # A shape no check above foresaw: never fatal for the whole report.
-            self.unusable(f"a field of an unexpected type ({type(error).__name__})",
-                          _statement_id(statement) or where)
+            self.unusable(f"a field of an unexpected type ({type(error).__name__})", _statement_id(statement) or where)
 
     def unusable(self, why: str, where: str | Callable[[], str]) -> None:
         notes = self.notes
@@ -184,8 +184,10 @@ class StatementReader:
             return
         module = self.catalogue.module(module_id)
         result = _map(statement.get("result"))
-        is_module_object = object_id == self.catalogue.course.module_iri(module_id) or \
-            self.catalogue.module_of_activity(object_id) is None
+        is_module_object = (
+            object_id == self.catalogue.course.module_iri(module_id)
+            or self.catalogue.module_of_activity(object_id) is None
+        )
         if verb in RESULT_VERBS and is_module_object:
             if verb == ADL + "completed" and module.has_quiz:
                 # The runtime sends `completed` before `passed`/`failed` for the same submission.
@@ -203,8 +205,9 @@ class StatementReader:
         """The learner key of an actor; cached by the actor's identifier, so the cache grows with learners only."""
         if isinstance(actor, dict):
             account = _map(actor.get("account"))
-            ident = _text(actor.get("mbox")) or (f"{_text(account.get('homePage'))}|{_text(account.get('name'))}"
-                                                 if account else "")
+            ident = _text(actor.get("mbox")) or (
+                f"{_text(account.get('homePage'))}|{_text(account.get('name'))}" if account else ""
+            )
             if ident:
                 hit = self._cache.get(ident)
                 if hit is not None or ident in self._cache:
@@ -327,15 +330,17 @@ class StatementFile:
             try:
                 head = handle.read(4096)
                 rest = head.lstrip(" \t\r\n")
-                if rest.startswith("[") or (rest.startswith("{") and '"statements"' in rest[:200]
-                                            and "\n{" not in rest):
+                if rest.startswith("[") or (
+                    rest.startswith("{") and '"statements"' in rest[:200] and "\n{" not in rest
+                ):
                     yield from self._json_array(handle, head)
                 else:
                     handle.seek(0)
                     yield from self._json_lines(handle)
             except UnicodeDecodeError as error:
-                raise ReportError(f"{path}: not UTF-8 text (byte {error.start} of a block): save or export it "
-                                  "as UTF-8") from None
+                raise ReportError(
+                    f"{path}: not UTF-8 text (byte {error.start} of a block): save or export it as UTF-8"
+                ) from None
 
     def _json_array(self, handle, text: str) -> Iterator:
         """Items of the file's top-level array, decoded one at a time from a sliding buffer."""
@@ -343,8 +348,10 @@ class StatementFile:
         text = buffer.text
         opening = _LRS_ANSWER.match(text) if text.startswith("{") else None
         if text.startswith("{") and opening is None:
-            raise ReportError(f"{self.path}:1: an LRS answer must begin with \"statements\" (or \"more\" then "
-                              "\"statements\"); save the statements as a JSON array or JSON Lines instead")
+            raise ReportError(
+                f'{self.path}:1: an LRS answer must begin with "statements" (or "more" then '
+                '"statements"); save the statements as a JSON array or JSON Lines instead'
+            )
         position = opening.end() if opening else 1
         while True:
             position = _skip_separators(buffer.text, position)
@@ -354,8 +361,9 @@ class StatementFile:
             if buffer.text.startswith("]", position):
                 return
             if position >= len(buffer.text):
-                raise ReportError(f"{self.path}:{buffer.line(position)}: the JSON array is not closed: the file "
-                                  "is cut short")
+                raise ReportError(
+                    f"{self.path}:{buffer.line(position)}: the JSON array is not closed: the file is cut short"
+                )
             try:
                 item, end = _FAST.raw_decode(buffer.text, position)
             except json.JSONDecodeError as error:
@@ -364,8 +372,10 @@ class StatementFile:
                     continue
                 raise ReportError(f"{self.path}:{buffer.line(error.pos)}: malformed JSON: {error.msg}") from None
             except RecursionError:
-                raise ReportError(f"{self.path}:{buffer.line(position)}: JSON nested too deeply to be a statement: "
-                                  "check this is a statements export") from None
+                raise ReportError(
+                    f"{self.path}:{buffer.line(position)}: JSON nested too deeply to be a statement: "
+                    "check this is a statements export"
+                ) from None
             except ValueError:  # an integer of more than 4300 digits, which Python refuses to read
                 item, end = _DECODER.raw_decode(buffer.text, position)
             self._line = partial(buffer.line, position)
@@ -383,8 +393,10 @@ class StatementFile:
                 statement = json.loads(line)
             except json.JSONDecodeError as error:
                 where = f"{path}:{number}" + (f":{error.colno}" if error.colno else "")
-                raise ReportError(f"{where}: malformed JSON: {error.msg} (a statements file is a JSON array "
-                                  "or one statement per line)") from None
+                raise ReportError(
+                    f"{where}: malformed JSON: {error.msg} (a statements file is a JSON array "
+                    "or one statement per line)"
+                ) from None
             except RecursionError:
                 yield Unusable("JSON nested too deeply to be a statement", self.where)
                 continue

@@ -89,8 +89,12 @@ def _read_targets(fields: Fields) -> tuple[str, ...]:
         return listed
     for index, name in enumerate(listed):
         if name not in known:
-            fields.problems.error(fields.path, fields.item_line("targets", index), f"unknown target '{name}'",
-                                  did_you_mean(name, known, "target"))
+            fields.problems.error(
+                fields.path,
+                fields.item_line("targets", index),
+                f"unknown target '{name}'",
+                did_you_mean(name, known, "target"),
+            )
     return tuple(name for name in listed if name in known)
 
 
@@ -98,8 +102,9 @@ def _read_organisation(fields: Fields, root: Path, problems: Problems) -> Organi
     data = fields.mapping("organisation")
     if data is None:
         return Organisation()
-    organisation = Fields(data, fields.path, fields.key_line("organisation"), problems,
-                          what="the organisation", allowed=("name", "logo"))
+    organisation = Fields(
+        data, fields.path, fields.key_line("organisation"), problems, what="the organisation", allowed=("name", "logo")
+    )
     logo = None
     logo_path = organisation.text("logo")
     if logo_path:
@@ -119,8 +124,12 @@ def _read_modules(root: Path, problems: Problems, known: frozenset[str] | None) 
         if folder.name in RESERVED_FOLDERS or folder.name.startswith((".", "_")):
             continue
         if not (folder / "module.yaml").exists():
-            problems.warning(folder, 0, "this folder has no module.yaml, so it is not a module",
-                             "add module.yaml, or move the folder out of the course")
+            problems.warning(
+                folder,
+                0,
+                "this folder has no module.yaml, so it is not a module",
+                "add module.yaml, or move the folder out of the course",
+            )
             continue
         module = read_module(folder, problems, known)
         if module:
@@ -138,20 +147,31 @@ def _read_pathways(folder: Path, problems: Problems, module_ids: set[str]) -> tu
         data = load_yaml(path, problems)
         if data is None:
             continue
-        fields = Fields(data, path, 1, problems, what="the pathway", allowed=PATHWAY_KEYS,
-                        required=("id", "title", "modules"))
+        fields = Fields(
+            data, path, 1, problems, what="the pathway", allowed=PATHWAY_KEYS, required=("id", "title", "modules")
+        )
         if not fields.ok:
             continue
         pathway_id = fields.text("id")
         if pathway_id and check_id("pathway", pathway_id, problems, path, fields.key_line("id")):
             if pathway_id != path.stem:
-                fields.warning("id", f"the pathway id '{pathway_id}' differs from its file name '{path.name}'",
-                               f"rename the file to {pathway_id}.yaml so it is easy to find")
+                fields.warning(
+                    "id",
+                    f"the pathway id '{pathway_id}' differs from its file name '{path.name}'",
+                    f"rename the file to {pathway_id}.yaml so it is easy to find",
+                )
         listed = fields.texts("modules")
         _check_pathway_modules(fields, listed, module_ids)
-        pathways.append(Pathway(id=pathway_id, title=fields.text("title"), description=fields.text("description"),
-                                audience=fields.texts("audience"), module_ids=listed,
-                                version=fields.version() or "1.0.0"))
+        pathways.append(
+            Pathway(
+                id=pathway_id,
+                title=fields.text("title"),
+                description=fields.text("description"),
+                audience=fields.texts("audience"),
+                module_ids=listed,
+                version=fields.version() or "1.0.0",
+            )
+        )
     return tuple(pathways)
 
 
@@ -162,11 +182,16 @@ def _check_pathway_modules(fields: Fields, listed: tuple[str, ...], module_ids: 
     for index, module_id in enumerate(listed):
         line = fields.item_line("modules", index)
         if module_id not in module_ids:
-            fields.problems.error(fields.path, line, f"unknown module '{module_id}' in the pathway",
-                                  did_you_mean(module_id, module_ids, "module"))
+            fields.problems.error(
+                fields.path,
+                line,
+                f"unknown module '{module_id}' in the pathway",
+                did_you_mean(module_id, module_ids, "module"),
+            )
         elif module_id in seen:
-            fields.problems.error(fields.path, line, f"the module '{module_id}' is listed twice",
-                                  "list each module once")
+            fields.problems.error(
+                fields.path, line, f"the module '{module_id}' is listed twice", "list each module once"
+            )
         seen.add(module_id)
 
 

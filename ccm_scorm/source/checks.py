@@ -37,9 +37,12 @@ def _check_module_ids(course: Course, root: Path, problems: Problems) -> None:
             continue
         path = _module_file(root, module)
         if module.id in first:
-            problems.error(path, line_of(path, r"^id\s*:"),
-                           f"the module id '{module.id}' is also used by {first[module.id]}",
-                           "give every module its own id")
+            problems.error(
+                path,
+                line_of(path, r"^id\s*:"),
+                f"the module id '{module.id}' is also used by {first[module.id]}",
+                "give every module its own id",
+            )
         else:
             first[module.id] = module.source_dir
 
@@ -49,8 +52,9 @@ def _check_pathway_ids(course: Course, root: Path, problems: Problems) -> None:
     for pathway in course.pathways:
         if pathway.id in seen:
             path = root / "pathways"
-            problems.error(path, 0, f"the pathway id '{pathway.id}' is used by two files",
-                           "give every pathway its own id")
+            problems.error(
+                path, 0, f"the pathway id '{pathway.id}' is used by two files", "give every pathway its own id"
+            )
         seen.add(pathway.id)
 
 
@@ -63,10 +67,13 @@ def _check_state_size(course: Course, root: Path, problems: Problems) -> None:
         size = worst_case_state_length(module)
         if size > SCORM12_SUSPEND_DATA_LIMIT:
             path = root.resolve().parent / module.source_dir / "quiz.yaml"
-            problems.error(path, 0,
-                           f"the learner's saved progress for this module can reach {size} characters; "
-                           f"SCORM 1.2 LMSs such as ESR keep at most {SCORM12_SUSPEND_DATA_LIMIT}",
-                           "draw fewer questions per attempt, or lower max_length on short-text questions")
+            problems.error(
+                path,
+                0,
+                f"the learner's saved progress for this module can reach {size} characters; "
+                f"SCORM 1.2 LMSs such as ESR keep at most {SCORM12_SUSPEND_DATA_LIMIT}",
+                "draw fewer questions per attempt, or lower max_length on short-text questions",
+            )
     _check_pathway_state_size(course, root, problems)
 
 
@@ -93,9 +100,12 @@ def _check_pathway_state_size(course: Course, root: Path, problems: Problems) ->
         size = worst_case_pathway_state_length(course, pathway)
         if size > SCORM12_SUSPEND_DATA_LIMIT:
             path = _pathway_file(root, pathway.id)
-            problems.error(path, line_of(path, r"^modules\s*:"),
-                           f"the learner's saved progress for the pathway '{pathway.id}' can reach {size} characters "
-                           f"(every module in progress at once); SCORM 1.2 LMSs such as ESR keep at most "
-                           f"{SCORM12_SUSPEND_DATA_LIMIT}",
-                           "split the pathway into two, or make its modules' saved progress smaller "
-                           "(fewer questions per attempt, lower max_length on short-text questions)")
+            problems.error(
+                path,
+                line_of(path, r"^modules\s*:"),
+                f"the learner's saved progress for the pathway '{pathway.id}' can reach {size} characters "
+                f"(every module in progress at once); SCORM 1.2 LMSs such as ESR keep at most "
+                f"{SCORM12_SUSPEND_DATA_LIMIT}",
+                "split the pathway into two, or make its modules' saved progress smaller "
+                "(fewer questions per attempt, lower max_length on short-text questions)",
+            )

@@ -23,8 +23,15 @@ def not_a_regular_file(path: Path) -> tuple[str, str] | None:
         return f"cannot read the file ({error.strerror})", "check that it exists and is readable"
     if stat.S_ISREG(mode):
         return None
-    kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else \
-        "a socket" if stat.S_ISSOCK(mode) else "a device"
+    kind = (
+        "a folder"
+        if stat.S_ISDIR(mode)
+        else "a named pipe"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+    )
     return f"this is {kind}, not an ordinary file", "replace it with an ordinary file, or remove it"
 
 

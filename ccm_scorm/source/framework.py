@@ -19,14 +19,25 @@ _IRI = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?/$")
 
 def read_framework(path: Path, problems: Problems) -> Framework | None:
     if not path.exists():
-        problems.error(path, 0, "the course has no framework.yaml",
-                       "add framework.yaml beside the module folders (see docs/authoring.md)")
+        problems.error(
+            path,
+            0,
+            "the course has no framework.yaml",
+            "add framework.yaml beside the module folders (see docs/authoring.md)",
+        )
         return None
     data = load_yaml(path, problems)
     if data is None:
         return None
-    fields = Fields(data, path, 1, problems, what="the framework", allowed=FRAMEWORK_KEYS,
-                    required=("id", "title", "version", "base_iri", "domains"))
+    fields = Fields(
+        data,
+        path,
+        1,
+        problems,
+        what="the framework",
+        allowed=FRAMEWORK_KEYS,
+        required=("id", "title", "version", "base_iri", "domains"),
+    )
     if not fields.ok:
         return None
     framework_id = fields.text("id")
@@ -34,8 +45,11 @@ def read_framework(path: Path, problems: Problems) -> Framework | None:
         check_id("framework", framework_id, problems, path, fields.key_line("id"))
     base_iri = fields.text("base_iri")
     if base_iri and not _IRI.match(base_iri):
-        fields.error("base_iri", f"base_iri '{base_iri}' is not an absolute web address ending in '/'",
-                     "write it like https://learning.example.org/ccm/")
+        fields.error(
+            "base_iri",
+            f"base_iri '{base_iri}' is not an absolute web address ending in '/'",
+            "write it like https://learning.example.org/ccm/",
+        )
     domains: list[Domain] = []
     competencies: list[Competency] = []
     seen: dict[str, int] = {}
@@ -58,10 +72,12 @@ def read_framework(path: Path, problems: Problems) -> Framework | None:
     )
 
 
-def _read_domain(data, path: Path, line: int, problems: Problems, competencies: list[Competency],
-                 seen: dict[str, int]) -> Domain | None:
-    fields = Fields(data, path, line, problems, what="a domain", allowed=DOMAIN_KEYS,
-                    required=("id", "title", "competencies"))
+def _read_domain(
+    data, path: Path, line: int, problems: Problems, competencies: list[Competency], seen: dict[str, int]
+) -> Domain | None:
+    fields = Fields(
+        data, path, line, problems, what="a domain", allowed=DOMAIN_KEYS, required=("id", "title", "competencies")
+    )
     if not fields.ok:
         return None
     domain_id = fields.text("id")
@@ -75,35 +91,62 @@ def _read_domain(data, path: Path, line: int, problems: Problems, competencies: 
         if _check_unique(competency.id, "competency", path, item_line, problems, seen):
             competencies.append(competency)
             ids.append(competency.id)
-    return Domain(id=domain_id, title=fields.text("title"), description=fields.text("description"),
-                  competency_ids=tuple(ids), local=fields.boolean("local"))
+    return Domain(
+        id=domain_id,
+        title=fields.text("title"),
+        description=fields.text("description"),
+        competency_ids=tuple(ids),
+        local=fields.boolean("local"),
+    )
 
 
 def _check_unique(identifier: str, kind: str, path: Path, line: int, problems: Problems, seen: dict[str, int]) -> bool:
     if not check_id(kind, identifier, problems, path, line):
         return False
     if identifier in seen:
-        problems.error(path, line, f"the id '{identifier}' is used twice (first on line {seen[identifier]})",
-                       "give every domain and competency its own id")
+        problems.error(
+            path,
+            line,
+            f"the id '{identifier}' is used twice (first on line {seen[identifier]})",
+            "give every domain and competency its own id",
+        )
         return False
     seen[identifier] = line
     return True
 
 
 def _read_competency(data, path: Path, line: int, problems: Problems, domain_id: str) -> Competency | None:
-    fields = Fields(data, path, line, problems, what="a competency", allowed=COMPETENCY_KEYS,
-                    required=("id", "title", "description"))
+    fields = Fields(
+        data,
+        path,
+        line,
+        problems,
+        what="a competency",
+        allowed=COMPETENCY_KEYS,
+        required=("id", "title", "description"),
+    )
     if not fields.ok or not fields.text("id"):
         return None
     levels = _read_levels(fields)
     references = []
     for item, item_line in fields.items("cross_references"):
-        reference = Fields(item, path, item_line, problems, what="a cross-reference",
-                           allowed=CROSS_REFERENCE_KEYS, required=("framework", "id"))
+        reference = Fields(
+            item,
+            path,
+            item_line,
+            problems,
+            what="a cross-reference",
+            allowed=CROSS_REFERENCE_KEYS,
+            required=("framework", "id"),
+        )
         if reference.ok:
-            references.append(CrossReference(framework=reference.text("framework"),
-                                             id=str(reference.data.get("id", "")).strip(),
-                                             title=reference.text("title")))
+            references.append(
+                CrossReference(
+                    framework=reference.text("framework"),
+                    id=str(reference.data.get("id", "")).strip(),
+                    title=reference.text("title"),
+                )
+            )
     return Competency(
         id=fields.text("id"),
         title=fields.text("title"),
@@ -121,8 +164,11 @@ def _read_levels(fields: Fields) -> tuple[tuple[str, str], ...]:
     if levels is None:
         return ()
     if not isinstance(levels, dict):
-        fields.error("levels", "'levels' must map each level's name to its descriptor",
-                     "write one 'Level name: what it looks like' line per level")
+        fields.error(
+            "levels",
+            "'levels' must map each level's name to its descriptor",
+            "write one 'Level name: what it looks like' line per level",
+        )
         return ()
     pairs = []
     for name, descriptor in levels.items():

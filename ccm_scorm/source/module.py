@@ -14,8 +14,19 @@ from .yamlfile import Fields, load_yaml
 
 MAX_MINUTES = 480  # a module longer than a working day is a typing slip, and learners would see it
 MAX_ATTEMPTS = 100  # more than this is "unlimited" in practice: write 0
-MODULE_KEYS = ("id", "version", "title", "summary", "competencies", "audience", "minutes", "outcomes",
-               "pass_mark", "attempts", "draw")
+MODULE_KEYS = (
+    "id",
+    "version",
+    "title",
+    "summary",
+    "competencies",
+    "audience",
+    "minutes",
+    "outcomes",
+    "pass_mark",
+    "attempts",
+    "draw",
+)
 
 
 def read_module(folder: Path, problems: Problems, known_competencies: frozenset[str] | None) -> Module | None:
@@ -24,8 +35,15 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     data = load_yaml(path, problems)
     if data is None:
         return None
-    fields = Fields(data, path, 1, problems, what="the module", allowed=MODULE_KEYS,
-                    required=("id", "version", "title", "competencies"))
+    fields = Fields(
+        data,
+        path,
+        1,
+        problems,
+        what="the module",
+        allowed=MODULE_KEYS,
+        required=("id", "version", "title", "competencies"),
+    )
     if not fields.ok:
         return None
     module_id = fields.text("id")
@@ -42,14 +60,20 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     if attempts < 0:
         fields.error("attempts", f"attempts cannot be negative ({attempts})", "use 0 for unlimited attempts")
     elif attempts > MAX_ATTEMPTS:
-        fields.error("attempts", f"attempts {_shown(attempts)} is more than {MAX_ATTEMPTS}",
-                     "use 0 for unlimited attempts, or a number up to " + str(MAX_ATTEMPTS))
+        fields.error(
+            "attempts",
+            f"attempts {_shown(attempts)} is more than {MAX_ATTEMPTS}",
+            "use 0 for unlimited attempts, or a number up to " + str(MAX_ATTEMPTS),
+        )
     minutes = fields.integer("minutes", 0)
     if fields.has("minutes") and minutes <= 0:
         fields.error("minutes", "minutes must be more than 0", "estimate how long a learner takes, e.g. minutes: 12")
     elif minutes > MAX_MINUTES:
-        fields.error("minutes", f"minutes {_shown(minutes)} is more than {MAX_MINUTES} (a working day)",
-                     "estimate how long a learner takes, e.g. minutes: 12; split a longer module into several")
+        fields.error(
+            "minutes",
+            f"minutes {_shown(minutes)} is more than {MAX_MINUTES} (a working day)",
+            "estimate how long a learner takes, e.g. minutes: 12; split a longer module into several",
+        )
     pages = _read_pages(folder, problems, module_id or "")
     primary = competencies[0] if competencies else ""
     quiz_path = folder / "quiz.yaml"
@@ -92,16 +116,24 @@ def _read_pages(folder: Path, problems: Problems, module_id: str) -> tuple:
     pages_dir = folder / "pages"
     files = sorted(pages_dir.glob("*.md")) if pages_dir.is_dir() else []
     if not files:
-        problems.error(folder / "module.yaml", 0, "the module has no pages",
-                       f"add Markdown pages to {problems.display_path(pages_dir)}/ (01-intro.md, 02-…)")
+        problems.error(
+            folder / "module.yaml",
+            0,
+            "the module has no pages",
+            f"add Markdown pages to {problems.display_path(pages_dir)}/ (01-intro.md, 02-…)",
+        )
         return ()
     pages = []
     for file in files:
         if not check_regular_file(file, problems):
             continue
         if file.is_symlink() and not file.resolve().is_relative_to(folder.resolve()):
-            problems.error(file, 0, "the page is a link to a file outside the module folder",
-                           "copy the page into the module instead of linking to it")
+            problems.error(
+                file,
+                0,
+                "the page is a link to a file outside the module folder",
+                "copy the page into the module instead of linking to it",
+            )
             continue
         page = read_page(file, folder, problems, module_id)
         if page:
@@ -113,8 +145,15 @@ def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> Dr
     data = fields.mapping("draw")
     if data is None:
         return None
-    draw = Fields(data, fields.path, fields.key_line("draw"), fields.problems, what="the draw",
-                  allowed=("count", "shuffle"), required=("count",))
+    draw = Fields(
+        data,
+        fields.path,
+        fields.key_line("draw"),
+        fields.problems,
+        what="the draw",
+        allowed=("count", "shuffle"),
+        required=("count",),
+    )
     if not draw.ok:
         return None
     count = draw.integer("count", 0)
@@ -125,8 +164,11 @@ def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> Dr
         draw.error("count", "the draw count must be at least 1", "say how many questions each attempt asks")
         return None
     if count > bank_size and quiz_complete:
-        draw.error("count", f"the draw asks for {count} questions but the quiz has {bank_size}",
-                   f"lower the count to at most {bank_size} or add questions")
+        draw.error(
+            "count",
+            f"the draw asks for {count} questions but the quiz has {bank_size}",
+            f"lower the count to at most {bank_size} or add questions",
+        )
         return None
     return Draw(count=count, shuffle=draw.boolean("shuffle", True))
 
@@ -136,12 +178,17 @@ def _check_competencies(fields: Fields, competencies: tuple[str, ...], known: fr
     for index, competency in enumerate(competencies):
         line = fields.item_line("competencies", index)
         if competency in seen:
-            fields.problems.error(fields.path, line, f"the competency '{competency}' is listed twice",
-                                  "list each competency once")
+            fields.problems.error(
+                fields.path, line, f"the competency '{competency}' is listed twice", "list each competency once"
+            )
         seen.add(competency)
         if known is not None and competency not in known:
-            fields.problems.error(fields.path, line, f"unknown competency '{competency}'",
-                                  did_you_mean(competency, known, "framework's competency"))
+            fields.problems.error(
+                fields.path,
+                line,
+                f"unknown competency '{competency}'",
+                did_you_mean(competency, known, "framework's competency"),
+            )
 
 
 def _warn_unevidenced(fields: Fields, competencies: tuple[str, ...], questions) -> None:
@@ -151,6 +198,9 @@ def _warn_unevidenced(fields: Fields, competencies: tuple[str, ...], questions) 
     listed = fields.texts("competencies")
     for competency in competencies:
         if competency not in evidenced:
-            fields.problems.warning(fields.path, fields.item_line("competencies", listed.index(competency)),
-                                    f"no question in the quiz evidences '{competency}'",
-                                    "add a question with 'competency: " + competency + "', or remove it from the list")
+            fields.problems.warning(
+                fields.path,
+                fields.item_line("competencies", listed.index(competency)),
+                f"no question in the quiz evidences '{competency}'",
+                "add a question with 'competency: " + competency + "', or remove it from the list",
+            )

@@ -37,8 +37,7 @@ def _render_block_open(self, tokens, index, options, env):
     label = BLOCKS.get(name, name)
     heading = f"{label}: {title}" if title else label
     escaped = self.escapeHtml(heading) if hasattr(self, "escapeHtml") else _escape(heading)
-    return (f'<aside class="ccm-block ccm-{name}">\n'
-            f'<h2 class="ccm-block-title">{escaped}</h2>\n')
+    return f'<aside class="ccm-block ccm-{name}">\n<h2 class="ccm-block-title">{escaped}</h2>\n'
 
 
 def _render_block_close(self, tokens, index, options, env):
@@ -113,8 +112,9 @@ def read_page(path: Path, module_dir: Path, problems: Problems, module_id: str =
         return None
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
     folder_html = _PARSER.renderer.render(tokens, _PARSER.options, {"image_folder": module_id}) if images else html
-    return Page(id=path.stem, title=title, html=html, text=_plain_text(tokens), images=tuple(images),
-                folder_html=folder_html)
+    return Page(
+        id=path.stem, title=title, html=html, text=_plain_text(tokens), images=tuple(images), folder_html=folder_html
+    )
 
 
 def _check_fences(path: Path, lines: list[str], problems: Problems) -> bool:
@@ -129,8 +129,12 @@ def _check_fences(path: Path, lines: list[str], problems: Problems) -> bool:
             continue
         if _FENCE_CLOSE.match(line):
             if open_at is None:
-                problems.error(path, number, "':::' closes a block that was never opened",
-                               "remove this line, or open the block above with '::: note' (or another block name)")
+                problems.error(
+                    path,
+                    number,
+                    "':::' closes a block that was never opened",
+                    "remove this line, or open the block above with '::: note' (or another block name)",
+                )
                 ok = False
             open_at = None
             continue
@@ -139,19 +143,27 @@ def _check_fences(path: Path, lines: list[str], problems: Problems) -> bool:
             continue
         name = match.group(1)
         if name not in BLOCKS:
-            problems.error(path, number, f"unknown block '::: {name}'",
-                           did_you_mean(name, BLOCKS) if name else f"name the block: {', '.join(BLOCKS)}")
+            problems.error(
+                path,
+                number,
+                f"unknown block '::: {name}'",
+                did_you_mean(name, BLOCKS) if name else f"name the block: {', '.join(BLOCKS)}",
+            )
             ok = False
         elif open_at is not None:
-            problems.error(path, number,
-                           f"a '{name}' block starts inside the '{open_at[1]}' block opened on line {open_at[0]}",
-                           "close the first block with a line holding only ':::' before starting another")
+            problems.error(
+                path,
+                number,
+                f"a '{name}' block starts inside the '{open_at[1]}' block opened on line {open_at[0]}",
+                "close the first block with a line holding only ':::' before starting another",
+            )
             ok = False
         else:
             open_at = (number, name)
     if open_at is not None:
-        problems.error(path, open_at[0], f"the '{open_at[1]}' block is never closed",
-                       "end it with a line holding only ':::'")
+        problems.error(
+            path, open_at[0], f"the '{open_at[1]}' block is never closed", "end it with a line holding only ':::'"
+        )
         ok = False
     return ok
 
@@ -161,15 +173,19 @@ def _take_title(path: Path, tokens: list[Token], problems: Problems) -> str | No
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h1":
             title = tokens[index + 1].content.strip()
-            del tokens[index:index + 3]
+            del tokens[index : index + 3]
             for later in tokens:
                 if later.type == "heading_open" and later.tag == "h1":
-                    problems.error(path, later.map[0] + 1 if later.map else 0,
-                                   "a page has one '# ' heading, its title",
-                                   "use '## ' for headings inside the page, or split it into two pages")
+                    problems.error(
+                        path,
+                        later.map[0] + 1 if later.map else 0,
+                        "a page has one '# ' heading, its title",
+                        "use '## ' for headings inside the page, or split it into two pages",
+                    )
             if not title:
-                problems.error(path, token.map[0] + 1 if token.map else 1, "the page title is empty",
-                               "write the title after '# '")
+                problems.error(
+                    path, token.map[0] + 1 if token.map else 1, "the page title is empty", "write the title after '# '"
+                )
                 return None
             return title
         if token.type in ("paragraph_open", "bullet_list_open", "ordered_list_open", "heading_open"):
@@ -178,8 +194,9 @@ def _take_title(path: Path, tokens: list[Token], problems: Problems) -> str | No
     return None
 
 
-def _check_inline(path: Path, lines: list[str], tokens: list[Token], module_dir: Path,
-                  problems: Problems) -> list[Image]:
+def _check_inline(
+    path: Path, lines: list[str], tokens: list[Token], module_dir: Path, problems: Problems
+) -> list[Image]:
     images: list[Image] = []
     for token in tokens:
         if token.type != "inline" or not token.children:
@@ -195,9 +212,12 @@ def _check_inline(path: Path, lines: list[str], tokens: list[Token], module_dir:
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 if not href.lower().startswith(LINK_SCHEMES):
-                    problems.error(path, _line_containing(lines, first_line, href),
-                                   f"the link '{href}' is not a web or email address",
-                                   "links must start with https://, http:// or mailto:")
+                    problems.error(
+                        path,
+                        _line_containing(lines, first_line, href),
+                        f"the link '{href}' is not a web or email address",
+                        "links must start with https://, http:// or mailto:",
+                    )
             elif child.type == "text":
                 _check_spaced_image(path, lines, first_line, child.content, problems)
     return images
@@ -206,10 +226,12 @@ def _check_inline(path: Path, lines: list[str], tokens: list[Token], module_dir:
 def _check_spaced_image(path: Path, lines: list[str], first_line: int, text: str, problems: Problems) -> None:
     for found in _SPACED_IMAGE.finditer(text):
         src = found.group(2)
-        problems.error(path, _line_containing(lines, first_line, src),
-                       f"the image path '{src}' has spaces, so the page would show the text instead of the image",
-                       f"rename the file to {_safe_asset_name(src)} and write ![{found.group(1)}]"
-                       f"({_safe_asset_name(src)})")
+        problems.error(
+            path,
+            _line_containing(lines, first_line, src),
+            f"the image path '{src}' has spaces, so the page would show the text instead of the image",
+            f"rename the file to {_safe_asset_name(src)} and write ![{found.group(1)}]({_safe_asset_name(src)})",
+        )
 
 
 def _safe_asset_name(src: str) -> str:
@@ -228,39 +250,61 @@ def _line_containing(lines: list[str], start: int, needle: str) -> int:
 
 def _check_image(page: Path, line: int, src: str, alt: str, module_dir: Path, problems: Problems) -> Image | None:
     if not alt:
-        problems.error(page, line, f"the image '{src}' has no alt text",
-                       "describe what it shows inside the square brackets: ![what it shows](" + src + ")")
+        problems.error(
+            page,
+            line,
+            f"the image '{src}' has no alt text",
+            "describe what it shows inside the square brackets: ![what it shows](" + src + ")",
+        )
     written = unquote(src)  # markdown-it percent-encodes the path of ![…](<assets/a b.png>)
     if src and not _SCHEME.match(src) and not _ASSET_NAME.match(written):
-        problems.error(page, line, f"the image path '{written}' has characters a package cannot carry safely "
-                       "(spaces, accents, % or quotes)", f"rename the file to {_safe_asset_name(written)} and "
-                       f"write ![{alt or 'what it shows'}]({_safe_asset_name(written)})")
+        problems.error(
+            page,
+            line,
+            f"the image path '{written}' has characters a package cannot carry safely (spaces, accents, % or quotes)",
+            f"rename the file to {_safe_asset_name(written)} and "
+            f"write ![{alt or 'what it shows'}]({_safe_asset_name(written)})",
+        )
         return None
     asset = safe_asset_path(src, module_dir, page, line, problems)
     if asset is None:
         return None
     if asset.suffix.lower() not in IMAGE_TYPES:
-        problems.error(page, line, f"'{src}' is not an image type a browser shows",
-                       f"use one of {', '.join(sorted(IMAGE_TYPES))}")
+        problems.error(
+            page, line, f"'{src}' is not an image type a browser shows", f"use one of {', '.join(sorted(IMAGE_TYPES))}"
+        )
         return None
     return Image(path=PurePosixPath(src).as_posix(), data=asset.read_bytes()) if alt else None
 
 
-def safe_asset_path(src: str, base_dir: Path, page: Path, line: int, problems: Problems,
-                    folder: str = "assets") -> Path | None:
+def safe_asset_path(
+    src: str, base_dir: Path, page: Path, line: int, problems: Problems, folder: str = "assets"
+) -> Path | None:
     """The file `src` names under `base_dir/folder`, or None (with an error) if it is missing or escapes it."""
     if _SCHEME.match(src) and not re.match(r"^([A-Za-z]:[\\/]|https?:)", src, re.IGNORECASE):
-        problems.error(page, line, f"'{src}' is an address ({src.split(':', 1)[0]}:), not a file in the {folder}/ "
-                       "folder", f"copy the file into {folder}/ and write {folder}/<name>; other addresses are refused")
+        problems.error(
+            page,
+            line,
+            f"'{src}' is an address ({src.split(':', 1)[0]}:), not a file in the {folder}/ folder",
+            f"copy the file into {folder}/ and write {folder}/<name>; other addresses are refused",
+        )
         return None
     if not src or "://" in src or src.startswith(("/", "\\", "data:")) or re.match(r"^[A-Za-z]:", src):
-        problems.error(page, line, f"'{src}' is not a path inside the {folder}/ folder",
-                       f"copy the file into {folder}/ and write {folder}/<name>")
+        problems.error(
+            page,
+            line,
+            f"'{src}' is not a path inside the {folder}/ folder",
+            f"copy the file into {folder}/ and write {folder}/<name>",
+        )
         return None
     parts = PurePosixPath(src.replace("\\", "/")).parts
     if ".." in parts or not parts or parts[0] != folder:
-        problems.error(page, line, f"'{src}' points outside the {folder}/ folder",
-                       f"copy the file into {folder}/ and write {folder}/<name> (paths with '..' are refused)")
+        problems.error(
+            page,
+            line,
+            f"'{src}' points outside the {folder}/ folder",
+            f"copy the file into {folder}/ and write {folder}/<name> (paths with '..' are refused)",
+        )
         return None
     candidate = base_dir.joinpath(*parts)
     if not os.path.lexists(candidate):
@@ -273,8 +317,12 @@ def safe_asset_path(src: str, base_dir: Path, page: Path, line: int, problems: P
     allowed_root = (base_dir / folder).resolve()
     real = candidate.resolve()
     if os.path.commonpath([real, allowed_root]) != str(allowed_root) or not real.is_file():
-        problems.error(page, line, f"'{src}' is a link to a file outside the {folder}/ folder",
-                       f"copy the real file into {folder}/ instead of linking to it")
+        problems.error(
+            page,
+            line,
+            f"'{src}' is a link to a file outside the {folder}/ folder",
+            f"copy the real file into {folder}/ instead of linking to it",
+        )
         return None
     return real
 
@@ -283,6 +331,7 @@ def _plain_text(tokens: list[Token]) -> str:
     parts = []
     for token in tokens:
         if token.type == "inline":
-            parts.append("".join(child.content for child in token.children or []
-                                 if child.type in ("text", "code_inline")))
+            parts.append(
+                "".join(child.content for child in token.children or [] if child.type in ("text", "code_inline"))
+            )
     return "\n".join(part for part in parts if part.strip())

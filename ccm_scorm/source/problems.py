@@ -110,4 +110,5 @@ class SourceError(SourceProblem):
     def report(self, source, consequence: str) -> list[str]:
         """Every error, then one line saying what was not done and how to see every problem."""
         return [str(problem) for problem in self.problems.errors] + [
-            f"{self}; {consequence}. Run 'ccm validate {source}' for the full list."]
+            f"{self}; {consequence}. Run 'ccm validate {source}' for the full list."
+        ]

@@ -39,8 +39,13 @@ class _TypeFields(TypedDict, total=False):
     max_length: int
 
 
-def read_quiz(path: Path, problems: Problems, primary_competency: str, module_competencies: tuple[str, ...],
-              known_competencies: frozenset[str] | None) -> tuple[Question, ...]:
+def read_quiz(
+    path: Path,
+    problems: Problems,
+    primary_competency: str,
+    module_competencies: tuple[str, ...],
+    known_competencies: frozenset[str] | None,
+) -> tuple[Question, ...]:
     data = load_yaml(path, problems)
     if data is None:
         return ()
@@ -53,34 +58,56 @@ def read_quiz(path: Path, problems: Problems, primary_competency: str, module_co
             continue
         _check_question_competency(question, item, path, line, problems, module_competencies, known_competencies)
         if not (question.feedback_correct or question.feedback_incorrect) and not question.placeholder:
-            problems.warning(path, line, f"the question '{question.id}' has no feedback",
-                             "add 'feedback:' saying why the right answer is right")
+            problems.warning(
+                path,
+                line,
+                f"the question '{question.id}' has no feedback",
+                "add 'feedback:' saying why the right answer is right",
+            )
         if question.placeholder:
-            problems.warning(path, line, f"the question '{question.id}' is still a placeholder",
-                             "write the real prompt, options and feedback")
+            problems.warning(
+                path,
+                line,
+                f"the question '{question.id}' is still a placeholder",
+                "write the real prompt, options and feedback",
+            )
         if question.id in seen:
-            problems.error(path, line,
-                           f"the question id '{question.id}' is used twice (first on line {seen[question.id]})",
-                           "give every question in the module its own id")
+            problems.error(
+                path,
+                line,
+                f"the question id '{question.id}' is used twice (first on line {seen[question.id]})",
+                "give every question in the module its own id",
+            )
             continue
         seen[question.id] = line
         questions.append(question)
     return tuple(questions)
 
 
-def _check_question_competency(question: Question, data, path: Path, line: int, problems: Problems,
-                               module_competencies: tuple[str, ...], known: frozenset[str] | None) -> None:
+def _check_question_competency(
+    question: Question,
+    data,
+    path: Path,
+    line: int,
+    problems: Problems,
+    module_competencies: tuple[str, ...],
+    known: frozenset[str] | None,
+) -> None:
     competency = question.competency_id
     if not competency or not (isinstance(data, dict) and "competency" in data):
         return  # the module's own competency, checked (and reported once) in module.yaml
     where = _line_of(data, "competency", line)
     if known is not None and competency not in known:
-        problems.error(path, where, f"unknown competency '{competency}'",
-                       did_you_mean(competency, known, "framework's competency"))
+        problems.error(
+            path, where, f"unknown competency '{competency}'", did_you_mean(competency, known, "framework's competency")
+        )
     elif competency not in module_competencies:
-        problems.warning(path, where,
-                         f"the question '{question.id}' evidences '{competency}', which the module does not list",
-                         "add it to the module's competencies, unless it is meant as a cross-link")
+        problems.warning(
+            path,
+            where,
+            f"the question '{question.id}' evidences '{competency}', which the module does not list",
+            "add it to the module's competencies, unless it is meant as a cross-link",
+        )
 
 
 def _line_of(data, key: str, fallback: int) -> int:
@@ -91,8 +118,7 @@ def _line_of(data, key: str, fallback: int) -> int:
 
 
 def _read_question(data, path: Path, line: int, problems: Problems, primary_competency: str) -> Question | None:
-    fields = Fields(data, path, line, problems, what="a question", allowed=ALL_KEYS,
-                    required=("id", "type", "prompt"))
+    fields = Fields(data, path, line, problems, what="a question", allowed=ALL_KEYS, required=("id", "type", "prompt"))
     if not fields.ok:
         return None
     question_id = fields.text("id")
@@ -103,13 +129,17 @@ def _read_question(data, path: Path, line: int, problems: Problems, primary_comp
         question_type = QuestionType(type_name)
     except ValueError:
         if type_name:
-            fields.error("type", f"unknown question type '{type_name}'",
-                         did_you_mean(type_name, [t.value for t in QuestionType]))
+            fields.error(
+                "type", f"unknown question type '{type_name}'", did_you_mean(type_name, [t.value for t in QuestionType])
+            )
         return None
     for key in fields.data:
         if key in ALL_KEYS and key not in COMMON_KEYS and key not in TYPE_KEYS[question_type]:
-            fields.error(key, f"'{key}' does not belong in a {question_type.value} question",
-                         f"a {question_type.value} question takes {', '.join(TYPE_KEYS[question_type])}")
+            fields.error(
+                key,
+                f"'{key}' does not belong in a {question_type.value} question",
+                f"a {question_type.value} question takes {', '.join(TYPE_KEYS[question_type])}",
+            )
     feedback_correct, feedback_incorrect = _read_feedback(fields)
     prompt = fields.text("prompt")
     competency_id = fields.text("competency") or primary_competency
@@ -118,9 +148,18 @@ def _read_question(data, path: Path, line: int, problems: Problems, primary_comp
     specific = _READERS[question_type](fields, question_type)
     if specific is None or not question_id:
         return None
-    return Question(id=question_id, type=question_type, prompt=prompt, competency_id=competency_id,
-                    feedback_correct=feedback_correct, feedback_incorrect=feedback_incorrect,
-                    placeholder=prompt.startswith(PLACEHOLDER), idnumber=idnumber, tags=tags, **specific)
+    return Question(
+        id=question_id,
+        type=question_type,
+        prompt=prompt,
+        competency_id=competency_id,
+        feedback_correct=feedback_correct,
+        feedback_incorrect=feedback_incorrect,
+        placeholder=prompt.startswith(PLACEHOLDER),
+        idnumber=idnumber,
+        tags=tags,
+        **specific,
+    )
 
 
 def _read_feedback(fields: Fields) -> tuple[str, str]:
@@ -129,13 +168,20 @@ def _read_feedback(fields: Fields) -> tuple[str, str]:
         return "", ""
     if isinstance(feedback, str):
         return feedback.strip(), feedback.strip()
-    parts = Fields(feedback, fields.path, fields.key_line("feedback"), fields.problems,
-                   what="the feedback", allowed=("correct", "incorrect"))
+    parts = Fields(
+        feedback,
+        fields.path,
+        fields.key_line("feedback"),
+        fields.problems,
+        what="the feedback",
+        allowed=("correct", "incorrect"),
+    )
     return parts.text("correct"), parts.text("incorrect")
 
 
-def _labelled(fields: Fields, key: str, minimum: int, what: str, item_keys: tuple[str, ...],
-              required: tuple[str, ...]) -> list[tuple[str, Fields]] | None:
+def _labelled(
+    fields: Fields, key: str, minimum: int, what: str, item_keys: tuple[str, ...], required: tuple[str, ...]
+) -> list[tuple[str, Fields]] | None:
     """The items under `key`, each with its id (given, or a, b, c… by position)."""
     entries = fields.items(key)
     if not fields.has(key):
@@ -145,14 +191,24 @@ def _labelled(fields: Fields, key: str, minimum: int, what: str, item_keys: tupl
         fields.error(key, f"the question needs at least {minimum} {what}, not {len(entries)}", f"add more {what}")
         return None
     if len(entries) > MAX_CHOICES:
-        fields.error(key, f"the question has {len(entries)} {what}; at most {MAX_CHOICES} are allowed",
-                     "split it into two questions")
+        fields.error(
+            key,
+            f"the question has {len(entries)} {what}; at most {MAX_CHOICES} are allowed",
+            "split it into two questions",
+        )
         return None
     labelled: list[tuple[str, Fields]] = []
     seen: set[str] = set()
     for index, (item, line) in enumerate(entries):
-        entry = Fields(item, fields.path, line, fields.problems, what=f"an item of '{key}'",
-                       allowed=("id",) + item_keys, required=required)
+        entry = Fields(
+            item,
+            fields.path,
+            line,
+            fields.problems,
+            what=f"an item of '{key}'",
+            allowed=("id",) + item_keys,
+            required=required,
+        )
         if not entry.ok:
             return None
         item_id = str(entry.data.get("id", AUTO_IDS[index])).strip()
@@ -170,15 +226,20 @@ def _read_choices(fields: Fields, question_type: QuestionType) -> _TypeFields | 
     labelled = _labelled(fields, "options", 2, "options", ("text", "correct", "feedback"), ("text",))
     if labelled is None:
         return None
-    options = tuple(Option(id=i, text=entry.text("text"), correct=entry.boolean("correct"),
-                           feedback=entry.text("feedback")) for i, entry in labelled)
+    options = tuple(
+        Option(id=i, text=entry.text("text"), correct=entry.boolean("correct"), feedback=entry.text("feedback"))
+        for i, entry in labelled
+    )
     right = sum(option.correct for option in options)
     if right == 0:
         fields.error("options", "no option is marked right", "add 'correct: true' to the right option")
         return None
     if question_type is QuestionType.SINGLE and right > 1:
-        fields.error("options", f"{right} options are marked right in a single-choice question",
-                     "mark only one, or make it 'type: multiple'")
+        fields.error(
+            "options",
+            f"{right} options are marked right in a single-choice question",
+            "mark only one, or make it 'type: multiple'",
+        )
         return None
     return {"options": options}
 
@@ -215,17 +276,23 @@ def match_texts_problem(matches: list[str], spares: tuple[str, ...]) -> tuple[st
     by_folded: dict[str, str] = {}
     for text in matches:
         if by_folded.setdefault(text.casefold(), text) != text:
-            return (f"the matches '{by_folded[text.casefold()]}' and '{text}' differ only in capitals, so the learner "
-                    "cannot tell them apart", "write them the same if they are the same answer, else make them "
-                    "different", False)
+            return (
+                f"the matches '{by_folded[text.casefold()]}' and '{text}' differ only in capitals, so the learner "
+                "cannot tell them apart",
+                "write them the same if they are the same answer, else make them different",
+                False,
+            )
     seen: set[str] = set()
     for spare in spares:
         if spare.casefold() in by_folded or spare.casefold() in seen:
             return (f"the spare '{spare}' repeats a match", "list each spare once and only if no pair uses it", True)
         seen.add(spare.casefold())
     if len(by_folded) + len(seen) > MAX_CHOICES:
-        return (f"the question offers {len(by_folded) + len(seen)} matches; at most {MAX_CHOICES} are allowed",
-                "split it into two questions", bool(spares))
+        return (
+            f"the question offers {len(by_folded) + len(seen)} matches; at most {MAX_CHOICES} are allowed",
+            "split it into two questions",
+            bool(spares),
+        )
     return None
 
 
@@ -239,8 +306,11 @@ def _read_ordering(fields: Fields, question_type: QuestionType) -> _TypeFields |
 def _read_short_text(fields: Fields, question_type: QuestionType) -> _TypeFields | None:
     answers = tuple(answer for answer in fields.texts("answers") if answer)
     if not answers:
-        fields.error("answers" if fields.has("answers") else None, "the question has no accepted answer",
-                     "add 'answers: [first accepted answer, another]'")
+        fields.error(
+            "answers" if fields.has("answers") else None,
+            "the question has no accepted answer",
+            "add 'answers: [first accepted answer, another]'",
+        )
         return None
     max_length = fields.integer("max_length", DEFAULT_MAX_LENGTH)
     if not 1 <= max_length <= 200:
@@ -248,8 +318,11 @@ def _read_short_text(fields: Fields, question_type: QuestionType) -> _TypeFields
         return None
     too_long = [answer for answer in answers if pattern_length(answer) > max_length]
     if too_long:
-        fields.error("answers", f"the accepted answer '{too_long[0]}' is longer than max_length ({max_length})",
-                     "raise max_length or shorten the answer")
+        fields.error(
+            "answers",
+            f"the accepted answer '{too_long[0]}' is longer than max_length ({max_length})",
+            "raise max_length or shorten the answer",
+        )
         return None
     return {"answers": answers, "case_sensitive": fields.boolean("case_sensitive"), "max_length": max_length}
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_KEY = re.compile(r"""^(?P<indent>\ *)(?P<dash>-\ +)?
+_KEY = re.compile(
+    r"""^(?P<indent>\ *)(?P<dash>-\ +)?
                       (?P<key>"[^"]*"|'[^']*'|[^\s#'"\-][^:#]*?|-[^\s:#][^:#]*?)   # quoted, plain, or -plain
-                      :(?:\s+(?P<value>.*)|$)""", re.VERBOSE)
+                      :(?:\s+(?P<value>.*)|$)""",
+    re.VERBOSE,
+)
 _ITEM = re.compile(r"^(?P<indent> *)- +(?P<value>.*)$")
 _BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(#.*)?$")
 
@@ -44,9 +47,10 @@ def explain(text: str, problem: str, context: str, problem_line: int, context_at
         return tab
     context_line, context_column = context_at
     if "quoted scalar" in context and 0 < context_line <= len(lines):
-        quote = lines[context_line - 1][context_column - 1:context_column] or '"'
-        return Explained(context_line, context_column, f"the quote {quote} opened here is never closed",
-                         f"end the text with {quote}")
+        quote = lines[context_line - 1][context_column - 1 : context_column] or '"'
+        return Explained(
+            context_line, context_column, f"the quote {quote} opened here is never closed", f"end the text with {quote}"
+        )
     if "found character" in problem and "cannot start any token" in problem:
         return None
     return _indentation(lines, last) or _colon_in_value(lines, last, problem)
@@ -58,17 +62,25 @@ def _colon_in_value(lines: list[str], last: int, problem: str) -> Explained | No
     if "mapping values are not allowed" not in problem or not key or ": " not in value + " ":
         return None
     name = key.group("key")
-    return Explained(last, len(key.group("indent")) + 1, f"the value of '{name}' has ': ' in it, which YAML reads "
-                     "as another key", f"put the value in quotes: {name}: \"{value.strip()}\"")
+    return Explained(
+        last,
+        len(key.group("indent")) + 1,
+        f"the value of '{name}' has ': ' in it, which YAML reads as another key",
+        f'put the value in quotes: {name}: "{value.strip()}"',
+    )
 
 
 def _first_tab(lines: list[str], last: int) -> Explained | None:
     for number, line in enumerate(lines[:last], start=1):
-        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
-            return Explained(number, indent.index("\t") + 1, "this line is indented with a tab",
-                             "indent with spaces only (YAML does not allow tabs); most editors can be set "
-                             "to type spaces for the Tab key")
+            return Explained(
+                number,
+                indent.index("\t") + 1,
+                "this line is indented with a tab",
+                "indent with spaces only (YAML does not allow tabs); most editors can be set "
+                "to type spaces for the Tab key",
+            )
     return None
 
 
@@ -91,10 +103,14 @@ def _indentation(lines: list[str], last: int) -> Explained | None:
         if indent > levels[-1].column:
             if not opens:
                 if structural and valued:
-                    return Explained(number, indent + 1, f"this line is indented more than line {valued[0]}, but "
-                                     f"'{valued[1]}' on line {valued[0]} already has its value",
-                                     f"line it up with '{valued[1]}' ({_spaces(levels[-1].column)}), or, if the "
-                                     "text goes on from the line above, put all of it in quotes")
+                    return Explained(
+                        number,
+                        indent + 1,
+                        f"this line is indented more than line {valued[0]}, but "
+                        f"'{valued[1]}' on line {valued[0]} already has its value",
+                        f"line it up with '{valued[1]}' ({_spaces(levels[-1].column)}), or, if the "
+                        "text goes on from the line above, put all of it in quotes",
+                    )
                 continue  # the text of the line above goes on (allowed in YAML)
             levels.append(_Level(indent, number, _name(line)))
         elif indent < levels[-1].column:
@@ -132,16 +148,21 @@ def _push_item_content(levels: list[_Level], indent: int, key: re.Match, number:
 def _lines_up_with_nothing(number: int, indent: int, lines: list[str], last: int) -> Explained:
     candidates = _columns_above(lines, last)
     nearest = sorted(candidates.items(), key=lambda item: (abs(item[0] - indent), -item[1][0]))[:2]
-    choices = " or ".join(f"{_spaces(column)} to line up with {name} on line {line}"
-                          for column, (line, name) in sorted(nearest))
-    return Explained(number, indent + 1, f"this line is indented by {_spaces(indent)}, which lines up with "
-                     "nothing above it", f"indent it by {choices}")
+    choices = " or ".join(
+        f"{_spaces(column)} to line up with {name} on line {line}" for column, (line, name) in sorted(nearest)
+    )
+    return Explained(
+        number,
+        indent + 1,
+        f"this line is indented by {_spaces(indent)}, which lines up with nothing above it",
+        f"indent it by {choices}",
+    )
 
 
 def _columns_above(lines: list[str], last: int) -> dict[int, tuple[int, str]]:
     """For each column a key or item starts at above `last`, the nearest line that does and what it is."""
     columns: dict[int, tuple[int, str]] = {}
-    for number, line in enumerate(lines[:last - 1], start=1):
+    for number, line in enumerate(lines[: last - 1], start=1):
         key, item = _KEY.match(line), _ITEM.match(line)
         if key:
             columns[len(key.group("indent")) + len(key.group("dash") or "")] = (number, f"'{key.group('key')}'")

@@ -30,16 +30,24 @@ def load_yaml(path: Path, problems: Problems) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        problems.error(path, 0, f"the file is not UTF-8 text ({error.reason} at byte {error.start})",
-                       "save it as UTF-8 in your editor")
+        problems.error(
+            path,
+            0,
+            f"the file is not UTF-8 text ({error.reason} at byte {error.start})",
+            "save it as UTF-8 in your editor",
+        )
         return None
     except OSError as error:
         problems.error(path, 0, f"cannot read the file ({error.strerror})", "check that it exists and is readable")
         return None
     too_deep = _too_deep_line(text)
     if too_deep:
-        problems.error(path, too_deep, f"the lists or mappings here nest more than {MAX_DEPTH} levels deep",
-                       "write it as a flat list of keys; no course file needs more than a few levels")
+        problems.error(
+            path,
+            too_deep,
+            f"the lists or mappings here nest more than {MAX_DEPTH} levels deep",
+            "write it as a flat list of keys; no course file needs more than a few levels",
+        )
         return None
     yaml = YAML(typ="rt", pure=True)
     try:
@@ -64,8 +72,12 @@ def load_yaml(path: Path, problems: Problems) -> Any:
         problems.error(path, 0, f"YAML syntax error: {str(error).strip()}", "check the indentation and quotes")
         return None
     except RecursionError:
-        problems.error(path, _deepest_line(text), "the file nests lists or mappings thousands of levels deep",
-                       "write it as a flat list of keys; no course file needs more than a few levels")
+        problems.error(
+            path,
+            _deepest_line(text),
+            "the file nests lists or mappings thousands of levels deep",
+            "write it as a flat list of keys; no course file needs more than a few levels",
+        )
         return None
     if document is None:
         problems.error(path, 0, "the file is empty", "write its keys (see docs/authoring.md), or delete the file")
@@ -152,8 +164,17 @@ def _line_of_key(mapping: Any, key: str, fallback: int) -> int:
 class Fields:
     """One YAML mapping with a fixed set of keys; reads typed values and reports what is wrong."""
 
-    def __init__(self, data: Any, path: Path, line: int, problems: Problems, *,
-                 what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        data: Any,
+        path: Path,
+        line: int,
+        problems: Problems,
+        *,
+        what: str,
+        allowed: tuple[str, ...],
+        required: tuple[str, ...] = (),
+    ):
         self.path = path
         self.problems = problems
         self.what = what
@@ -161,15 +182,20 @@ class Fields:
         self.ok = isinstance(data, dict)
         self.data: dict = data if self.ok else {}
         if not self.ok:
-            problems.error(path, line, f"{what} must be a mapping of keys to values, not {_kind(data)}",
-                           "write it as 'key: value' lines")
+            problems.error(
+                path,
+                line,
+                f"{what} must be a mapping of keys to values, not {_kind(data)}",
+                "write it as 'key: value' lines",
+            )
             return
         if isinstance(data, CommentedMap) and data.lc.line is not None:
             self.line = data.lc.line + 1
         for key in self.data:
             if not isinstance(key, str) or key not in allowed:
-                self.problems.error(path, self.key_line(key), f"unknown key '{key}' in {what}",
-                                    did_you_mean(str(key), allowed))
+                self.problems.error(
+                    path, self.key_line(key), f"unknown key '{key}' in {what}", did_you_mean(str(key), allowed)
+                )
         for key in required:
             if key not in self.data:
                 self.problems.error(path, self.line, f"{what} has no '{key}'", f"add '{key}:'")
@@ -189,9 +215,12 @@ class Fields:
         else:
             ok = isinstance(value, expected)
         if not ok:
-            self.problems.error(self.path, self.key_line(key),
-                                f"'{key}' in {self.what} must be {kind}, not {_kind(value)}",
-                                _type_fix(key, kind, value))
+            self.problems.error(
+                self.path,
+                self.key_line(key),
+                f"'{key}' in {self.what} must be {kind}, not {_kind(value)}",
+                _type_fix(key, kind, value),
+            )
             return default
         return value
 
@@ -204,9 +233,12 @@ class Fields:
     def version(self, key: str = "version") -> str:
         value = self.data.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            self.problems.error(self.path, self.key_line(key),
-                                f"'{key}' must be text in quotes, because YAML would read {value!r} as a number",
-                                f'write {key}: "{value}"')
+            self.problems.error(
+                self.path,
+                self.key_line(key),
+                f"'{key}' must be text in quotes, because YAML would read {value!r} as a number",
+                f'write {key}: "{value}"',
+            )
             return str(value)
         return self.text(key)
 
@@ -224,18 +256,24 @@ class Fields:
         if isinstance(value, str):
             return (value.strip(),)
         if not isinstance(value, list):
-            self.problems.error(self.path, self.key_line(key),
-                                f"'{key}' in {self.what} must be a list of texts, not {_kind(value)}",
-                                f"write it as '{key}: [first, second]' or one '- item' per line")
+            self.problems.error(
+                self.path,
+                self.key_line(key),
+                f"'{key}' in {self.what} must be a list of texts, not {_kind(value)}",
+                f"write it as '{key}: [first, second]' or one '- item' per line",
+            )
             return ()
         items = []
         for index, item in enumerate(value):
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 items.append(str(item).strip())
             else:
-                self.problems.error(self.path, self.item_line(key, index),
-                                    f"item {index + 1} of '{key}' must be text, not {_kind(item)}",
-                                    "write it as plain text (in quotes if it contains ': ')")
+                self.problems.error(
+                    self.path,
+                    self.item_line(key, index),
+                    f"item {index + 1} of '{key}' must be text, not {_kind(item)}",
+                    "write it as plain text (in quotes if it contains ': ')",
+                )
         return tuple(items)
 
     def items(self, key: str) -> list[tuple[Any, int]]:
@@ -244,9 +282,12 @@ class Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problems.error(self.path, self.key_line(key),
-                                f"'{key}' in {self.what} must be a list, not {_kind(value)}",
-                                "write one '- item' per line")
+            self.problems.error(
+                self.path,
+                self.key_line(key),
+                f"'{key}' in {self.what} must be a list, not {_kind(value)}",
+                "write one '- item' per line",
+            )
             return []
         return [(item, self.item_line(key, index)) for index, item in enumerate(value)]
 
@@ -283,7 +324,7 @@ def _kind(value: Any) -> str:
 
 def _type_fix(key: str, kind: str, value: Any) -> str:
     if kind == "text" and isinstance(value, (bool, int, float)):
-        return f"put the value in quotes: {key}: \"{str(value).lower() if isinstance(value, bool) else value}\""
+        return f'put the value in quotes: {key}: "{str(value).lower() if isinstance(value, bool) else value}"'
     if kind == "a whole number":
         return f"write a number without quotes or %, e.g. {key}: 80"
     if kind == "true or false":

@@ -38,14 +38,18 @@ def _discover() -> tuple[dict[str, type[Target]], dict[str, str]]:
     for point in entry_points(group=ENTRY_POINT_GROUP):
         target_class = _load(point)
         if point.name in found and found[point.name] is not target_class:
-            raise TargetError(f"two packages register the target {point.name!r} ({origins[point.name]} and "
-                              f"{_distribution(point)}); uninstall one of them")
+            raise TargetError(
+                f"two packages register the target {point.name!r} ({origins[point.name]} and "
+                f"{_distribution(point)}); uninstall one of them"
+            )
         found[point.name] = target_class
         origins[point.name] = f"{_distribution(point)} {point.dist.version if point.dist else ''}".strip()
     if not found:
-        raise TargetError(f"no output formats are registered: the package metadata that lists them (entry points "
-                          f"{ENTRY_POINT_GROUP!r}) is missing or out of date; run pip install -e . in the ccm-scorm "
-                          "folder (or reinstall ccm-scorm)")
+        raise TargetError(
+            f"no output formats are registered: the package metadata that lists them (entry points "
+            f"{ENTRY_POINT_GROUP!r}) is missing or out of date; run pip install -e . in the ccm-scorm "
+            "folder (or reinstall ccm-scorm)"
+        )
     return dict(sorted(found.items(), key=lambda item: (item[1].position, item[0]))), origins
 
 
@@ -95,12 +99,28 @@ def target_options() -> dict[str, tuple[TargetOption, list[str]]]:
         for option in target_class.options:
             first, users = found.setdefault(option.name, (option, []))
             if (first.type, first.default) != (option.type, option.default):
-                raise TargetError(f"the targets {users[0]} and {name} both take {option.flag} but with different "
-                                  "types or defaults; one of them must rename it")
+                raise TargetError(
+                    f"the targets {users[0]} and {name} both take {option.flag} but with different "
+                    "types or defaults; one of them must rename it"
+                )
             users.append(name)
     return found
 
 
-__all__ = ["BuildOptions", "BuildRefused", "Capabilities", "ENTRY_POINT_GROUP", "Package", "Target", "TargetError",
-           "TargetOption", "get_target", "module_target_names", "refresh", "registry", "target_names",
-           "target_options", "target_origin"]
+__all__ = [
+    "BuildOptions",
+    "BuildRefused",
+    "Capabilities",
+    "ENTRY_POINT_GROUP",
+    "Package",
+    "Target",
+    "TargetError",
+    "TargetOption",
+    "get_target",
+    "module_target_names",
+    "refresh",
+    "registry",
+    "target_names",
+    "target_options",
+    "target_origin",
+]

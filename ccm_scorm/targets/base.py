@@ -145,16 +145,20 @@ class Target:
 
     def credential_refusal(self) -> str:
         """Why `--lrs-auth` is refused for this target, and what to do instead."""
-        return (f"refusing --lrs-auth: {self.name} packages do not talk to an LRS, and no package ever carries an "
-                "LRS credential. For xAPI and cmi5, the launcher passes the endpoint and a write-only credential "
-                "at launch time (see docs/xapi-cmi5.md). Nothing was written.")
+        return (
+            f"refusing --lrs-auth: {self.name} packages do not talk to an LRS, and no package ever carries an "
+            "LRS credential. For xAPI and cmi5, the launcher passes the endpoint and a write-only credential "
+            "at launch time (see docs/xapi-cmi5.md). Nothing was written."
+        )
 
     def profile_refusal(self, profile: str) -> str:
         """Why this target does not build for the LMS profile `profile`, and what to do instead."""
         if profile not in LMS_PROFILES:
             return f"unknown LMS profile {profile!r}; choose from {', '.join(LMS_PROFILES)}"
-        return (f"the {self.name} target does not build for --lms {profile}; it builds for "
-                f"{' or '.join(self.capabilities.lms_profiles)}: choose one of those with --lms, or another target")
+        return (
+            f"the {self.name} target does not build for --lms {profile}; it builds for "
+            f"{' or '.join(self.capabilities.lms_profiles)}: choose one of those with --lms, or another target"
+        )
 
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
         """One module's package (capabilities.modules)."""
@@ -170,8 +174,9 @@ class Target:
             version=unit.version,
             title=unit.title,
             files=files,
-            competency_ids=(course.pathway_competency_ids(unit.id) if isinstance(unit, Pathway)
-                            else unit.evidenced_competency_ids()),
+            competency_ids=(
+                course.pathway_competency_ids(unit.id) if isinstance(unit, Pathway) else unit.evidenced_competency_ids()
+            ),
             runtime_files=tuple(path for path in files if path.startswith("runtime/")),
             lms=lms,
         )

@@ -146,7 +146,8 @@ class Cmi5Target(LrsTarget):
     adapter = "cmi5"
     credential_at_launch = (
         "A cmi5 LMS or player gives each launch its own short-lived token through the 'fetch' URL it adds "
-        "to the launch link, so the package needs no credential at all.")
+        "to the launch link, so the package needs no credential at all."
+    )
     manifest_name = "cmi5.xml"
     module_manifest = staticmethod(cmi5_xml)
 

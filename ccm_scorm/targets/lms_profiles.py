@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from ..model import Course, Module, Pathway
 from ..render.state_size import (
-    SCORM12_SUSPEND_DATA_LIMIT, worst_case_pathway_state_length, worst_case_state_length,
+    SCORM12_SUSPEND_DATA_LIMIT,
+    worst_case_pathway_state_length,
+    worst_case_state_length,
 )
 from .base import LMS_PROFILES as PROFILES
 from .base import BuildOptions, BuildRefused, Target
@@ -34,7 +36,8 @@ def profile(options: BuildOptions) -> str:
 ESR_REFUSES_SCORM2004 = (
     "ESR takes SCORM 1.2 packages with a single SCO: its SCORM adapters and Oracle Learning "
     "Management document SCORM 2004 2nd/3rd Edition at most, not the 4th Edition this target writes. "
-    "Build with --target scorm12 for ESR (or choose --lms moodle or generic for a SCORM 2004 package)")
+    "Build with --target scorm12 for ESR (or choose --lms moodle or generic for a SCORM 2004 package)"
+)
 
 
 def refuse_profile(target: Target, options: BuildOptions) -> str:
@@ -54,7 +57,8 @@ def refuse(target: Target, course: Course, module: Module, options: BuildOptions
             raise BuildRefused(
                 f"module {module.id}: the learner's saved progress can reach {size} characters and ESR keeps "
                 f"at most {SCORM12_SUSPEND_DATA_LIMIT} in cmi.suspend_data, so resuming would fail; draw fewer "
-                "questions per attempt or lower max_length on short-text questions")
+                "questions per attempt or lower max_length on short-text questions"
+            )
 
 
 def refuse_pathway(target: Target, course: Course, pathway: Pathway, options: BuildOptions) -> None:
@@ -66,31 +70,42 @@ def refuse_pathway(target: Target, course: Course, pathway: Pathway, options: Bu
             raise BuildRefused(
                 f"pathway {pathway.id}: the learner's saved progress across its {len(pathway.module_ids)} modules can "
                 f"reach {size} characters and ESR keeps at most {SCORM12_SUSPEND_DATA_LIMIT} in cmi.suspend_data; "
-                "split the pathway, or draw fewer questions per attempt in its modules")
+                "split the pathway, or draw fewer questions per attempt in its modules"
+            )
 
 
-def lint(target: str, course: Course, module: Module, options: BuildOptions, manifest: bytes | None = None) -> list[str]:
+def lint(
+    target: str, course: Course, module: Module, options: BuildOptions, manifest: bytes | None = None
+) -> list[str]:
     name = profile(options)
     warnings: list[str] = []
     if len(module.title) > TEXT_COLUMN:
-        warnings.append(f"the title is {len(module.title)} characters long; LMSs such as Moodle keep "
-                        f"{TEXT_COLUMN} and cut the rest")
+        warnings.append(
+            f"the title is {len(module.title)} characters long; LMSs such as Moodle keep {TEXT_COLUMN} and cut the rest"
+        )
     size = worst_case_state_length(module)
     if target == "scorm12" and size > SCORM12_SUSPEND_DATA_LIMIT:
-        warnings.append(f"saved progress can reach {size} characters, more than the {SCORM12_SUSPEND_DATA_LIMIT} "
-                        "SCORM 1.2 allows (ESR, and Moodle with 'SCORM standard' on, refuse longer)")
+        warnings.append(
+            f"saved progress can reach {size} characters, more than the {SCORM12_SUSPEND_DATA_LIMIT} "
+            "SCORM 1.2 allows (ESR, and Moodle with 'SCORM standard' on, refuse longer)"
+        )
     if target == "scorm2004" and size > SCORM2004_SUSPEND_DATA_LIMIT:
-        warnings.append(f"saved progress can reach {size} characters, more than SCORM 2004's "
-                        f"{SCORM2004_SUSPEND_DATA_LIMIT}")
+        warnings.append(
+            f"saved progress can reach {size} characters, more than SCORM 2004's {SCORM2004_SUSPEND_DATA_LIMIT}"
+        )
     if not module.has_quiz:
         if name == "moodle":
-            warnings.append("no quiz: the package reports 'completed' when every page is seen and sends no "
-                            "score; in Moodle set activity completion to require status 'Completed' "
-                            "(docs/lms-moodle-esr.md)")
+            warnings.append(
+                "no quiz: the package reports 'completed' when every page is seen and sends no "
+                "score; in Moodle set activity completion to require status 'Completed' "
+                "(docs/lms-moodle-esr.md)"
+            )
     if name == "moodle" and target == "scorm2004":
-        warnings.append("Moodle calls SCORM 2004 unsupported: it runs the 2004 API but not sequencing or "
-                        "navigation, and its interactions report is empty for 2004 packages; "
-                        "use --target scorm12 for Moodle unless you need 2004")
+        warnings.append(
+            "Moodle calls SCORM 2004 unsupported: it runs the 2004 API but not sequencing or "
+            "navigation, and its interactions report is empty for 2004 packages; "
+            "use --target scorm12 for Moodle unless you need 2004"
+        )
         if manifest is not None:
             from .scorm_manifest import ignored_by_moodle
 

@@ -34,8 +34,8 @@ from lxml import etree
 from ..model import Course, Module, Pathway
 from ..package import zip_bytes
 from .base import BuildOptions, BuildRefused, Capabilities, Package, Target, course_unit_id
-from .scorm12 import Scorm12Target
 from .moodle_settings import ScormActivitySettings, recommended_settings
+from .scorm12 import Scorm12Target
 
 NULL = "$@NULL@$"  # how Moodle's backups write a database NULL
 BACKUP_TIME = 946684800  # 2000-01-01 00:00 UTC: every time in the backup, so builds are reproducible
@@ -57,20 +57,52 @@ STATUS_REQUIRED = {"passed": 2, "completed": 4}  # mod_scorm's completionstatusr
 GRADE_CATEGORY_ID = 1
 COURSE_CONTEXT_ID = 2
 SYSTEM_CONTEXT_ID = 1
-MIME_TYPES = {".html": "text/html", ".htm": "text/html", ".js": "application/x-javascript", ".css": "text/css",
-              ".xml": "application/xml", ".xsd": "application/xml", ".dtd": "application/xml-dtd",
-              ".json": "application/json", ".zip": "application/zip", ".png": "image/png",
-              ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".svg": "image/svg+xml",
-              ".webp": "image/webp", ".woff2": "font/woff2", ".txt": "text/plain", ".pdf": "application/pdf"}
+MIME_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".js": "application/x-javascript",
+    ".css": "text/css",
+    ".xml": "application/xml",
+    ".xsd": "application/xml",
+    ".dtd": "application/xml-dtd",
+    ".json": "application/json",
+    ".zip": "application/zip",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+}
 ROOT_SETTINGS_ON = ("activities", "files", "competencies")
-ROOT_SETTINGS_OFF = ("imscc11", "users", "anonymize", "role_assignments", "blocks", "filters", "comments", "badges",
-                     "calendarevents", "userscompletion", "logs", "grade_histories", "groups", "customfield",
-                     "contentbankcontent", "xapistate", "legacyfiles")
+ROOT_SETTINGS_OFF = (
+    "imscc11",
+    "users",
+    "anonymize",
+    "role_assignments",
+    "blocks",
+    "filters",
+    "comments",
+    "badges",
+    "calendarevents",
+    "userscompletion",
+    "logs",
+    "grade_histories",
+    "groups",
+    "customfield",
+    "contentbankcontent",
+    "xapistate",
+    "legacyfiles",
+)
 FRAMEWORK_FIRST_NOTE = (
     "import the competency framework into Moodle before restoring the course backups — Site administration > "
     "Competencies > Import competency framework, with the file from `ccm framework export --format moodle-csv`. "
     "Moodle's restore silently drops every competency link whose framework or competency id number it cannot "
-    "find (see docs/moodle-course.md)")
+    "find (see docs/moodle-course.md)"
+)
 
 
 # ------------------------------------------------------------------ the course, as plain data
@@ -151,25 +183,39 @@ class MoodleTarget(Target):
     def build_course(self, course: Course, options: BuildOptions) -> Package:
         """The whole catalogue: a section per pathway, then one for the modules in no pathway."""
         sections = catalogue_sections(course)
-        backup = course_backup(course, course.settings.title, course_unit_id(course),
-                               f"<p>{html.escape(course.settings.title)}</p>", sections, options)
-        return self._package("course", course_unit_id(course), course.framework.version, course.settings.title,
-                             backup)
+        backup = course_backup(
+            course,
+            course.settings.title,
+            course_unit_id(course),
+            f"<p>{html.escape(course.settings.title)}</p>",
+            sections,
+            options,
+        )
+        return self._package("course", course_unit_id(course), course.framework.version, course.settings.title, backup)
 
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """One pathway as a course of its own, with one section."""
         section = Section(1, pathway.title, paragraph(pathway.description), pathway.module_ids)
-        backup = course_backup(course, pathway.title, pathway.id, paragraph(pathway.description),
-                               (general_section(), section), options)
+        backup = course_backup(
+            course, pathway.title, pathway.id, paragraph(pathway.description), (general_section(), section), options
+        )
         return self._package("pathway", pathway.id, pathway.version, pathway.title, backup)
 
     def course_notes(self, course: Course, options: BuildOptions) -> list[str]:
         return [FRAMEWORK_FIRST_NOTE]
 
     def _package(self, kind: str, unit_id: str, version: str, title: str, backup: CourseBackup) -> Package:
-        return Package(target=self.name, unit_id=unit_id, unit_kind=kind, version=version, title=title,
-                       files=backup_files(backup),
-                       competency_ids=backup.competency_ids, lms="moodle", archive=self.archive)
+        return Package(
+            target=self.name,
+            unit_id=unit_id,
+            unit_kind=kind,
+            version=version,
+            title=title,
+            files=backup_files(backup),
+            competency_ids=backup.competency_ids,
+            lms="moodle",
+            archive=self.archive,
+        )
 
 
 def paragraph(text: str) -> str:
@@ -194,8 +240,14 @@ def catalogue_sections(course: Course) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-def course_backup(course: Course, fullname: str, shortname: str, summary_html: str,
-                  sections: tuple[Section, ...], options: BuildOptions) -> CourseBackup:
+def course_backup(
+    course: Course,
+    fullname: str,
+    shortname: str,
+    summary_html: str,
+    sections: tuple[Section, ...],
+    options: BuildOptions,
+) -> CourseBackup:
     check_length("course full name", fullname, NAME_MAX)
     check_length("course short name", shortname, TEXT_COLUMN_MAX)
     scorm12 = Scorm12Target()
@@ -209,20 +261,31 @@ def course_backup(course: Course, fullname: str, shortname: str, summary_html: s
             check_length("module id (the activity's ID number)", module.id, IDNUMBER_MAX)
             check_length("package file name", f"{module.id}.zip", TEXT_COLUMN_MAX)
             files = scorm12.build_module(course, module, scorm_options).files
-            activities.append(Activity(number=len(activities) + 1, module=module, section=section,
-                                       settings=recommended_settings(module), package_name=f"{module.id}.zip",
-                                       package=zip_bytes(files), content=files))
+            activities.append(
+                Activity(
+                    number=len(activities) + 1,
+                    module=module,
+                    section=section,
+                    settings=recommended_settings(module),
+                    package_name=f"{module.id}.zip",
+                    package=zip_bytes(files),
+                    content=files,
+                )
+            )
     competency_ids: list[str] = []
     for activity in activities:
         competency_ids += [c for c in activity.module.evidenced_competency_ids() if c not in competency_ids]
-    return CourseBackup(fullname, shortname, summary_html, sections, tuple(activities), course.framework.id,
-                        tuple(competency_ids))
+    return CourseBackup(
+        fullname, shortname, summary_html, sections, tuple(activities), course.framework.id, tuple(competency_ids)
+    )
 
 
 def check_length(what: str, value: str, limit: int) -> None:
     if len(value) > limit:
-        raise BuildRefused(f"the {what} {value[:60]!r}… is {len(value)} characters long; Moodle keeps at most "
-                           f"{limit}: shorten it in the source. The course backup was not written.")
+        raise BuildRefused(
+            f"the {what} {value[:60]!r}… is {len(value)} characters long; Moodle keeps at most "
+            f"{limit}: shorten it in the source. The course backup was not written."
+        )
 
 
 # ------------------------------------------------------------------ XML helpers
@@ -291,21 +354,32 @@ def backup_files(backup: CourseBackup) -> dict[str, bytes]:
 
 
 EMPTY_ROOT_FILES = {
-    "users.xml": ("users",), "roles.xml": ("roles_definition",), "scales.xml": ("scales_definition",),
-    "outcomes.xml": ("outcomes_definition",), "questions.xml": ("question_categories",), "badges.xml": ("badges",),
-    "groups.xml": ("groups", "groupings"), "grade_history.xml": ("grade_history", "grade_grades"),
+    "users.xml": ("users",),
+    "roles.xml": ("roles_definition",),
+    "scales.xml": ("scales_definition",),
+    "outcomes.xml": ("outcomes_definition",),
+    "questions.xml": ("question_categories",),
+    "badges.xml": ("badges",),
+    "groups.xml": ("groups", "groupings"),
+    "grade_history.xml": ("grade_history", "grade_grades"),
 }
 EMPTY_COURSE_FILES = {
-    "roles.xml": ("roles", "role_overrides", "role_assignments"), "filters.xml": ("filters", "filter_actives",
-                                                                                  "filter_configs"),
-    "comments.xml": ("comments",), "calendar.xml": ("events",), "enrolments.xml": ("enrolments", "enrols"),
-    "completiondefaults.xml": ("course_completion_defaults",), "contentbank.xml": ("contents",),
+    "roles.xml": ("roles", "role_overrides", "role_assignments"),
+    "filters.xml": ("filters", "filter_actives", "filter_configs"),
+    "comments.xml": ("comments",),
+    "calendar.xml": ("events",),
+    "enrolments.xml": ("enrolments", "enrols"),
+    "completiondefaults.xml": ("course_completion_defaults",),
+    "contentbank.xml": ("contents",),
 }
 EMPTY_ACTIVITY_FILES = {
-    "roles.xml": ("roles", "role_overrides", "role_assignments"), "filters.xml": ("filters", "filter_actives",
-                                                                                  "filter_configs"),
-    "comments.xml": ("comments",), "calendar.xml": ("events",), "completion.xml": ("completions", "completionviews"),
-    "grade_history.xml": ("grade_history", "grade_grades"), "xapistate.xml": ("states",),
+    "roles.xml": ("roles", "role_overrides", "role_assignments"),
+    "filters.xml": ("filters", "filter_actives", "filter_configs"),
+    "comments.xml": ("comments",),
+    "calendar.xml": ("events",),
+    "completion.xml": ("completions", "completionviews"),
+    "grade_history.xml": ("grade_history", "grade_grades"),
+    "xapistate.xml": ("states",),
 }
 
 
@@ -328,26 +402,74 @@ def activity_files(backup: CourseBackup, activity: Activity, stored: list[Stored
 
 def moodle_backup_xml(backup: CourseBackup) -> etree._Element:
     root = etree.Element("moodle_backup")
-    info = add(root, "information", {
-        "name": f"{backup.shortname}.mbz", "moodle_version": MOODLE_VERSION, "moodle_release": MOODLE_RELEASE,
-        "backup_version": MOODLE_VERSION, "backup_release": MOODLE_RELEASE, "backup_date": BACKUP_TIME,
-        "mnet_remoteusers": 0, "include_files": 1, "include_file_references_to_external_content": 0,
-        "original_wwwroot": "https://ccm-scorm.invalid", "original_site_identifier_hash": backup_hash(backup),
-        "original_course_id": 1, "original_course_format": COURSE_FORMAT,
-        "original_course_fullname": backup.fullname, "original_course_shortname": backup.shortname,
-        "original_course_startdate": BACKUP_TIME, "original_course_enddate": 0,
-        "original_course_contextid": COURSE_CONTEXT_ID, "original_system_contextid": SYSTEM_CONTEXT_ID,
-    })
+    info = add(
+        root,
+        "information",
+        {
+            "name": f"{backup.shortname}.mbz",
+            "moodle_version": MOODLE_VERSION,
+            "moodle_release": MOODLE_RELEASE,
+            "backup_version": MOODLE_VERSION,
+            "backup_release": MOODLE_RELEASE,
+            "backup_date": BACKUP_TIME,
+            "mnet_remoteusers": 0,
+            "include_files": 1,
+            "include_file_references_to_external_content": 0,
+            "original_wwwroot": "https://ccm-scorm.invalid",
+            "original_site_identifier_hash": backup_hash(backup),
+            "original_course_id": 1,
+            "original_course_format": COURSE_FORMAT,
+            "original_course_fullname": backup.fullname,
+            "original_course_shortname": backup.shortname,
+            "original_course_startdate": BACKUP_TIME,
+            "original_course_enddate": 0,
+            "original_course_contextid": COURSE_CONTEXT_ID,
+            "original_system_contextid": SYSTEM_CONTEXT_ID,
+        },
+    )
     details = add(info, "details")
-    add(details, "detail", {"type": "course", "format": "moodle2", "interactive": 1, "mode": 10, "execution": 1,
-                            "executiontime": 0}, backup_id=backup_hash(backup))
+    add(
+        details,
+        "detail",
+        {"type": "course", "format": "moodle2", "interactive": 1, "mode": 10, "execution": 1, "executiontime": 0},
+        backup_id=backup_hash(backup),
+    )
     contents = add(info, "contents")
-    add(contents, "activities", [element("activity", {
-        "moduleid": a.number, "sectionid": a.section.backup_id, "modulename": "scorm", "title": a.module.title,
-        "directory": a.directory, "insubsection": ""}) for a in backup.activities])
-    add(contents, "sections", [element("section", {
-        "sectionid": s.backup_id, "title": s.name or str(s.number), "directory": f"sections/section_{s.backup_id}",
-        "parentcmid": "", "modname": ""}) for s in backup.sections])
+    add(
+        contents,
+        "activities",
+        [
+            element(
+                "activity",
+                {
+                    "moduleid": a.number,
+                    "sectionid": a.section.backup_id,
+                    "modulename": "scorm",
+                    "title": a.module.title,
+                    "directory": a.directory,
+                    "insubsection": "",
+                },
+            )
+            for a in backup.activities
+        ],
+    )
+    add(
+        contents,
+        "sections",
+        [
+            element(
+                "section",
+                {
+                    "sectionid": s.backup_id,
+                    "title": s.name or str(s.number),
+                    "directory": f"sections/section_{s.backup_id}",
+                    "parentcmid": "",
+                    "modname": "",
+                },
+            )
+            for s in backup.sections
+        ],
+    )
     add(contents, "course", {"courseid": 1, "title": backup.shortname, "directory": "course"})
     settings = add(info, "settings")
     settings.append(element("setting", {"level": "root", "name": "filename", "value": f"{backup.shortname}.mbz"}))
@@ -356,56 +478,128 @@ def moodle_backup_xml(backup: CourseBackup) -> etree._Element:
     for section in backup.sections:
         key = f"section_{section.backup_id}"
         for suffix, value in (("included", 1), ("userinfo", 0)):
-            settings.append(element("setting", {"level": "section", "section": key, "name": f"{key}_{suffix}",
-                                                "value": value}))
+            settings.append(
+                element("setting", {"level": "section", "section": key, "name": f"{key}_{suffix}", "value": value})
+            )
         for activity in (a for a in backup.activities if a.section == section):
             key_a = f"scorm_{activity.number}"
             for suffix, value in (("included", 1), ("userinfo", 0)):
-                settings.append(element("setting", {"level": "activity", "activity": key_a,
-                                                    "name": f"{key_a}_{suffix}", "value": value}))
+                settings.append(
+                    element(
+                        "setting", {"level": "activity", "activity": key_a, "name": f"{key_a}_{suffix}", "value": value}
+                    )
+                )
     return root
 
 
 def backup_hash(backup: CourseBackup) -> str:
     """A stable 32-hex id for this backup (Moodle uses an md5 in these places)."""
-    return hashlib.md5(f"ccm-scorm:{backup.shortname}".encode("utf-8")).hexdigest()
+    return hashlib.md5(f"ccm-scorm:{backup.shortname}".encode()).hexdigest()
 
 
 def course_xml(backup: CourseBackup) -> etree._Element:
-    root = element("course", {
-        "shortname": backup.shortname, "fullname": backup.fullname, "idnumber": "", "summary": backup.summary_html,
-        "summaryformat": 1, "format": COURSE_FORMAT, "showgrades": 1, "newsitems": 0, "startdate": BACKUP_TIME,
-        "enddate": 0, "marker": 0, "maxbytes": 0, "legacyfiles": 0, "showreports": 0, "visible": 1, "groupmode": 0,
-        "groupmodeforce": 0, "defaultgroupingid": 0, "lang": "", "theme": "", "timecreated": BACKUP_TIME,
-        "timemodified": BACKUP_TIME, "requested": 0, "showactivitydates": 0, "showcompletionconditions": 1,
-        "pdfexportfont": None, "enablecompletion": 1, "completionnotify": 0, "enableaitools": None,
-    }, id=1, contextid=COURSE_CONTEXT_ID)
+    root = element(
+        "course",
+        {
+            "shortname": backup.shortname,
+            "fullname": backup.fullname,
+            "idnumber": "",
+            "summary": backup.summary_html,
+            "summaryformat": 1,
+            "format": COURSE_FORMAT,
+            "showgrades": 1,
+            "newsitems": 0,
+            "startdate": BACKUP_TIME,
+            "enddate": 0,
+            "marker": 0,
+            "maxbytes": 0,
+            "legacyfiles": 0,
+            "showreports": 0,
+            "visible": 1,
+            "groupmode": 0,
+            "groupmodeforce": 0,
+            "defaultgroupingid": 0,
+            "lang": "",
+            "theme": "",
+            "timecreated": BACKUP_TIME,
+            "timemodified": BACKUP_TIME,
+            "requested": 0,
+            "showactivitydates": 0,
+            "showcompletionconditions": 1,
+            "pdfexportfont": None,
+            "enablecompletion": 1,
+            "completionnotify": 0,
+            "enableaitools": None,
+        },
+        id=1,
+        contextid=COURSE_CONTEXT_ID,
+    )
     add(root, "category", {"name": "Miscellaneous", "description": None}, id=1)
     add(root, "tags")
     add(root, "customfields")
-    add(root, "courseformatoptions", [element("courseformatoption", {
-        "format": COURSE_FORMAT, "sectionid": 0, "name": name, "value": value})
-        for name, value in (("hiddensections", 1), ("coursedisplay", 0))])
+    add(
+        root,
+        "courseformatoptions",
+        [
+            element("courseformatoption", {"format": COURSE_FORMAT, "sectionid": 0, "name": name, "value": value})
+            for name, value in (("hiddensections", 1), ("coursedisplay", 0))
+        ],
+    )
     return root
 
 
 def section_xml(backup: CourseBackup, section: Section) -> etree._Element:
     sequence = ",".join(str(a.number) for a in backup.activities if a.section == section)
-    return element("section", {
-        "number": section.number, "name": section.name or None, "summary": section.summary_html,
-        "summaryformat": 1, "sequence": sequence, "visible": 1, "availabilityjson": None, "component": None,
-        "itemid": None, "timemodified": BACKUP_TIME}, id=section.backup_id)
+    return element(
+        "section",
+        {
+            "number": section.number,
+            "name": section.name or None,
+            "summary": section.summary_html,
+            "summaryformat": 1,
+            "sequence": sequence,
+            "visible": 1,
+            "availabilityjson": None,
+            "component": None,
+            "itemid": None,
+            "timemodified": BACKUP_TIME,
+        },
+        id=section.backup_id,
+    )
 
 
 def module_xml(activity: Activity) -> etree._Element:
-    return element("module", {
-        "modulename": "scorm", "sectionid": activity.section.backup_id, "sectionnumber": activity.section.number,
-        "idnumber": activity.module.id, "added": BACKUP_TIME, "score": 0, "indent": 0, "visible": 1,
-        "visibleoncoursepage": 1, "visibleold": 1, "groupmode": 0, "groupingid": 0,
-        "completion": COMPLETION_AUTOMATIC, "completiongradeitemnumber": None, "completionpassgrade": 0,
-        "completionview": 0, "completionexpected": 0, "availability": None, "showdescription": 0,
-        "downloadcontent": 1, "lang": None, "enableaitools": None, "enabledaiactions": None, "tags": [],
-    }, id=activity.number, version=SCORM_MODULE_VERSION)
+    return element(
+        "module",
+        {
+            "modulename": "scorm",
+            "sectionid": activity.section.backup_id,
+            "sectionnumber": activity.section.number,
+            "idnumber": activity.module.id,
+            "added": BACKUP_TIME,
+            "score": 0,
+            "indent": 0,
+            "visible": 1,
+            "visibleoncoursepage": 1,
+            "visibleold": 1,
+            "groupmode": 0,
+            "groupingid": 0,
+            "completion": COMPLETION_AUTOMATIC,
+            "completiongradeitemnumber": None,
+            "completionpassgrade": 0,
+            "completionview": 0,
+            "completionexpected": 0,
+            "availability": None,
+            "showdescription": 0,
+            "downloadcontent": 1,
+            "lang": None,
+            "enableaitools": None,
+            "enabledaiactions": None,
+            "tags": [],
+        },
+        id=activity.number,
+        version=SCORM_MODULE_VERSION,
+    )
 
 
 def activity_intro(module: Module) -> str:
@@ -417,23 +611,55 @@ def activity_intro(module: Module) -> str:
 
 def scorm_xml(activity: Activity) -> etree._Element:
     s = activity.settings
-    scorm = element("scorm", {
-        "name": activity.module.title, "scormtype": "local", "reference": activity.package_name,
-        "intro": activity_intro(activity.module), "introformat": 1, "version": "SCORM_1.2",
-        "maxgrade": s.max_grade, "grademethod": s.grade_method, "whatgrade": s.what_grade,
-        "maxattempt": s.max_attempts, "forcecompleted": s.force_completed, "forcenewattempt": s.force_new_attempt,
-        "lastattemptlock": s.last_attempt_lock, "masteryoverride": s.mastery_override, "displayattemptstatus": 1,
-        "displaycoursestructure": 0, "updatefreq": 0, "sha1hash": hashlib.sha1(activity.package).hexdigest(),
-        "md5hash": "", "revision": 1, "launch": launch_sco_id(activity), "skipview": 0, "hidebrowse": 0,
-        "hidetoc": 0, "nav": 1,
-        "navpositionleft": -100, "navpositiontop": -100, "auto": 0, "popup": s.display, "options": "",
-        "width": 100, "height": 500, "timeopen": 0, "timeclose": 0, "timemodified": BACKUP_TIME,
-        "completionstatusrequired": STATUS_REQUIRED[s.completion_status_required],
-        "completionscorerequired": None, "completionstatusallscos": 0, "autocommit": 0,
-    }, id=activity.number)
+    scorm = element(
+        "scorm",
+        {
+            "name": activity.module.title,
+            "scormtype": "local",
+            "reference": activity.package_name,
+            "intro": activity_intro(activity.module),
+            "introformat": 1,
+            "version": "SCORM_1.2",
+            "maxgrade": s.max_grade,
+            "grademethod": s.grade_method,
+            "whatgrade": s.what_grade,
+            "maxattempt": s.max_attempts,
+            "forcecompleted": s.force_completed,
+            "forcenewattempt": s.force_new_attempt,
+            "lastattemptlock": s.last_attempt_lock,
+            "masteryoverride": s.mastery_override,
+            "displayattemptstatus": 1,
+            "displaycoursestructure": 0,
+            "updatefreq": 0,
+            "sha1hash": hashlib.sha1(activity.package).hexdigest(),
+            "md5hash": "",
+            "revision": 1,
+            "launch": launch_sco_id(activity),
+            "skipview": 0,
+            "hidebrowse": 0,
+            "hidetoc": 0,
+            "nav": 1,
+            "navpositionleft": -100,
+            "navpositiontop": -100,
+            "auto": 0,
+            "popup": s.display,
+            "options": "",
+            "width": 100,
+            "height": 500,
+            "timeopen": 0,
+            "timeclose": 0,
+            "timemodified": BACKUP_TIME,
+            "completionstatusrequired": STATUS_REQUIRED[s.completion_status_required],
+            "completionscorerequired": None,
+            "completionstatusallscos": 0,
+            "autocommit": 0,
+        },
+        id=activity.number,
+    )
     add(scorm, "scoes", [sco_element(activity, n, sco) for n, sco in enumerate(manifest_scoes(activity), start=1)])
-    root = element("activity", moduleid=activity.number, modulename="scorm", contextid=activity.context_id,
-                   id=activity.number)
+    root = element(
+        "activity", moduleid=activity.number, modulename="scorm", contextid=activity.context_id, id=activity.number
+    )
     root.append(scorm)
     return root
 
@@ -462,8 +688,9 @@ def manifest_scoes(activity: Activity) -> list[Sco]:
     for organization in root.iterfind("cp:organizations/cp:organization", ns):
         org_id = organization.get("identifier")
         rows.append(Sco(manifest_id, "", "/", org_id, "", "", organization.findtext("cp:title", "", ns), ()))
-        rows += [item_sco(item, manifest_id, org_id, resources, ns)
-                 for item in organization.iter(f"{{{ns['cp']}}}item")]
+        rows += [
+            item_sco(item, manifest_id, org_id, resources, ns) for item in organization.iter(f"{{{ns['cp']}}}item")
+        ]
     for row in rows:
         for what in ("manifest", "organization", "parent", "identifier", "title"):
             check_length(f"SCO {what}", getattr(row, what), TEXT_COLUMN_MAX)
@@ -479,8 +706,16 @@ def item_sco(item: etree._Element, manifest_id: str, org_id: str, resources: dic
         data.append(("masteryscore", mastery.strip()))
     launch = resource.get("href", "") if resource is not None else ""
     scormtype = resource.get(f"{{{ns['adlcp']}}}scormtype", "") if resource is not None else ""
-    return Sco(manifest_id, org_id, item.getparent().get("identifier"), item.get("identifier"), launch, scormtype,
-               item.findtext("cp:title", "", ns), tuple(data))
+    return Sco(
+        manifest_id,
+        org_id,
+        item.getparent().get("identifier"),
+        item.get("identifier"),
+        launch,
+        scormtype,
+        item.findtext("cp:title", "", ns),
+        tuple(data),
+    )
 
 
 def sco_id(activity: Activity, number: int) -> int:
@@ -494,12 +729,28 @@ def launch_sco_id(activity: Activity) -> int:
 
 def sco_element(activity: Activity, number: int, sco: Sco) -> etree._Element:
     row_id = sco_id(activity, number)
-    node = element("sco", {
-        "manifest": sco.manifest, "organization": sco.organization, "parent": sco.parent,
-        "identifier": sco.identifier, "launch": sco.launch, "scormtype": sco.scormtype, "title": sco.title,
-        "sortorder": number}, id=row_id)
-    add(node, "sco_datas", [element("sco_data", {"name": name, "value": value}, id=row_id * 10 + n)
-                            for n, (name, value) in enumerate(sco.data, start=1)])
+    node = element(
+        "sco",
+        {
+            "manifest": sco.manifest,
+            "organization": sco.organization,
+            "parent": sco.parent,
+            "identifier": sco.identifier,
+            "launch": sco.launch,
+            "scormtype": sco.scormtype,
+            "title": sco.title,
+            "sortorder": number,
+        },
+        id=row_id,
+    )
+    add(
+        node,
+        "sco_datas",
+        [
+            element("sco_data", {"name": name, "value": value}, id=row_id * 10 + n)
+            for n, (name, value) in enumerate(sco.data, start=1)
+        ],
+    )
     for name in ("seq_ruleconds", "seq_rolluprules", "seq_objectives", "sco_tracks"):
         add(node, name)
     return node
@@ -507,13 +758,36 @@ def sco_element(activity: Activity, number: int, sco: Sco) -> etree._Element:
 
 def grade_item(item_id: int, values: dict[str, object]) -> etree._Element:
     fields: dict[str, object] = {
-        "categoryid": None, "itemname": None, "itemtype": "course", "itemmodule": None, "iteminstance": 1,
-        "itemnumber": None, "iteminfo": None, "idnumber": None, "calculation": None, "gradetype": 1,
-        "grademax": "100.00000", "grademin": "0.00000", "scaleid": None, "outcomeid": None, "gradepass": "0.00000",
-        "multfactor": "1.00000", "plusfactor": "0.00000", "aggregationcoef": "0.00000",
-        "aggregationcoef2": "0.00000", "weightoverride": 0, "sortorder": 1, "display": 0, "decimals": None,
-        "hidden": 0, "locked": 0, "locktime": 0, "needsupdate": 0, "timecreated": BACKUP_TIME,
-        "timemodified": BACKUP_TIME, "grade_grades": [],
+        "categoryid": None,
+        "itemname": None,
+        "itemtype": "course",
+        "itemmodule": None,
+        "iteminstance": 1,
+        "itemnumber": None,
+        "iteminfo": None,
+        "idnumber": None,
+        "calculation": None,
+        "gradetype": 1,
+        "grademax": "100.00000",
+        "grademin": "0.00000",
+        "scaleid": None,
+        "outcomeid": None,
+        "gradepass": "0.00000",
+        "multfactor": "1.00000",
+        "plusfactor": "0.00000",
+        "aggregationcoef": "0.00000",
+        "aggregationcoef2": "0.00000",
+        "weightoverride": 0,
+        "sortorder": 1,
+        "display": 0,
+        "decimals": None,
+        "hidden": 0,
+        "locked": 0,
+        "locktime": 0,
+        "needsupdate": 0,
+        "timecreated": BACKUP_TIME,
+        "timemodified": BACKUP_TIME,
+        "grade_grades": [],
     }
     fields.update(values)
     return element("grade_item", fields, id=item_id)
@@ -521,13 +795,29 @@ def grade_item(item_id: int, values: dict[str, object]) -> etree._Element:
 
 def activity_grades_xml(activity: Activity) -> etree._Element:
     module = activity.module
+    pass_grade = module.pass_mark * activity.settings.max_grade / 100 if module.has_quiz else 0
     root = etree.Element("activity_gradebook")
-    add(root, "grade_items", [grade_item(activity.number + 1, {
-        "categoryid": GRADE_CATEGORY_ID, "itemname": module.title, "itemtype": "mod", "itemmodule": "scorm",
-        "iteminstance": activity.number, "itemnumber": 0, "idnumber": "",
-        "grademax": f"{activity.settings.max_grade:.5f}",
-        "gradepass": f"{module.pass_mark * activity.settings.max_grade / 100 if module.has_quiz else 0:.5f}",
-        "sortorder": activity.number + 1})])
+    add(
+        root,
+        "grade_items",
+        [
+            grade_item(
+                activity.number + 1,
+                {
+                    "categoryid": GRADE_CATEGORY_ID,
+                    "itemname": module.title,
+                    "itemtype": "mod",
+                    "itemmodule": "scorm",
+                    "iteminstance": activity.number,
+                    "itemnumber": 0,
+                    "idnumber": "",
+                    "grademax": f"{activity.settings.max_grade:.5f}",
+                    "gradepass": f"{pass_grade:.5f}",
+                    "sortorder": activity.number + 1,
+                },
+            )
+        ],
+    )
     add(root, "grade_letters")
     return root
 
@@ -535,12 +825,35 @@ def activity_grades_xml(activity: Activity) -> etree._Element:
 def gradebook_xml(backup: CourseBackup) -> etree._Element:
     root = etree.Element("gradebook")
     add(root, "attributes")
-    add(root, "grade_categories", [element("grade_category", {
-        "parent": None, "depth": 1, "path": f"/{GRADE_CATEGORY_ID}/", "fullname": "?", "aggregation": 13,
-        "keephigh": 0, "droplow": 0, "aggregateonlygraded": 1, "aggregateoutcomes": 0, "timecreated": BACKUP_TIME,
-        "timemodified": BACKUP_TIME, "hidden": 0}, id=GRADE_CATEGORY_ID)])
-    add(root, "grade_items", [grade_item(1, {"iteminstance": GRADE_CATEGORY_ID,
-                                             "grademax": f"{100 * len(backup.activities):.5f}"})])
+    add(
+        root,
+        "grade_categories",
+        [
+            element(
+                "grade_category",
+                {
+                    "parent": None,
+                    "depth": 1,
+                    "path": f"/{GRADE_CATEGORY_ID}/",
+                    "fullname": "?",
+                    "aggregation": 13,
+                    "keephigh": 0,
+                    "droplow": 0,
+                    "aggregateonlygraded": 1,
+                    "aggregateoutcomes": 0,
+                    "timecreated": BACKUP_TIME,
+                    "timemodified": BACKUP_TIME,
+                    "hidden": 0,
+                },
+                id=GRADE_CATEGORY_ID,
+            )
+        ],
+    )
+    add(
+        root,
+        "grade_items",
+        [grade_item(1, {"iteminstance": GRADE_CATEGORY_ID, "grademax": f"{100 * len(backup.activities):.5f}"})],
+    )
     add(root, "grade_letters")
     add(root, "grade_settings")
     return root
@@ -549,32 +862,77 @@ def gradebook_xml(backup: CourseBackup) -> etree._Element:
 def course_completion_xml(backup: CourseBackup) -> etree._Element:
     root = etree.Element("course_completion")
     for activity in backup.activities:
-        add(root, "course_completion_criteria", {
-            "course": 1, "criteriatype": COMPLETION_CRITERIA_ACTIVITY, "module": "scorm",
-            "moduleinstance": activity.number, "courseinstanceshortname": None, "enrolperiod": None, "timeend": None,
-            "gradepass": None, "role": None, "roleshortname": None, "course_completion_crit_completions": []},
-            id=activity.number)
+        add(
+            root,
+            "course_completion_criteria",
+            {
+                "course": 1,
+                "criteriatype": COMPLETION_CRITERIA_ACTIVITY,
+                "module": "scorm",
+                "moduleinstance": activity.number,
+                "courseinstanceshortname": None,
+                "enrolperiod": None,
+                "timeend": None,
+                "gradepass": None,
+                "role": None,
+                "roleshortname": None,
+                "course_completion_crit_completions": [],
+            },
+            id=activity.number,
+        )
     for number, criteria_type in ((1, COMPLETION_CRITERIA_ACTIVITY), (2, None)):
-        add(root, "course_completion_aggr_methd", {"course": 1, "criteriatype": criteria_type,
-                                                   "method": COMPLETION_AGGREGATION_ALL, "value": None}, id=number)
+        add(
+            root,
+            "course_completion_aggr_methd",
+            {"course": 1, "criteriatype": criteria_type, "method": COMPLETION_AGGREGATION_ALL, "value": None},
+            id=number,
+        )
     return root
 
 
 def course_competencies_xml(backup: CourseBackup) -> etree._Element:
     root = etree.Element("course_competencies")
-    add(root, "competencies", [element("competency", {
-        "id": n, "idnumber": cid, "ruleoutcome": COURSE_RULE_EVIDENCE, "sortorder": n - 1, "frameworkid": 1,
-        "frameworkidnumber": backup.framework_id}) for n, cid in enumerate(backup.competency_ids, start=1)])
+    add(
+        root,
+        "competencies",
+        [
+            element(
+                "competency",
+                {
+                    "id": n,
+                    "idnumber": cid,
+                    "ruleoutcome": COURSE_RULE_EVIDENCE,
+                    "sortorder": n - 1,
+                    "frameworkid": 1,
+                    "frameworkidnumber": backup.framework_id,
+                },
+            )
+            for n, cid in enumerate(backup.competency_ids, start=1)
+        ],
+    )
     add(root, "user_competencies")
     return root
 
 
 def activity_competencies_xml(backup: CourseBackup, activity: Activity) -> etree._Element:
     root = etree.Element("course_module_competencies")
-    add(root, "competencies", [element("competency", {
-        "idnumber": cid, "ruleoutcome": RULE_COMPLETE_COMPETENCY, "sortorder": n,
-        "frameworkidnumber": backup.framework_id, "overridegrade": 0})
-        for n, cid in enumerate(activity.module.evidenced_competency_ids())])
+    add(
+        root,
+        "competencies",
+        [
+            element(
+                "competency",
+                {
+                    "idnumber": cid,
+                    "ruleoutcome": RULE_COMPLETE_COMPETENCY,
+                    "sortorder": n,
+                    "frameworkidnumber": backup.framework_id,
+                    "overridegrade": 0,
+                },
+            )
+            for n, cid in enumerate(activity.module.evidenced_competency_ids())
+        ],
+    )
     return root
 
 
@@ -618,12 +976,31 @@ def files_xml(stored: list[StoredFile]) -> etree._Element:
     root = etree.Element("files")
     for item in stored:
         extension = posixpath.splitext(item.filename)[1].lower()
-        add(root, "file", {
-            "contenthash": item.contenthash, "contextid": item.context_id, "component": "mod_scorm",
-            "filearea": item.filearea, "itemid": 0, "filepath": item.filepath, "filename": item.filename,
-            "userid": None, "filesize": len(item.data),
-            "mimetype": None if item.is_directory else MIME_TYPES.get(extension, "application/octet-stream"),
-            "status": 0, "timecreated": BACKUP_TIME, "timemodified": BACKUP_TIME, "source": None, "author": None,
-            "license": None, "sortorder": 0, "repositorytype": None, "repositoryid": None, "reference": None,
-        }, id=item.id)
+        add(
+            root,
+            "file",
+            {
+                "contenthash": item.contenthash,
+                "contextid": item.context_id,
+                "component": "mod_scorm",
+                "filearea": item.filearea,
+                "itemid": 0,
+                "filepath": item.filepath,
+                "filename": item.filename,
+                "userid": None,
+                "filesize": len(item.data),
+                "mimetype": None if item.is_directory else MIME_TYPES.get(extension, "application/octet-stream"),
+                "status": 0,
+                "timecreated": BACKUP_TIME,
+                "timemodified": BACKUP_TIME,
+                "source": None,
+                "author": None,
+                "license": None,
+                "sortorder": 0,
+                "repositorytype": None,
+                "repositoryid": None,
+                "reference": None,
+            },
+            id=item.id,
+        )
     return root

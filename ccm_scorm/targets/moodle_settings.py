@@ -42,12 +42,31 @@ class ScormActivitySettings:
     @property
     def add_scorm_args(self) -> list[str]:
         """The same settings as options of the Moodle kit's add_scorm.php helper (tests)."""
-        force = {FORCE_NEW_ATTEMPT_NO: "no", FORCE_NEW_ATTEMPT_WHEN_FINISHED: "oncomplete",
-                 FORCE_NEW_ATTEMPT_ALWAYS: "always"}[self.force_new_attempt]
-        return ["--grademethod", "highest", "--maxgrade", str(self.max_grade), "--whatgrade", "highest",
-                "--maxattempt", str(self.max_attempts), "--forcenewattempt", force,
-                "--masteryoverride", str(self.mastery_override), "--forcecompleted", str(self.force_completed),
-                "--display", "current", "--completion", self.completion_status_required]
+        force = {
+            FORCE_NEW_ATTEMPT_NO: "no",
+            FORCE_NEW_ATTEMPT_WHEN_FINISHED: "oncomplete",
+            FORCE_NEW_ATTEMPT_ALWAYS: "always",
+        }[self.force_new_attempt]
+        return [
+            "--grademethod",
+            "highest",
+            "--maxgrade",
+            str(self.max_grade),
+            "--whatgrade",
+            "highest",
+            "--maxattempt",
+            str(self.max_attempts),
+            "--forcenewattempt",
+            force,
+            "--masteryoverride",
+            str(self.mastery_override),
+            "--forcecompleted",
+            str(self.force_completed),
+            "--display",
+            "current",
+            "--completion",
+            self.completion_status_required,
+        ]
 
 
 def recommended_settings(module: Module) -> ScormActivitySettings:

@@ -18,9 +18,13 @@ from . import lms_profiles
 from .base import BuildOptions, Package, Target, TargetOption
 from .scorm_manifest import MANIFEST_NAME, SCORM12, manifest_scorm12, schema_files
 
-
-SCHEMA_DIR = TargetOption("schema_dir", Path, None, metavar="FOLDER",
-                          help="Your own licensed copy of the SCORM schema files, to include in SCORM packages.")
+SCHEMA_DIR = TargetOption(
+    "schema_dir",
+    Path,
+    None,
+    metavar="FOLDER",
+    help="Your own licensed copy of the SCORM schema files, to include in SCORM packages.",
+)
 
 
 class ScormTarget(Target):
@@ -36,8 +40,9 @@ class ScormTarget(Target):
         raise NotImplementedError
 
     def _content(self, course: Course, module: Module) -> dict[str, bytes]:
-        return render_module(course, module, self.adapter, extra_data={"scorm": self.schemaversion},
-                             support_scripts=self.support_scripts)
+        return render_module(
+            course, module, self.adapter, extra_data={"scorm": self.schemaversion}, support_scripts=self.support_scripts
+        )
 
     def build_module(self, course: Course, module: Module, options: BuildOptions) -> Package:
         lms_profiles.refuse(self, course, module, options)
@@ -46,8 +51,13 @@ class ScormTarget(Target):
     def build_pathway(self, course: Course, pathway: Pathway, options: BuildOptions) -> Package:
         """One SCO with a module menu; one objective per competency of the pathway's modules."""
         lms_profiles.refuse_pathway(self, course, pathway, options)
-        content = render_pathway(course, pathway, self.adapter, extra_data={"scorm": self.schemaversion},
-                                 support_scripts=self.support_scripts)
+        content = render_pathway(
+            course,
+            pathway,
+            self.adapter,
+            extra_data={"scorm": self.schemaversion},
+            support_scripts=self.support_scripts,
+        )
         return self._sco(course, pathway, content, options)
 
     def _sco(self, course: Course, unit: Module | Pathway, content: dict[str, bytes], options: BuildOptions) -> Package:

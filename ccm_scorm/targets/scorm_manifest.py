@@ -62,8 +62,11 @@ EDITIONS = {
     SCORM12: Edition(
         schemaversion=SCORM12,
         namespaces={None: IMSCP12, "adlcp": ADLCP12, "imsmd": IMSMD12, "xsi": XSI},
-        schema_locations=((IMSCP12, "imscp_rootv1p1p2.xsd"), (ADLCP12, "adlcp_rootv1p2.xsd"),
-                          (IMSMD12, "imsmd_rootv1p2p1.xsd")),
+        schema_locations=(
+            (IMSCP12, "imscp_rootv1p1p2.xsd"),
+            (ADLCP12, "adlcp_rootv1p2.xsd"),
+            (IMSMD12, "imsmd_rootv1p2p1.xsd"),
+        ),
         lom_namespace=IMSMD12,
         lom_location="imsmd_rootv1p2p1.xsd",
         schema_files=("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"),
@@ -71,17 +74,43 @@ EDITIONS = {
     ),
     SCORM2004: Edition(
         schemaversion=SCORM2004,
-        namespaces={None: IMSCP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS,
-                    "lom": LOM, "xsi": XSI},
-        schema_locations=((IMSCP, "imscp_v1p1.xsd"), (ADLCP, "adlcp_v1p3.xsd"), (ADLSEQ, "adlseq_v1p3.xsd"),
-                          (ADLNAV, "adlnav_v1p3.xsd"), (IMSSS, "imsss_v1p0.xsd")),
+        namespaces={
+            None: IMSCP,
+            "adlcp": ADLCP,
+            "adlseq": ADLSEQ,
+            "adlnav": ADLNAV,
+            "imsss": IMSSS,
+            "lom": LOM,
+            "xsi": XSI,
+        },
+        schema_locations=(
+            (IMSCP, "imscp_v1p1.xsd"),
+            (ADLCP, "adlcp_v1p3.xsd"),
+            (ADLSEQ, "adlseq_v1p3.xsd"),
+            (ADLNAV, "adlnav_v1p3.xsd"),
+            (IMSSS, "imsss_v1p0.xsd"),
+        ),
         lom_namespace=LOM,
         lom_location="",
-        schema_files=("imscp_v1p1.xsd", "adlcp_v1p3.xsd", "adlseq_v1p3.xsd", "adlnav_v1p3.xsd", "imsss_v1p0.xsd",
-                      "imsss_v1p0auxresource.xsd", "imsss_v1p0control.xsd", "imsss_v1p0delivery.xsd",
-                      "imsss_v1p0limit.xsd", "imsss_v1p0objective.xsd", "imsss_v1p0random.xsd",
-                      "imsss_v1p0rollup.xsd", "imsss_v1p0seqrule.xsd", "imsss_v1p0util.xsd", "xml.xsd",
-                      "XMLSchema.dtd", "datatypes.dtd"),
+        schema_files=(
+            "imscp_v1p1.xsd",
+            "adlcp_v1p3.xsd",
+            "adlseq_v1p3.xsd",
+            "adlnav_v1p3.xsd",
+            "imsss_v1p0.xsd",
+            "imsss_v1p0auxresource.xsd",
+            "imsss_v1p0control.xsd",
+            "imsss_v1p0delivery.xsd",
+            "imsss_v1p0limit.xsd",
+            "imsss_v1p0objective.xsd",
+            "imsss_v1p0random.xsd",
+            "imsss_v1p0rollup.xsd",
+            "imsss_v1p0seqrule.xsd",
+            "imsss_v1p0util.xsd",
+            "xml.xsd",
+            "XMLSchema.dtd",
+            "datatypes.dtd",
+        ),
         schema_subdir="scorm2004-4th",
     ),
 }
@@ -107,10 +136,28 @@ class Unit:
 def unit_of(course: Course, unit: Module | Pathway) -> Unit:
     if isinstance(unit, Pathway):
         modules = [course.module(module_id) for module_id in unit.module_ids]
-        return Unit(unit.id, "pathway", unit.version, unit.title, unit.description, course.pathway_iri(unit.id),
-                    any(module.has_quiz for module in modules), None, course.pathway_competency_ids(unit.id))
-    return Unit(unit.id, "module", unit.version, unit.title, unit.summary, course.module_iri(unit.id), unit.has_quiz,
-                unit.pass_mark, unit.evidenced_competency_ids())
+        return Unit(
+            unit.id,
+            "pathway",
+            unit.version,
+            unit.title,
+            unit.description,
+            course.pathway_iri(unit.id),
+            any(module.has_quiz for module in modules),
+            None,
+            course.pathway_competency_ids(unit.id),
+        )
+    return Unit(
+        unit.id,
+        "module",
+        unit.version,
+        unit.title,
+        unit.summary,
+        course.module_iri(unit.id),
+        unit.has_quiz,
+        unit.pass_mark,
+        unit.evidenced_competency_ids(),
+    )
 
 
 def identifiers(unit: Module | Pathway | Unit) -> dict[str, str]:
@@ -132,7 +179,9 @@ def primary_objective_id(unit: Module | Pathway | Unit) -> str:
     return unit.id
 
 
-def _sub(parent: etree._Element, namespace: str, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+def _sub(
+    parent: etree._Element, namespace: str, tag: str, text: str | None = None, **attributes: str
+) -> etree._Element:
     element = etree.SubElement(parent, f"{{{namespace}}}{tag}", attributes)
     if text is not None:
         element.text = text
@@ -265,8 +314,9 @@ def _pass_mark_objective(item: etree._Element, module: Unit) -> None:
     Moodle does not keep global objectives."""
     sequencing = _sub(item, IMSSS, "sequencing")
     objectives = _sub(sequencing, IMSSS, "objectives")
-    primary = _sub(objectives, IMSSS, "primaryObjective", objectiveID=primary_objective_id(module),
-                   satisfiedByMeasure="true")
+    primary = _sub(
+        objectives, IMSSS, "primaryObjective", objectiveID=primary_objective_id(module), satisfiedByMeasure="true"
+    )
     _sub(primary, IMSSS, "minNormalizedMeasure", _decimal((module.pass_mark or 0) / 100))
 
 
@@ -277,8 +327,9 @@ def _decimal(value: float) -> str:
 
 def _serialise(root: etree._Element) -> bytes:
     # The declaration is written by hand so that it has the usual double quotes.
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, xml_declaration=False, encoding="UTF-8",
-                                                                        pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(
+        root, xml_declaration=False, encoding="UTF-8", pretty_print=True
+    )
 
 
 def schema_files(schema_dir: Path | None, schemaversion: str) -> dict[str, bytes]:
@@ -299,7 +350,8 @@ def schema_files(schema_dir: Path | None, schemaversion: str) -> dict[str, bytes
             f"the schema folder {folder} does not hold the SCORM {schemaversion} schema files "
             f"({', '.join(missing)} missing); point --schema-dir at a folder with "
             f"{', '.join(edition.schema_files)} (or a '{edition.schema_subdir}' subfolder), "
-            "or leave --schema-dir out: packages work without them")
+            "or leave --schema-dir out: packages work without them"
+        )
     return {name: (folder / name).read_bytes() for name in edition.schema_files if (folder / name).is_file()}
 
 

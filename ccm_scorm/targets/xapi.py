@@ -23,10 +23,13 @@ MODULE_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
 COURSE_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/course"
 
 
-def _activity(activities: etree._Element, language: str, iri: str, kind: str, title: str, description: str,
-              launch: bool) -> None:
+def _activity(
+    activities: etree._Element, language: str, iri: str, kind: str, title: str, description: str, launch: bool
+) -> None:
     activity = etree.SubElement(activities, f"{{{TINCAN_NS}}}activity", id=iri, type=kind)
-    fields = [("name", title), ("description", text_or(description, title))] + ([("launch", LAUNCH_FILE)] if launch else [])
+    fields = [("name", title), ("description", text_or(description, title))] + (
+        [("launch", LAUNCH_FILE)] if launch else []
+    )
     for tag, text in fields:
         element = etree.SubElement(activity, f"{{{TINCAN_NS}}}{tag}", lang=language)
         element.text = text
@@ -39,8 +42,15 @@ def _tincan() -> tuple[etree._Element, etree._Element]:
 
 def tincan_xml(course: Course, module: Module) -> bytes:
     root, activities = _tincan()
-    _activity(activities, course.settings.language, course.module_iri(module.id), MODULE_ACTIVITY_TYPE, module.title,
-              module.summary, launch=True)
+    _activity(
+        activities,
+        course.settings.language,
+        course.module_iri(module.id),
+        MODULE_ACTIVITY_TYPE,
+        module.title,
+        module.summary,
+        launch=True,
+    )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -48,12 +58,26 @@ def tincan_pathway_xml(course: Course, pathway: Pathway) -> bytes:
     """The pathway first (the course activity that is launched), then each module, in order."""
     root, activities = _tincan()
     language = course.settings.language
-    _activity(activities, language, course.pathway_iri(pathway.id), COURSE_ACTIVITY_TYPE, pathway.title,
-              pathway.description, launch=True)
+    _activity(
+        activities,
+        language,
+        course.pathway_iri(pathway.id),
+        COURSE_ACTIVITY_TYPE,
+        pathway.title,
+        pathway.description,
+        launch=True,
+    )
     for module_id in pathway.module_ids:
         module = course.module(module_id)
-        _activity(activities, language, course.module_iri(module.id), MODULE_ACTIVITY_TYPE, module.title,
-                  module.summary, launch=False)
+        _activity(
+            activities,
+            language,
+            course.module_iri(module.id),
+            MODULE_ACTIVITY_TYPE,
+            module.title,
+            module.summary,
+            launch=False,
+        )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -67,7 +91,8 @@ class XapiTarget(LrsTarget):
     credential_at_launch = (
         "Give the LRS endpoint and credential at launch time instead: the launcher (your LRS's launch link, "
         "or Moodle's mod_tincanlaunch) appends endpoint=, auth= and actor= to the launch URL. Use a "
-        "statements-write-only key there.")
+        "statements-write-only key there."
+    )
     manifest_name = "tincan.xml"
     module_manifest = staticmethod(tincan_xml)
 

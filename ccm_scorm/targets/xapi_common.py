@@ -29,14 +29,27 @@ def runtime_settings(course: Course, module: Module | Pathway) -> dict:
 
 def render_lrs_module(course: Course, module: Module, adapter: str, folder: str = "") -> dict[str, bytes]:
     """The module runtime for an adapter that talks to an LRS (`folder` as for render_module)."""
-    return render_module(course, module, adapter, needs_network=True, extra_data=runtime_settings(course, module),
-                         support_scripts=SUPPORT_SCRIPTS, folder=folder)
+    return render_module(
+        course,
+        module,
+        adapter,
+        needs_network=True,
+        extra_data=runtime_settings(course, module),
+        support_scripts=SUPPORT_SCRIPTS,
+        folder=folder,
+    )
 
 
 def render_lrs_pathway(course: Course, pathway: Pathway, adapter: str) -> dict[str, bytes]:
     """The pathway runtime (module menu) for an adapter that talks to an LRS."""
-    return render_pathway(course, pathway, adapter, needs_network=True,
-                          extra_data=runtime_settings(course, pathway), support_scripts=SUPPORT_SCRIPTS)
+    return render_pathway(
+        course,
+        pathway,
+        adapter,
+        needs_network=True,
+        extra_data=runtime_settings(course, pathway),
+        support_scripts=SUPPORT_SCRIPTS,
+    )
 
 
 def text_or(value: str, fallback: str) -> str:
@@ -55,9 +68,11 @@ class LrsTarget(Target):
     credential_at_launch: ClassVar[str] = ""
 
     def credential_refusal(self) -> str:
-        return (f"refusing to put an LRS credential into the {self.name} packages: anyone who opens a package could "
-                f"read it and write to (or read from) your LRS. {self.credential_at_launch} See docs/xapi-cmi5.md. "
-                "Nothing was written.")
+        return (
+            f"refusing to put an LRS credential into the {self.name} packages: anyone who opens a package could "
+            f"read it and write to (or read from) your LRS. {self.credential_at_launch} See docs/xapi-cmi5.md. "
+            "Nothing was written."
+        )
 
     def module_manifest(self, course: Course, module: Module) -> bytes:
         raise NotImplementedError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Union
+from typing import Any
 
 from .paths import AXE_JS, CHROMIUM, require
 
@@ -60,7 +60,7 @@ def format_errors(page) -> str:
 
 # --------------------------------------------------------------------- axe
 
-_axe_source: Optional[str] = None
+_axe_source: str | None = None
 
 
 def _axe_js() -> str:
@@ -88,8 +88,9 @@ def _inject_axe(frame) -> None:
             pass  # a frame that cannot take a script is reported by axe itself
 
 
-def axe_check(page, context: Union[str, dict, list, Any, None] = None, *, tags: Optional[list[str]] = None,
-              rules: Optional[dict] = None) -> list[dict]:
+def axe_check(
+    page, context: str | dict | list | Any | None = None, *, tags: list[str] | None = None, rules: dict | None = None
+) -> list[dict]:
     """Run axe-core on a Page or Frame and return its violations (a list).
 
     `context`: a playwright Frame to check instead of the page's main frame,
@@ -107,8 +108,11 @@ def axe_check(page, context: Union[str, dict, list, Any, None] = None, *, tags: 
         frame, axe_context = context.main_frame, None
     frame.wait_for_load_state("load")
     _inject_axe(frame)
-    options: dict[str, Any] = {"runOnly": {"type": "tag", "values": list(tags or AXE_TAGS)}, "resultTypes": ["violations"],
-                               "frameWaitTime": 10_000}
+    options: dict[str, Any] = {
+        "runOnly": {"type": "tag", "values": list(tags or AXE_TAGS)},
+        "resultTypes": ["violations"],
+        "frameWaitTime": 10_000,
+    }
     if rules:
         options["rules"] = rules
     return frame.evaluate(

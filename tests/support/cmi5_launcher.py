@@ -40,9 +40,9 @@ import urllib.parse
 import uuid
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from .http_server import Request, Response
 
@@ -55,8 +55,11 @@ MASTERY_EXT = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
 LAUNCHURL_EXT = "https://w3id.org/xapi/cmi5/context/extensions/launchurl"
 ADL = "http://adlnet.gov/expapi/verbs/"
 
-LEARNER = {"objectType": "Agent", "name": "Jane Doe",
-           "account": {"homePage": "https://lms.example.org", "name": "jane-doe-1"}}
+LEARNER = {
+    "objectType": "Agent",
+    "name": "Jane Doe",
+    "account": {"homePage": "https://lms.example.org", "name": "jane-doe-1"},
+}
 
 
 def build_package(course_dir: Path, target: str, out_dir: Path, module_id: str = "demo") -> Path:
@@ -82,7 +85,7 @@ def agent_key(value: Any) -> str:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass
@@ -136,7 +139,7 @@ class LrsFront:
         return response
 
     def answer(self, req: Request) -> Response:
-        resource = req.path[len(self.prefix):]
+        resource = req.path[len(self.prefix) :]
         with self.lock:
             self.log.append((req.method, resource))
             req.seq = len(self.log) - 1
@@ -204,8 +207,11 @@ class LrsFront:
         with self.lock:
             fault = self.faults.pop(0) if self.faults and req.method == "POST" else None
             status = {"504": 504, "drop": 0}.get(fault, answer.status)
-            self.received.append(Received(statements, req.headers.get("Authorization", ""), status, answer.status,
-                                          getattr(req, "seq", -1)))
+            self.received.append(
+                Received(
+                    statements, req.headers.get("Authorization", ""), status, answer.status, getattr(req, "seq", -1)
+                )
+            )
         if fault == "drop":
             return Response(drop=True)
         if fault == "504":
@@ -241,14 +247,17 @@ class Cmi5Launcher(LrsFront):
     """A cmi5 LMS for one AU: `launch()` writes LMS.LaunchData, records "launched"
     in Ralph and returns the launch URL; the AU's content is served by `site`."""
 
-    def __init__(self, site, ralph, au_id: str, preferences: Optional[dict] = None):
+    def __init__(self, site, ralph, au_id: str, preferences: dict | None = None):
         super().__init__(site, ralph)
         self.au_id = au_id
         self.fetches: dict[str, dict] = {}
         self.launches: list[Launch] = []
         site.add_route("/fetch/", self.fetch, methods={"POST", "GET"})
-        site.add_file("return.html", "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-                      "<title>LMS</title></head><body><main><h1>Back in the LMS</h1></main></body></html>")
+        site.add_file(
+            "return.html",
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>LMS</title></head><body><main><h1>Back in the LMS</h1></main></body></html>",
+        )
         self.actor = dict(LEARNER)
         if preferences is not None:
             self.profiles[(agent_key(self.actor), "cmi5LearnerPreferences")] = json.dumps(preferences).encode()
@@ -265,9 +274,15 @@ class Cmi5Launcher(LrsFront):
             entry["used"] = True
             return Response(200, {"auth-token": entry["token"]})
 
-    def launch(self, mode: str = "Normal", mastery_score: Optional[float] = 0.8, move_on: str = "CompletedAndPassed",
-               registration: Optional[str] = None, return_url: Optional[str] = None,
-               endpoint_suffix: str = "") -> Launch:
+    def launch(
+        self,
+        mode: str = "Normal",
+        mastery_score: float | None = 0.8,
+        move_on: str = "CompletedAndPassed",
+        registration: str | None = None,
+        return_url: str | None = None,
+        endpoint_suffix: str = "",
+    ) -> Launch:
         registration = registration or str(uuid.uuid4())
         session_id = str(uuid.uuid4())
         # the LMS-generated activity id (8.1.5.0-3: not the publisher id), stable within a registration
@@ -276,8 +291,10 @@ class Cmi5Launcher(LrsFront):
         self.tokens.add("Basic " + token)
         fetch_key = uuid.uuid4().hex
         self.fetches[fetch_key] = {"token": token, "used": False}
-        template = {"contextActivities": {"grouping": [{"objectType": "Activity", "id": self.au_id}]},
-                    "extensions": {SESSION_EXT: session_id}}
+        template = {
+            "contextActivities": {"grouping": [{"objectType": "Activity", "id": self.au_id}]},
+            "extensions": {SESSION_EXT: session_id},
+        }
         data: dict[str, Any] = {"contextTemplate": template, "launchMode": mode, "moveOn": move_on}
         if mastery_score is not None:
             data["masteryScore"] = mastery_score
@@ -286,24 +303,39 @@ class Cmi5Launcher(LrsFront):
         key = (activity_id, agent_key(self.actor), registration, "LMS.LaunchData")
         self.states[key] = json.dumps(data).encode()
         launched = {
-            "id": str(uuid.uuid4()), "actor": self.actor,
+            "id": str(uuid.uuid4()),
+            "actor": self.actor,
             "verb": {"id": ADL + "launched", "display": {"en-US": "launched"}},
             "object": {"objectType": "Activity", "id": activity_id},
-            "context": {"registration": registration,
-                        "contextActivities": {"category": [{"id": CMI5_CATEGORY}], **template["contextActivities"]},
-                        "extensions": {SESSION_EXT: session_id, LAUNCHMODE_EXT: mode, MOVEON_EXT: move_on,
-                                       LAUNCHURL_EXT: self.site.url("index.html"),
-                                       **({MASTERY_EXT: mastery_score} if mastery_score is not None else {})}},
+            "context": {
+                "registration": registration,
+                "contextActivities": {"category": [{"id": CMI5_CATEGORY}], **template["contextActivities"]},
+                "extensions": {
+                    SESSION_EXT: session_id,
+                    LAUNCHMODE_EXT: mode,
+                    MOVEON_EXT: move_on,
+                    LAUNCHURL_EXT: self.site.url("index.html"),
+                    **({MASTERY_EXT: mastery_score} if mastery_score is not None else {}),
+                },
+            },
             "timestamp": now(),
         }
         answer = self.ralph.post(launched)
         assert answer.status == 200, answer
         fetch_url = self.site.url(f"fetch/{fetch_key}")
         endpoint = self.endpoint.rstrip("/") + endpoint_suffix
-        query = urllib.parse.urlencode({"endpoint": endpoint, "fetch": fetch_url, "actor": json.dumps(self.actor),
-                                        "registration": registration, "activityId": activity_id})
-        launch = Launch(self.site.url("index.html") + "?" + query, registration, session_id, activity_id,
-                        token, mode, fetch_url)
+        query = urllib.parse.urlencode(
+            {
+                "endpoint": endpoint,
+                "fetch": fetch_url,
+                "actor": json.dumps(self.actor),
+                "registration": registration,
+                "activityId": activity_id,
+            }
+        )
+        launch = Launch(
+            self.site.url("index.html") + "?" + query, registration, session_id, activity_id, token, mode, fetch_url
+        )
         self.launches.append(launch)
         return launch
 
@@ -311,10 +343,22 @@ class Cmi5Launcher(LrsFront):
 # ------------------------------------------------------------------ learner
 # The test course (tests/support/course_source.py), question by question, in
 # written order (no draw): how to answer each one rightly and wrongly.
-RIGHT = {"q1-active-listening": 1, "q2-advocacy-rights": "f", "q3-barriers": [0, 1], "q4-services": [0, 1],
-         "q5-steps": [0, 1, 2], "q6-term": "Open"}
-WRONG = {"q1-active-listening": 0, "q2-advocacy-rights": "t", "q3-barriers": [2], "q4-services": [1, 0],
-         "q5-steps": [2, 1, 0], "q6-term": "closed"}
+RIGHT = {
+    "q1-active-listening": 1,
+    "q2-advocacy-rights": "f",
+    "q3-barriers": [0, 1],
+    "q4-services": [0, 1],
+    "q5-steps": [0, 1, 2],
+    "q6-term": "Open",
+}
+WRONG = {
+    "q1-active-listening": 0,
+    "q2-advocacy-rights": "t",
+    "q3-barriers": [2],
+    "q4-services": [1, 0],
+    "q5-steps": [2, 1, 0],
+    "q6-term": "closed",
+}
 QUESTION_ORDER = list(RIGHT)
 
 
@@ -366,12 +410,13 @@ class Learner:
         for place, item in enumerate(wanted):
             while True:
                 items = self.page.eval_on_selector_all(
-                    f"{prefix}-order button[data-dir='-1']", "bs => bs.map(b => +b.getAttribute('data-item'))")
+                    f"{prefix}-order button[data-dir='-1']", "bs => bs.map(b => +b.getAttribute('data-item'))"
+                )
                 if items.index(item) <= place:
                     break
                 self.page.click(f"{prefix}-order button[data-item='{item}'][data-dir='-1']")
 
-    def take_quiz(self, correct: bool = True, stop_after: Optional[int] = None, start: int = 0) -> None:
+    def take_quiz(self, correct: bool = True, stop_after: int | None = None, start: int = 0) -> None:
         """Answer the questions from `start` (all rightly or all wrongly) and submit."""
         if start == 0 and self.page.locator("button[data-action=begin]").count():
             self.start_quiz()
@@ -393,7 +438,8 @@ class Learner:
         """Until the outbox is empty (the status line says so)."""
         self.page.wait_for_function(
             "() => { const o = window.__ccmAdapterOutbox && window.__ccmAdapterOutbox(); return !o || o.pending() === 0; }",
-            timeout=timeout)
+            timeout=timeout,
+        )
 
 
 def outbox_probe_script() -> str:

@@ -14,9 +14,10 @@ import itertools
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import requests
 
@@ -46,7 +47,7 @@ class Cts:
         self.requirements = json.loads(Path(env["CMI5_REQUIREMENTS_JSON"]).read_text(encoding="utf-8"))
 
     @classmethod
-    def start(cls) -> "Cts":
+    def start(cls) -> Cts:
         return cls(start_kit("cmi5"))
 
     def _json(self, response: requests.Response, what: str) -> Any:
@@ -56,16 +57,21 @@ class Cts:
 
     # courses, tests (registrations) and sessions (launches)
     def import_course(self, zip_path: Path) -> dict:
-        r = self.http.post(self.api + "/courses", data=zip_path.read_bytes(),
-                           headers={"Content-Type": "application/zip"}, timeout=60)
+        r = self.http.post(
+            self.api + "/courses", data=zip_path.read_bytes(), headers={"Content-Type": "application/zip"}, timeout=60
+        )
         return self._json(r, f"import of {zip_path.name}")
 
-    def new_test(self, course_id: int, learner: Optional[str] = None) -> dict:
+    def new_test(self, course_id: int, learner: str | None = None) -> dict:
         name = learner or f"learner-{uuid.uuid4().hex[:8]}-{next(_learner_numbers)}"
-        actor = {"objectType": "Agent", "name": f"Test Learner {name}",
-                 "account": {"homePage": LEARNER_HOME, "name": name}}
-        return self._json(self.http.post(self.api + "/tests", json={"courseId": course_id, "actor": actor},
-                                         timeout=30), "new test")
+        actor = {
+            "objectType": "Agent",
+            "name": f"Test Learner {name}",
+            "account": {"homePage": LEARNER_HOME, "name": name},
+        }
+        return self._json(
+            self.http.post(self.api + "/tests", json={"courseId": course_id, "actor": actor}, timeout=30), "new test"
+        )
 
     def new_session(self, test_id: int, au_index: int = 0, **options) -> CtsSession:
         body = {"testId": test_id, "auIndex": au_index}
@@ -90,8 +96,10 @@ class Cts:
         return "; ".join(f"{i}: {self.requirements.get(i, {}).get('txt', '?')}" for i in ids)
 
     def session_log_text(self, session_id: int) -> str:
-        return "\n".join(f"  {e['metadata'].get('summary')} {e['metadata'].get('violatedReqId', '')}".rstrip()
-                         for e in self.session_logs(session_id))
+        return "\n".join(
+            f"  {e['metadata'].get('summary')} {e['metadata'].get('violatedReqId', '')}".rstrip()
+            for e in self.session_logs(session_id)
+        )
 
     def verdict(self, test_id: int) -> tuple[str, list[dict]]:
         data = self.test(test_id)["metadata"]
@@ -126,6 +134,7 @@ def wait_until(check: Callable[[], Any], what: str, timeout: float = 30.0, every
 
 # ------------------------------------------------------------------ the learner
 
+
 def right_response(question: dict) -> list:
     kind = question["type"]
     if kind in ("single", "multiple"):
@@ -148,7 +157,7 @@ def wrong_response(question: dict) -> list:
         return [not question["correct"]]
     if kind == "matching":
         ids = [p["id"] for p in question["pairs"]]
-        return [[a, b] for a, b in zip(ids, ids[1:] + ids[:1])]
+        return [[a, b] for a, b in zip(ids, ids[1:] + ids[:1], strict=False)]
     if kind == "ordering":
         return [i["id"] for i in reversed(question["items"])]
     return ["not the answer"]
@@ -189,7 +198,7 @@ class CatalogueLearner:
                 return
         raise AssertionError("the pages never ended")
 
-    def answer_questions(self, correct: bool | Callable[[int], bool] = True, stop_after: Optional[int] = None) -> None:
+    def answer_questions(self, correct: bool | Callable[[int], bool] = True, stop_after: int | None = None) -> None:
         """Start (or retry) the quiz, answer every question (rightly, wrongly, or as `correct(position)`
         says), and submit; with `stop_after`, stop after that many answers."""
         from .scorm_helpers import answer
@@ -220,7 +229,8 @@ class CatalogueLearner:
     def wait_saved(self, timeout: float = 30_000) -> None:
         """Until the status line says the progress is saved (every statement acknowledged)."""
         self.page.wait_for_function(
-            "() => (document.getElementById('ccm-status') || {}).textContent === 'Progress saved'", timeout=timeout)
+            "() => (document.getElementById('ccm-status') || {}).textContent === 'Progress saved'", timeout=timeout
+        )
 
     def finish(self) -> None:
         self.page.locator("button[data-action=exit], button[data-action=exit-pathway]").first.click()

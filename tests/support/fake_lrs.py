@@ -188,8 +188,9 @@ def _handler_for(lrs: FakeLrs):
             self._stream(b'{"statements": [', b" " * 65536)
 
         def _huge_string(self, _method: str) -> None:
-            statement = dict(STATEMENT, actor={"objectType": "Agent", "name": "a" * 2_000_000,
-                                               "mbox": "mailto:ada@example.org"})
+            statement = dict(
+                STATEMENT, actor={"objectType": "Agent", "name": "a" * 2_000_000, "mbox": "mailto:ada@example.org"}
+            )
             self._json({"statements": [statement], "more": ""})
 
         def _drip(self, _method: str) -> None:

@@ -16,10 +16,10 @@ import tempfile
 import threading
 import urllib.parse
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Mapping, Optional, Union
 
 from .paths import NODE_MODULES, SUPPORT_DIR
 
@@ -68,12 +68,12 @@ class Request:
 @dataclass
 class Response:
     status: int = 200
-    body: Union[bytes, str, dict, list, None] = b""
+    body: bytes | str | dict | list | None = b""
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False  # close the connection without answering (a lost response)
 
 
-RouteHandler = Callable[[Request], Union[Response, bytes, str, dict, list, None]]
+RouteHandler = Callable[[Request], Response | bytes | str | dict | list | None]
 
 
 def guess_type(name: str) -> str:
@@ -90,9 +90,9 @@ class ServedSite(str):
     ``add_route(path, handler, methods=None)``, ``stop()``.
     """
 
-    _server: "_Server"
+    _server: _Server
 
-    def __new__(cls, base_url: str, server: "_Server"):
+    def __new__(cls, base_url: str, server: _Server):
         self = super().__new__(cls, base_url)
         self._server = server
         return self
@@ -110,7 +110,7 @@ class ServedSite(str):
         return str(self).rstrip("/")
 
     @property
-    def root(self) -> Optional[Path]:
+    def root(self) -> Path | None:
         return self._server.root
 
     @property
@@ -125,7 +125,7 @@ class ServedSite(str):
     def url(self, path: str = "") -> str:
         return str(self) + path.lstrip("/")
 
-    def add_file(self, path: str, content: Union[bytes, str], content_type: Optional[str] = None) -> str:
+    def add_file(self, path: str, content: bytes | str, content_type: str | None = None) -> str:
         """Serve in-memory `content` at `path`; returns its full URL."""
         if isinstance(content, str):
             content = content.encode("utf-8")
@@ -133,7 +133,7 @@ class ServedSite(str):
         self._server.files[path] = (content, content_type or guess_type(path))
         return self.url(path)
 
-    def add_route(self, path: str, handler: RouteHandler, methods: Optional[set[str]] = None) -> str:
+    def add_route(self, path: str, handler: RouteHandler, methods: set[str] | None = None) -> str:
         """Call `handler(Request)` for `path` (exact, or a prefix when it ends in
         '/'); it returns a `Response`, bytes/str (200) or JSON-able data (200)."""
         path = "/" + path.lstrip("/")
@@ -152,15 +152,20 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root: Optional[Path], mounts: Mapping[str, Path]):
+    def __init__(self, root: Path | None, mounts: Mapping[str, Path]):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.root = root
         self.mounts = {"/" + k.strip("/") + "/": Path(v) for k, v in mounts.items()}
         self.files: dict[str, tuple[bytes, str]] = {}
-        self.routes: dict[str, tuple[RouteHandler, Optional[set[str]]]] = {}
+        self.routes: dict[str, tuple[RouteHandler, set[str] | None]] = {}
         self.log: list[Request] = []
         self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, name=f"http_server:{self.server_address[1]}", daemon=True)
+        self.thread = threading.Thread(
+            target=self.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"http_server:{self.server_address[1]}",
+            daemon=True,
+        )
 
     def start(self) -> None:
         self.thread.start()
@@ -169,6 +174,7 @@ class _Server(ThreadingHTTPServer):
         # Quiet: a browser dropping a connection (navigation, closed context)
         # is normal in tests.  Anything else is still reported.
         import sys
+
         error = sys.exc_info()[1]
         if isinstance(error, (ConnectionError, TimeoutError)):
             return
@@ -191,16 +197,16 @@ class _Server(ThreadingHTTPServer):
                     candidates.append((len(prefix), handler))
         return max(candidates, key=lambda c: c[0])[1] if candidates else None
 
-    def resolve_file(self, path: str) -> Optional[Path]:
+    def resolve_file(self, path: str) -> Path | None:
         for prefix, base in sorted(self.mounts.items(), key=lambda kv: -len(kv[0])):
             if path.startswith(prefix):
-                return _safe_join(base, path[len(prefix):])
+                return _safe_join(base, path[len(prefix) :])
         if self.root is None:
             return None
         return _safe_join(self.root, path.lstrip("/"))
 
 
-def _safe_join(base: Path, rel: str) -> Optional[Path]:
+def _safe_join(base: Path, rel: str) -> Path | None:
     base = base.resolve()
     target = (base / rel).resolve()
     if target != base and base not in target.parents:
@@ -232,7 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.log.append(req)
         return req
 
-    def _send(self, status: int, body: bytes, content_type: str, extra: Optional[dict] = None, head: bool = False):
+    def _send(self, status: int, body: bytes, content_type: str, extra: dict | None = None, head: bool = False):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -258,6 +264,7 @@ class _Handler(BaseHTTPRequestHandler):
                 result = Response(200, result)
             if result.drop:
                 import socket
+
                 self.close_connection = True
                 try:
                     self.connection.shutdown(socket.SHUT_RDWR)
@@ -300,12 +307,16 @@ class _Handler(BaseHTTPRequestHandler):
 DEFAULT_MOUNTS = {"/__lms/": SUPPORT_DIR, "/__node/": NODE_MODULES}
 
 
-def serve(root: Union[str, Path, None] = None, *, files: Optional[Mapping[str, Union[bytes, str]]] = None,
-          mounts: Optional[Mapping[str, Union[str, Path]]] = None,
-          routes: Optional[Mapping[str, RouteHandler]] = None) -> ServedSite:
+def serve(
+    root: str | Path | None = None,
+    *,
+    files: Mapping[str, bytes | str] | None = None,
+    mounts: Mapping[str, str | Path] | None = None,
+    routes: Mapping[str, RouteHandler] | None = None,
+) -> ServedSite:
     all_mounts = dict(DEFAULT_MOUNTS)
     all_mounts.update({k: Path(v) for k, v in (mounts or {}).items()})
-    extracted: Optional[Path] = None
+    extracted: Path | None = None
     if root is not None:
         root = Path(root)
         if root.is_file() and zipfile.is_zipfile(root):

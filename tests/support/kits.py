@@ -36,14 +36,20 @@ def read_env_file(path: Path) -> dict[str, str]:
 def start_kit(name: str) -> dict[str, str]:
     setup = KITS_DIR / name / "setup"
     if not setup.is_file():
-        pytest.fail(f"the {name} kit is missing: {setup} (../shared/clients must sit beside the repository)",
-                    pytrace=False)
+        pytest.fail(
+            f"the {name} kit is missing: {setup} (../shared/clients must sit beside the repository)", pytrace=False
+        )
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     env_file = CACHE_DIR / f"{name}.env"
     log = CACHE_DIR / f"kit-{name}.log"
     with log.open("ab") as out:
-        result = subprocess.run(["bash", str(setup), "--env-file", str(env_file)], stdout=out,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=SETUP_TIMEOUT_S)
+        result = subprocess.run(
+            ["bash", str(setup), "--env-file", str(env_file)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            timeout=SETUP_TIMEOUT_S,
+        )
     if result.returncode != 0 or not env_file.is_file():
         tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-30:])
         pytest.fail(f"the {name} kit did not start (exit {result.returncode}); end of {log}:\n{tail}", pytrace=False)

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 from .paths import NODE_MODULES, RALPH_CLI, RALPH_PYTHON, SUPPORT_DIR, require
 
@@ -50,17 +50,22 @@ class HttpResult:
 class JsonLineWorker:
     """A long-lived subprocess answering one JSON line per JSON line."""
 
-    def __init__(self, argv: list[str], env: Optional[dict] = None, name: str = "worker"):
+    def __init__(self, argv: list[str], env: dict | None = None, name: str = "worker"):
         self.argv, self.env, self.name = argv, env, name
-        self.proc: Optional[subprocess.Popen] = None
+        self.proc: subprocess.Popen | None = None
         self.lock = threading.Lock()
 
     def ask(self, document: Any, timeout: float = 60) -> Any:
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
                 self.proc = subprocess.Popen(
-                    self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                    text=True, env=self.env, bufsize=1,
+                    self.argv,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env=self.env,
+                    bufsize=1,
                 )
             assert self.proc.stdin and self.proc.stdout
             self.proc.stdin.write(json.dumps(document) + "\n")
@@ -82,23 +87,24 @@ class JsonLineWorker:
             self.proc = None
 
 
-_pydantic_worker: Optional[JsonLineWorker] = None
-_node_worker: Optional[JsonLineWorker] = None
+_pydantic_worker: JsonLineWorker | None = None
+_node_worker: JsonLineWorker | None = None
 
 
-def validate_statement(statement: Union[dict, list]) -> list[str]:
+def validate_statement(statement: dict | list) -> list[str]:
     """Validate one statement (or a list) with Ralph's pydantic
     BaseXapiStatement.  Returns error strings "[index] loc: message";
     an empty list means valid."""
     global _pydantic_worker
     require(RALPH_PYTHON, "the Ralph virtualenv (.cache/ralph-venv)")
     if _pydantic_worker is None:
-        _pydantic_worker = JsonLineWorker([str(RALPH_PYTHON), str(SUPPORT_DIR / "ralph_validate.py")],
-                                          name="ralph_validate.py")
+        _pydantic_worker = JsonLineWorker(
+            [str(RALPH_PYTHON), str(SUPPORT_DIR / "ralph_validate.py")], name="ralph_validate.py"
+        )
     return _pydantic_worker.ask(statement)
 
 
-def xapi_validation(statements: Union[dict, list]) -> list[str]:
+def xapi_validation(statements: dict | list) -> list[str]:
     """Validate one statement (or a list) with the npm package
     `xapi-validation`.  Returns warning strings "[index] path: kind; got
     value"; an empty list means valid."""
@@ -107,11 +113,13 @@ def xapi_validation(statements: Union[dict, list]) -> list[str]:
     node = shutil.which("node")
     if node is None:
         import pytest
+
         pytest.fail("node is not on PATH; install Node.js 20 and run ./scripts/test", pytrace=False)
     if _node_worker is None:
         env = dict(os.environ, CCM_NODE_MODULES=str(NODE_MODULES))
-        _node_worker = JsonLineWorker([node, str(SUPPORT_DIR / "xapi_validation_worker.js")], env=env,
-                                      name="xapi_validation_worker.js")
+        _node_worker = JsonLineWorker(
+            [node, str(SUPPORT_DIR / "xapi_validation_worker.js")], env=env, name="xapi_validation_worker.js"
+        )
     return _node_worker.ask(statements)
 
 
@@ -135,7 +143,7 @@ class RalphLrs:
         "write": ("writer", "secret-write", ["statements/write"], "mailto:writer@example.org"),
     }
 
-    def __init__(self, port: Optional[int] = None):
+    def __init__(self, port: int | None = None):
         require(RALPH_PYTHON, "the Ralph virtualenv (.cache/ralph-venv)")
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -145,7 +153,7 @@ class RalphLrs:
         self.data_dir.mkdir()
         self.auth_file = self.workdir / "auth.json"
         self.log_path = self.workdir / "ralph.log"
-        self.proc: Optional[subprocess.Popen] = None
+        self.proc: subprocess.Popen | None = None
         self.username, self.password = self.USERS["full"][:2]
         self.auth_header = basic_auth(*self.USERS["full"][:2])
         self.write_only_auth_header = basic_auth(*self.USERS["write"][:2])
@@ -174,8 +182,15 @@ class RalphLrs:
             for scope in scopes:
                 argv += ["-s", scope]
             env = dict(self.env, RALPH_AUTH_FILE=str(part))
-            proc = subprocess.Popen(argv, cwd=self.workdir, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+            proc = subprocess.Popen(
+                argv,
+                cwd=self.workdir,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+            )
             runs.append((proc, part))
         users = []
         for proc, part in runs:
@@ -191,13 +206,17 @@ class RalphLrs:
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def start(self, timeout: float = 60) -> "RalphLrs":
+    def start(self, timeout: float = 60) -> RalphLrs:
         if self.running:
             return self
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [str(RALPH_PYTHON), str(SUPPORT_DIR / "ralph_server.py"), "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
         log.close()
@@ -245,8 +264,17 @@ class RalphLrs:
                 path.write_bytes(b"")
 
     # ---------------------------------------------------------------- HTTP
-    def request(self, method: str, path: str, *, body: Any = None, auth: Optional[str] = "full",
-                params: Optional[dict] = None, headers: Optional[dict] = None, timeout: float = 30) -> HttpResult:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        auth: str | None = "full",
+        params: dict | None = None,
+        headers: dict | None = None,
+        timeout: float = 30,
+    ) -> HttpResult:
         """One HTTP request to the LRS.  `path` is relative to ``url``
         ("statements") or absolute ("/xAPI/statements?...").  `auth`: "full",
         "write", None, or a literal Authorization header value."""
@@ -258,8 +286,13 @@ class RalphLrs:
             target = self.url + path
         if params:
             target += ("&" if "?" in target else "?") + urllib.parse.urlencode(
-                {k: json.dumps(v) if isinstance(v, (dict, list)) else ("true" if v is True else "false" if v is False else v)
-                 for k, v in params.items()})
+                {
+                    k: json.dumps(v)
+                    if isinstance(v, (dict, list))
+                    else ("true" if v is True else "false" if v is False else v)
+                    for k, v in params.items()
+                }
+            )
         all_headers = {"X-Experience-API-Version": XAPI_VERSION}
         if auth == "full":
             all_headers["Authorization"] = self.auth_header
@@ -279,11 +312,11 @@ class RalphLrs:
         except urllib.error.HTTPError as error:
             return HttpResult(error.code, dict(error.headers), error.read())
 
-    def post(self, statements: Union[dict, list], auth: Optional[str] = "full") -> HttpResult:
+    def post(self, statements: dict | list, auth: str | None = "full") -> HttpResult:
         """POST statements; 200 with the list of ids on success."""
         return self.request("POST", "statements", body=statements, auth=auth)
 
-    def statements(self, auth: Optional[str] = "full", **params) -> list[dict]:
+    def statements(self, auth: str | None = "full", **params) -> list[dict]:
         """All statements matching the xAPI query params (verb=, activity=,
         registration=, agent={...}, related_activities=True, since=...),
         following `more` links.  Raises on a non-200 answer."""
@@ -291,8 +324,10 @@ class RalphLrs:
         out: list[dict] = []
         while True:
             if result.status != 200:
-                raise RuntimeError(f"GET statements answered {result.status}: {result.body[:500]!r}\n"
-                                   f"--- Ralph's log (last part) ---\n{self.log()[-3000:]}")
+                raise RuntimeError(
+                    f"GET statements answered {result.status}: {result.body[:500]!r}\n"
+                    f"--- Ralph's log (last part) ---\n{self.log()[-3000:]}"
+                )
             doc = result.json()
             out.extend(doc.get("statements", []))
             more = doc.get("more")
@@ -300,7 +335,7 @@ class RalphLrs:
                 return out
             result = self.request("GET", more if more.startswith(("/", "http")) else "/" + more, auth=auth)
 
-    def statement(self, statement_id: str, auth: Optional[str] = "full") -> Optional[dict]:
+    def statement(self, statement_id: str, auth: str | None = "full") -> dict | None:
         """One statement by id, or None.  (Ralph 5.1 answers a statementId
         query with {"statements": [...]}; a spec LRS answers the statement.)"""
         result = self.request("GET", "statements", auth=auth, params={"statementId": statement_id})

@@ -91,10 +91,14 @@ def _quiz_yaml() -> str:
     lines = ["questions:"]
     for n, truth in enumerate(ANSWERS, start=1):
         competency = QUIZ_COMPETENCIES[(n - 1) % 2]
-        lines += [f"  - id: q{n}", "    type: true-false", f"    competency: {competency}",
-                  f"    prompt: Statement number {n} is {'true' if truth else 'false'}.",
-                  f"    answer: {'true' if truth else 'false'}",
-                  f"    feedback: Statement {n} says what it is."]
+        lines += [
+            f"  - id: q{n}",
+            "    type: true-false",
+            f"    competency: {competency}",
+            f"    prompt: Statement number {n} is {'true' if truth else 'false'}.",
+            f"    answer: {'true' if truth else 'false'}",
+            f"    feedback: Statement {n} says what it is.",
+        ]
     return "\n".join(lines) + "\n"
 
 

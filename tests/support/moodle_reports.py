@@ -28,8 +28,10 @@ EXTENSIONS = {"CSV": ".txt", "ODS": ".ods", "Excel": ".xlsx"}
 # responses only; objectives without scores).
 FULL_OPTIONS = {
     "basic": ("mod_scorm_report_settings", {"detailedrep": "1"}),
-    "interactions": ("mod_scorm_report_interactions_settings",
-                     {"qtext": "1", "resp": "1", "right": "1", "result": "1"}),
+    "interactions": (
+        "mod_scorm_report_interactions_settings",
+        {"qtext": "1", "resp": "1", "right": "1", "result": "1"},
+    ),
     "objectives": ("mod_scorm_report_objectives_settings", {"objectivescore": "1"}),
 }
 SAVE_TIMEOUT_S = 30
@@ -50,15 +52,30 @@ class ReportCourse:
     activities: dict[str, Activity] = field(default_factory=dict)  # unit id -> activity
 
     @classmethod
-    def create(cls, site: MoodleSite, packages: Path, name: str, edition: str, units: tuple[str, ...],
-               other_package: Path | None = None) -> ReportCourse:
+    def create(
+        cls,
+        site: MoodleSite,
+        packages: Path,
+        name: str,
+        edition: str,
+        units: tuple[str, ...],
+        other_package: Path | None = None,
+    ) -> ReportCourse:
         """A course holding one activity per unit (named with the unit id), and optionally a SCORM
         activity of another package, which the course source knows nothing about."""
         course = cls(site, site.new_course(name))
         for unit in units:
             settings = ["--completion", "passed", "--forcenewattempt", "oncomplete"]
-            made = site.helper("add_scorm", "--course", course.course_id, "--zip", packages / edition / f"{unit}.zip",
-                               "--name", unit, *settings)
+            made = site.helper(
+                "add_scorm",
+                "--course",
+                course.course_id,
+                "--zip",
+                packages / edition / f"{unit}.zip",
+                "--name",
+                unit,
+                *settings,
+            )
             course.activities[unit] = Activity(unit, edition, int(made["cmid"]), int(made["scormid"]))
         if other_package is not None:
             site.helper("add_scorm", "--course", course.course_id, "--zip", other_package, "--name", "Fire safety")
@@ -100,15 +117,18 @@ def play_pathway(site: MoodleSite, page, cmid: int, right: int) -> None:
 def wait_saved(site: MoodleSite, scormid: int, username: str, attempt: int = 1) -> None:
     """Wait until Moodle holds what the learner's leaving wrote in `attempt`: the session time
     (cmi.core.total_time in SCORM 1.2; cmi.session_time in 2004), written on exit after the results."""
+
     def saved():
-        return site.sql("""
+        return site.sql(
+            """
             SELECT 1 FROM mdl_scorm_attempt a
               JOIN mdl_user u ON u.id = a.userid
               JOIN mdl_scorm_scoes_value v ON v.attemptid = a.id
               JOIN mdl_scorm_element e ON e.id = v.elementid
              WHERE a.scormid = %s AND u.username = %s AND a.attempt = %s
                AND e.element IN ('cmi.core.total_time', 'cmi.session_time', 'cmi.total_time')""",
-                        (scormid, username, attempt))
+            (scormid, username, attempt),
+        )
 
     site.wait_until(saved, f"attempt {attempt} of SCORM {scormid} by {username} saved on leaving", SAVE_TIMEOUT_S)
 
@@ -120,16 +140,23 @@ def save_options(page, site: MoodleSite, cmid: int, mode: str) -> None:
     url = f"{site.url}/mod/scorm/report.php?id={cmid}&mode={mode}"
     page.goto(url)
     sesskey = page.evaluate("() => M.cfg.sesskey")
-    form = {"sesskey": sesskey, f"_qf__{form_class}": "1", "attemptsmode": "0", "pagesize": "100",
-            "submitbutton": "Save preferences", **fields}
+    form = {
+        "sesskey": sesskey,
+        f"_qf__{form_class}": "1",
+        "attemptsmode": "0",
+        "pagesize": "100",
+        "submitbutton": "Save preferences",
+        **fields,
+    }
     response = page.context.request.post(url, form=form)
     assert response.ok, f"saving the {mode} report options answered {response.status}"
 
 
 def download(page, site: MoodleSite, cmid: int, mode: str, fmt: str, folder: Path) -> Path:
     """One report download, saved under the name Moodle gives it (with the extension of its content)."""
-    response = page.context.request.get(f"{site.url}/mod/scorm/report.php?id={cmid}&mode={mode}"
-                                        f"&download={fmt}&attemptsmode=0")
+    response = page.context.request.get(
+        f"{site.url}/mod/scorm/report.php?id={cmid}&mode={mode}&download={fmt}&attemptsmode=0"
+    )
     assert response.ok, f"the {mode} {fmt} download answered {response.status}"
     return _save(response, folder, EXTENSIONS[fmt], f"{mode}-{cmid}")
 
@@ -161,12 +188,15 @@ def _save(response, folder: Path, extension: str, fallback: str) -> Path:
 def tries_in_database(site: MoodleSite, scormid: int) -> dict[tuple[str, int], dict]:
     """{(email, attempt): {"tries": {try: [(interaction id, result)]}, "objectives": {id: {field: value}},
     "elements": {element: value}}} straight from mdl_scorm_attempt / scorm_scoes_value."""
-    rows = site.sql("""
+    rows = site.sql(
+        """
         SELECT u.email, a.attempt, e.element, v.value FROM mdl_scorm_attempt a
           JOIN mdl_user u ON u.id = a.userid
           JOIN mdl_scorm_scoes_value v ON v.attemptid = a.id
           JOIN mdl_scorm_element e ON e.id = v.elementid
-         WHERE a.scormid = %s""", (scormid,))
+         WHERE a.scormid = %s""",
+        (scormid,),
+    )
     found: dict[tuple[str, int], dict] = {}
     for row in rows:
         entry = found.setdefault((row["email"], row["attempt"]), {"elements": {}})

@@ -25,9 +25,10 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import pytest
 
@@ -85,27 +86,42 @@ class MoodleSite:
     env: dict[str, str] = field(repr=False)
 
     @classmethod
-    def start(cls) -> "MoodleSite":
+    def start(cls) -> MoodleSite:
         _remove_stale_kit_site_file()
         env = start_kit("moodle")
-        return cls(url=env["MOODLE_URL"].rstrip("/"), admin_user=env["MOODLE_ADMIN_USER"],
-                   admin_password=env["MOODLE_ADMIN_PASSWORD"], token=env["MOODLE_TOKEN"],
-                   ws_url=env["MOODLE_WS_URL"], php=env["MOODLE_PHP"], helpers=Path(env["MOODLE_HELPERS"]),
-                   moodle_dir=Path(env["MOODLE_DIR"]), env=env)
+        return cls(
+            url=env["MOODLE_URL"].rstrip("/"),
+            admin_user=env["MOODLE_ADMIN_USER"],
+            admin_password=env["MOODLE_ADMIN_PASSWORD"],
+            token=env["MOODLE_TOKEN"],
+            ws_url=env["MOODLE_WS_URL"],
+            php=env["MOODLE_PHP"],
+            helpers=Path(env["MOODLE_HELPERS"]),
+            moodle_dir=Path(env["MOODLE_DIR"]),
+            env=env,
+        )
 
     # ------------------------------------------------------------ server side
     def _run_php(self, script: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess:
-        return subprocess.run([self.php, str(script), *map(str, args)], capture_output=True, text=True,
-                              timeout=HELPER_TIMEOUT_S, stdin=subprocess.DEVNULL,
-                              env={**os.environ, "MOODLE_DIR": str(self.moodle_dir)})
+        return subprocess.run(
+            [self.php, str(script), *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=HELPER_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "MOODLE_DIR": str(self.moodle_dir)},
+        )
 
     def helper(self, name: str, *args: Any) -> dict:
         """Run the kit's php/<name>.php with `args`; the JSON it prints, or a failed test saying why."""
         result = self._run_php(self.helpers / f"{name}.php", tuple(str(a) for a in args))
         lines = [line for line in result.stdout.splitlines() if line.strip()]
         if result.returncode != 0 or not lines:
-            pytest.fail(f"Moodle helper {name}.php {' '.join(map(str, args))} failed (exit {result.returncode}):\n"
-                        f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}", pytrace=False)
+            pytest.fail(
+                f"Moodle helper {name}.php {' '.join(map(str, args))} failed (exit {result.returncode}):\n"
+                f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}",
+                pytrace=False,
+            )
         try:
             return json.loads(lines[-1])
         except json.JSONDecodeError:
@@ -116,15 +132,21 @@ class MoodleSite:
         script = self.moodle_dir / "admin" / "cli" / "scheduled_task.php"
         result = self._run_php(script, (f"--execute={classname}",))
         if result.returncode != 0:
-            pytest.fail(f"Moodle task {classname} failed (exit {result.returncode}):\n{result.stdout[-2000:]}\n"
-                        f"{result.stderr[-2000:]}", pytrace=False)
+            pytest.fail(
+                f"Moodle task {classname} failed (exit {result.returncode}):\n{result.stdout[-2000:]}\n"
+                f"{result.stderr[-2000:]}",
+                pytrace=False,
+            )
 
     def cli(self, script: str, *args: Any) -> str:
         """Run one of Moodle's own admin/cli scripts (e.g. "restore_backup.php"); its output, or a failed test."""
         result = self._run_php(self.moodle_dir / "admin" / "cli" / script, tuple(str(a) for a in args))
         if result.returncode != 0:
-            pytest.fail(f"Moodle's {script} {' '.join(map(str, args))} failed (exit {result.returncode}):\n"
-                        f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}", pytrace=False)
+            pytest.fail(
+                f"Moodle's {script} {' '.join(map(str, args))} failed (exit {result.returncode}):\n"
+                f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}",
+                pytrace=False,
+            )
         return result.stdout
 
     def run_adhoc_tasks(self, classname: str) -> None:
@@ -136,10 +158,15 @@ class MoodleSite:
         import psycopg
         from psycopg.rows import dict_row
 
-        with psycopg.connect(host=self.env["MOODLE_DB_HOST"], port=self.env["MOODLE_DB_PORT"],
-                             dbname=self.env["MOODLE_DB"], user=self.env["MOODLE_DB_USER"],
-                             password=self.env["MOODLE_DB_PASSWORD"], row_factory=dict_row,
-                             autocommit=True) as connection:
+        with psycopg.connect(
+            host=self.env["MOODLE_DB_HOST"],
+            port=self.env["MOODLE_DB_PORT"],
+            dbname=self.env["MOODLE_DB"],
+            user=self.env["MOODLE_DB_USER"],
+            password=self.env["MOODLE_DB_PASSWORD"],
+            row_factory=dict_row,
+            autocommit=True,
+        ) as connection:
             return connection.execute(query, params).fetchall()
 
     def ws(self, function: str, **params: Any) -> Any:
@@ -149,30 +176,48 @@ class MoodleSite:
         with urllib.request.urlopen(self.ws_url, data=payload, timeout=60) as response:
             body = json.loads(response.read().decode("utf-8"))
         if isinstance(body, dict) and "exception" in body:
-            pytest.fail(f"Moodle web service {function} failed: {body.get('errorcode')}: {body.get('message')}",
-                        pytrace=False)
+            pytest.fail(
+                f"Moodle web service {function} failed: {body.get('errorcode')}: {body.get('message')}", pytrace=False
+            )
         return body
 
     def new_course(self, name: str) -> int:
         shortname = f"{name[:40]}-{secrets.token_hex(4)}"
-        created = self.ws("core_course_create_courses", courses=[{
-            "fullname": name, "shortname": shortname, "categoryid": 1, "enablecompletion": 1}])
+        created = self.ws(
+            "core_course_create_courses",
+            courses=[{"fullname": name, "shortname": shortname, "categoryid": 1, "enablecompletion": 1}],
+        )
         return int(created[0]["id"])
 
     def new_user(self, username: str, course_id: int) -> tuple[str, str]:
         """A new student enrolled in the course: (unique username, password)."""
         unique = f"{username}{next(_user_numbers)}x{secrets.token_hex(3)}".lower()
         password = f"Pw-{secrets.token_hex(8)}"
-        self.helper("create_user", "--username", unique, "--password", password, "--firstname", username,
-                    "--lastname", "Learner", "--email", f"{unique}@example.org", "--enrol", course_id)
+        self.helper(
+            "create_user",
+            "--username",
+            unique,
+            "--password",
+            password,
+            "--firstname",
+            username,
+            "--lastname",
+            "Learner",
+            "--email",
+            f"{unique}@example.org",
+            "--enrol",
+            course_id,
+        )
         return unique, password
 
     def enrol(self, username: str, course_id: int, role: str = "student") -> None:
         """Enrol an existing user in one more course (manual enrolment, web service)."""
         [user] = self.sql("SELECT id FROM mdl_user WHERE username = %s", (username,))
         [role_row] = self.sql("SELECT id FROM mdl_role WHERE shortname = %s", (role,))
-        self.ws("enrol_manual_enrol_users", enrolments=[{"roleid": role_row["id"], "userid": user["id"],
-                                                         "courseid": course_id}])
+        self.ws(
+            "enrol_manual_enrol_users",
+            enrolments=[{"roleid": role_row["id"], "userid": user["id"], "courseid": course_id}],
+        )
 
     # ------------------------------------------------------------ browser side
     def login(self, page, username: str, password: str) -> None:
@@ -219,11 +264,10 @@ class MoodleSite:
 
     # ------------------------------------------------------------ waiting
     @staticmethod
-    def wait_until(condition: Callable[[], Any], what: str, timeout_s: float = 20.0,
-                   interval_s: float = 0.25) -> Any:
+    def wait_until(condition: Callable[[], Any], what: str, timeout_s: float = 20.0, interval_s: float = 0.25) -> Any:
         """Poll `condition` until it returns something truthy, or fail after `timeout_s` saying `what`."""
         deadline = time.monotonic() + timeout_s
-        last: Optional[Any] = None
+        last: Any | None = None
         while time.monotonic() < deadline:
             last = condition()
             if last:

@@ -22,19 +22,38 @@ PATHWAY_TITLE = "Befriending basics"
 ORGANISATION = "Riverside Befriending Network"
 
 SECOND = Module(
-    id="keeping-safe", version="1.0.0", title="Keeping people safe",
+    id="keeping-safe",
+    version="1.0.0",
+    title="Keeping people safe",
     summary="What to do when you are worried about someone.",
-    competency_ids=("ccm.teamwork",), audience=("Volunteer",), minutes=5,
-    outcomes=("Know who to tell when you are worried.",), pass_mark=50, attempts=0,
-    pages=(Page(id="01-worried", title="When you are worried", text="",
-                html="<p>Tell your coordinator the same day.</p>\n"),),
+    competency_ids=("ccm.teamwork",),
+    audience=("Volunteer",),
+    minutes=5,
+    outcomes=("Know who to tell when you are worried.",),
+    pass_mark=50,
+    attempts=0,
+    pages=(
+        Page(
+            id="01-worried", title="When you are worried", text="", html="<p>Tell your coordinator the same day.</p>\n"
+        ),
+    ),
     questions=(
-        Question(id="k1-tell", type=QuestionType.TRUE_FALSE, competency_id="ccm.teamwork",
-                 prompt="You should tell your coordinator the same day if you are worried.", answer=True,
-                 feedback_correct="Yes.", feedback_incorrect="Tell them the same day."),
-        Question(id="k2-who", type=QuestionType.SINGLE, competency_id="ccm.teamwork",
-                 prompt="Who do you tell first?",
-                 options=(Option("a", "Your coordinator", correct=True), Option("b", "Nobody"))),
+        Question(
+            id="k1-tell",
+            type=QuestionType.TRUE_FALSE,
+            competency_id="ccm.teamwork",
+            prompt="You should tell your coordinator the same day if you are worried.",
+            answer=True,
+            feedback_correct="Yes.",
+            feedback_incorrect="Tell them the same day.",
+        ),
+        Question(
+            id="k2-who",
+            type=QuestionType.SINGLE,
+            competency_id="ccm.teamwork",
+            prompt="Who do you tell first?",
+            options=(Option("a", "Your coordinator", correct=True), Option("b", "Nobody")),
+        ),
     ),
 )
 # right answers, in the order asked (no draw)
@@ -45,10 +64,20 @@ RIGHT_SECOND = ([True], ["a"])
 def make_pathway_course(logo: bool = True) -> tuple[Course, Pathway]:
     course, first = make_course(questions=(QUESTIONS[0], QUESTIONS[5]), attempts=0)
     organisation = Organisation(name=ORGANISATION, logo=Image(path="logo.png", data=PNG) if logo else None)
-    pathway = Pathway(id=PATHWAY_ID, title=PATHWAY_TITLE, description="The two modules every befriender starts with.",
-                      audience=("Volunteer",), module_ids=(first.id, SECOND.id), version="2.0.0")
-    course = dataclasses.replace(course, modules=(first, SECOND), pathways=(pathway,),
-                                 settings=dataclasses.replace(course.settings, organisation=organisation))
+    pathway = Pathway(
+        id=PATHWAY_ID,
+        title=PATHWAY_TITLE,
+        description="The two modules every befriender starts with.",
+        audience=("Volunteer",),
+        module_ids=(first.id, SECOND.id),
+        version="2.0.0",
+    )
+    course = dataclasses.replace(
+        course,
+        modules=(first, SECOND),
+        pathways=(pathway,),
+        settings=dataclasses.replace(course.settings, organisation=organisation),
+    )
     return course, pathway
 
 
@@ -60,8 +89,9 @@ def write_files(folder: Path, files: dict[str, bytes]) -> Path:
     return folder / "index.html"
 
 
-def build_pathway(folder: Path, adapter: str = "recording", course: Course | None = None,
-                  pathway: Pathway | None = None) -> Path:
+def build_pathway(
+    folder: Path, adapter: str = "recording", course: Course | None = None, pathway: Pathway | None = None
+) -> Path:
     """Render the pathway into `folder`; returns the path of its index.html."""
     if course is None:
         course, pathway = make_pathway_course()

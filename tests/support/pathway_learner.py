@@ -18,20 +18,35 @@ from .scorm_helpers import answer
 # A third module: shares ccm.communication with the first, so that competency's objective is
 # the mean of two modules' scores.
 THIRD = dataclasses.replace(
-    SECOND, id="first-visit", title="Your first visit", competency_ids=("ccm.communication",),
+    SECOND,
+    id="first-visit",
+    title="Your first visit",
+    competency_ids=("ccm.communication",),
     pages=(Page(id="01-visit", title="On the day", text="", html="<p>Arrive on time and say who you are.</p>\n"),),
     questions=(
-        Question(id="v1-late", type=QuestionType.TRUE_FALSE, competency_id="ccm.communication",
-                 prompt="If you will be late, let the person know.", answer=True),
-        Question(id="v2-intro", type=QuestionType.SINGLE, competency_id="ccm.communication",
-                 prompt="What do you do first?",
-                 options=(Option("a", "Say who you are", correct=True), Option("b", "Sit down"))),
+        Question(
+            id="v1-late",
+            type=QuestionType.TRUE_FALSE,
+            competency_id="ccm.communication",
+            prompt="If you will be late, let the person know.",
+            answer=True,
+        ),
+        Question(
+            id="v2-intro",
+            type=QuestionType.SINGLE,
+            competency_id="ccm.communication",
+            prompt="What do you do first?",
+            options=(Option("a", "Say who you are", correct=True), Option("b", "Sit down")),
+        ),
     ),
 )
 RIGHT_THIRD = ([True], ["b"])  # the second one wrong: 50%, the module's pass mark
 MODULES = ("runtime-test", "keeping-safe", "first-visit")
-QUESTIONS = {"runtime-test": ("q01-open", "q06-term"), "keeping-safe": ("k1-tell", "k2-who"),
-             "first-visit": ("v1-late", "v2-intro")}
+QUESTIONS = {
+    "runtime-test": ("q01-open", "q06-term"),
+    "keeping-safe": ("k1-tell", "k2-who"),
+    "first-visit": ("v1-late", "v2-intro"),
+}
 
 
 def three_module_course(logo: bool = False):

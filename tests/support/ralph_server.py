@@ -41,9 +41,7 @@ def _verb_filter(filters, verb_id):
 
 
 def _activity_filter(filters, object_id, related):
-    return _orig_activity_filter(
-        filters, str(object_id) if object_id else object_id, related
-    )
+    return _orig_activity_filter(filters, str(object_id) if object_id else object_id, related)
 
 
 FSLRSBackend._add_filter_by_verb = staticmethod(_verb_filter)
@@ -64,7 +62,6 @@ def main() -> None:
 
     import uvicorn
     from fastapi.middleware.cors import CORSMiddleware
-
     from ralph.api import app
     from ralph.conf import settings
 

@@ -12,7 +12,6 @@ import json
 import sys
 
 from pydantic import ValidationError
-
 from ralph.models.xapi.base.statements import BaseXapiStatement
 
 

@@ -12,8 +12,20 @@ import dataclasses
 from pathlib import Path
 
 from ccm_scorm.model import (
-    Competency, Course, CourseSettings, Domain, Draw, Framework, Item, Module, Option,
-    Organisation, Page, Pair, Question, QuestionType,
+    Competency,
+    Course,
+    CourseSettings,
+    Domain,
+    Draw,
+    Framework,
+    Item,
+    Module,
+    Option,
+    Organisation,
+    Page,
+    Pair,
+    Question,
+    QuestionType,
 )
 from ccm_scorm.render import render_module
 from support.recording import rendered
@@ -26,7 +38,9 @@ COMPETENCIES = (
 
 PAGES = (
     Page(
-        id="01-why-it-matters", title="Why it matters", text="",
+        id="01-why-it-matters",
+        title="Why it matters",
+        text="",
         html=(
             "<p>Most people know their own situation best. <strong>Listen before you suggest.</strong></p>\n"
             "<ul><li>Ask one question at a time.</li><li>Give the person time to answer.</li></ul>\n"
@@ -35,7 +49,9 @@ PAGES = (
         ),
     ),
     Page(
-        id="02-listening", title="Listening first", text="",
+        id="02-listening",
+        title="Listening first",
+        text="",
         html=(
             '<p>Read more on <a href="https://www.nhs.uk/" target="_blank" rel="noopener noreferrer">the NHS website'
             "</a>.</p>\n"
@@ -52,7 +68,9 @@ PAGES = (
 
 QUESTIONS = (
     Question(
-        id="q01-open", type=QuestionType.SINGLE, competency_id="ccm.communication",
+        id="q01-open",
+        type=QuestionType.SINGLE,
+        competency_id="ccm.communication",
         prompt="Which question is most likely to help Mrs Ahmed say what matters to her?",
         options=(
             Option("a", "Are you managing at home?", feedback="A yes/no question invites a yes/no answer."),
@@ -63,65 +81,114 @@ QUESTIONS = (
         feedback_incorrect="Look for the question that cannot be answered with yes or no.",
     ),
     Question(
-        id="q02-barriers", type=QuestionType.MULTIPLE, competency_id="ccm.communication",
+        id="q02-barriers",
+        type=QuestionType.MULTIPLE,
+        competency_id="ccm.communication",
         prompt="Which of these can get in the way of good communication?",
-        options=(Option("a", "Background noise", correct=True), Option("b", "Using jargon", correct=True),
-                 Option("c", "Sitting at the same level")),
+        options=(
+            Option("a", "Background noise", correct=True),
+            Option("b", "Using jargon", correct=True),
+            Option("c", "Sitting at the same level"),
+        ),
         feedback_correct="Noise and jargon both make it harder to follow.",
         feedback_incorrect="Noise and jargon both make it harder to follow.",
     ),
     Question(
-        id="q03-summarise", type=QuestionType.TRUE_FALSE, competency_id="ccm.person-centred",
-        prompt="Summarising back what you heard helps check you understood.", answer=True,
-        feedback_correct="Yes: it shows you listened.", feedback_incorrect="It does help: it shows you listened.",
+        id="q03-summarise",
+        type=QuestionType.TRUE_FALSE,
+        competency_id="ccm.person-centred",
+        prompt="Summarising back what you heard helps check you understood.",
+        answer=True,
+        feedback_correct="Yes: it shows you listened.",
+        feedback_incorrect="It does help: it shows you listened.",
     ),
     Question(
-        id="q04-services", type=QuestionType.MATCHING, competency_id="ccm.communication",
+        id="q04-services",
+        type=QuestionType.MATCHING,
+        competency_id="ccm.communication",
         prompt="Match each need to the service most likely to help.",
-        pairs=(Pair("a", "Worried about money", "Benefits advice"),
-               Pair("b", "Lonely since moving", "Befriending scheme"),
-               Pair("c", "Struggling with the stairs", "Occupational therapy")),
-        feedback_correct="Each need has a service that fits it.", feedback_incorrect="Think about what each service does.",
+        pairs=(
+            Pair("a", "Worried about money", "Benefits advice"),
+            Pair("b", "Lonely since moving", "Befriending scheme"),
+            Pair("c", "Struggling with the stairs", "Occupational therapy"),
+        ),
+        feedback_correct="Each need has a service that fits it.",
+        feedback_incorrect="Think about what each service does.",
     ),
     Question(
-        id="q05-steps", type=QuestionType.ORDERING, competency_id="ccm.communication",
+        id="q05-steps",
+        type=QuestionType.ORDERING,
+        competency_id="ccm.communication",
         prompt="Put the steps of a referral in order.",
-        items=(Item("a", "Agree that a referral would help"), Item("b", "Check they are happy to share information"),
-               Item("c", "Make the referral"), Item("d", "Tell the person what happens next")),
-        feedback_correct="Agreement and consent come first.", feedback_incorrect="Agreement and consent come first.",
+        items=(
+            Item("a", "Agree that a referral would help"),
+            Item("b", "Check they are happy to share information"),
+            Item("c", "Make the referral"),
+            Item("d", "Tell the person what happens next"),
+        ),
+        feedback_correct="Agreement and consent come first.",
+        feedback_incorrect="Agreement and consent come first.",
     ),
     Question(
-        id="q06-term", type=QuestionType.SHORT_TEXT, competency_id="ccm.person-centred",
+        id="q06-term",
+        type=QuestionType.SHORT_TEXT,
+        competency_id="ccm.person-centred",
         prompt="What one word describes a question that cannot be answered with yes or no?",
-        answers=("open",), max_length=40,
-        feedback_correct="Open questions invite people to say more.", feedback_incorrect="The word is “open”.",
+        answers=("open",),
+        max_length=40,
+        feedback_correct="Open questions invite people to say more.",
+        feedback_incorrect="The word is “open”.",
     ),
 )
 
 # The right answer to each question, as the test helpers apply it.
 RIGHT = {
-    "q01-open": ["b"], "q02-barriers": ["a", "b"], "q03-summarise": [True],
-    "q04-services": [["a", "a"], ["b", "b"], ["c", "c"]], "q05-steps": ["a", "b", "c", "d"], "q06-term": ["Open"],
+    "q01-open": ["b"],
+    "q02-barriers": ["a", "b"],
+    "q03-summarise": [True],
+    "q04-services": [["a", "a"], ["b", "b"], ["c", "c"]],
+    "q05-steps": ["a", "b", "c", "d"],
+    "q06-term": ["Open"],
 }
 WRONG = {
-    "q01-open": ["a"], "q02-barriers": ["c"], "q03-summarise": [False],
-    "q04-services": [["a", "b"], ["b", "a"], ["c", "c"]], "q05-steps": ["d", "c", "b", "a"], "q06-term": ["closed"],
+    "q01-open": ["a"],
+    "q02-barriers": ["c"],
+    "q03-summarise": [False],
+    "q04-services": [["a", "b"], ["b", "a"], ["c", "c"]],
+    "q05-steps": ["d", "c", "b", "a"],
+    "q06-term": ["closed"],
 }
 
 
 def make_course(**module_changes) -> tuple[Course, Module]:
     domain = Domain("ccm.skills", "Skills", "", tuple(c for c, _ in COMPETENCIES))
     framework = Framework(
-        id="ccm", title="CCM", version="1.0.0", description="", provenance="",
-        base_iri="https://example.org/ccm/", audience=(), domains=(domain,),
+        id="ccm",
+        title="CCM",
+        version="1.0.0",
+        description="",
+        provenance="",
+        base_iri="https://example.org/ccm/",
+        audience=(),
+        domains=(domain,),
         competencies=tuple(Competency(c, t, "", domain.id) for c, t in COMPETENCIES),
     )
     module = Module(
-        id="runtime-test", version="1.0.0", title="Communication in coordinated care",
+        id="runtime-test",
+        version="1.0.0",
+        title="Communication in coordinated care",
         summary="Listening, asking and explaining so that people can make their own choices.",
-        competency_ids=tuple(c for c, _ in COMPETENCIES), audience=("Volunteer",), minutes=12,
-        outcomes=("Use open questions to find out what matters to a person.", "Check understanding by summarising back."),
-        pass_mark=80, attempts=2, pages=PAGES, questions=QUESTIONS,
+        competency_ids=tuple(c for c, _ in COMPETENCIES),
+        audience=("Volunteer",),
+        minutes=12,
+        outcomes=(
+            "Use open questions to find out what matters to a person.",
+            "Check understanding by summarising back.",
+        ),
+        pass_mark=80,
+        attempts=2,
+        pages=PAGES,
+        questions=QUESTIONS,
     )
     module = dataclasses.replace(module, **module_changes)
     settings = CourseSettings(title="Test course", organisation=Organisation(name="Example NHS Trust"))

@@ -15,14 +15,18 @@ from .paths import REPO_ROOT
 
 SCHEMAS = REPO_ROOT.parent / "shared" / "schemas"
 
-_NS12 = (("http://www.imsproject.org/xsd/imscp_rootv1p1p2", "imscp_rootv1p1p2.xsd"),
-         ("http://www.adlnet.org/xsd/adlcp_rootv1p2", "adlcp_rootv1p2.xsd"),
-         ("http://www.imsglobal.org/xsd/imsmd_rootv1p2p1", "imsmd_rootv1p2p1.xsd"))
-_NS2004 = (("http://www.imsglobal.org/xsd/imscp_v1p1", "imscp_v1p1.xsd"),
-           ("http://www.adlnet.org/xsd/adlcp_v1p3", "adlcp_v1p3.xsd"),
-           ("http://www.adlnet.org/xsd/adlseq_v1p3", "adlseq_v1p3.xsd"),
-           ("http://www.adlnet.org/xsd/adlnav_v1p3", "adlnav_v1p3.xsd"),
-           ("http://www.imsglobal.org/xsd/imsss", "imsss_v1p0.xsd"))
+_NS12 = (
+    ("http://www.imsproject.org/xsd/imscp_rootv1p1p2", "imscp_rootv1p1p2.xsd"),
+    ("http://www.adlnet.org/xsd/adlcp_rootv1p2", "adlcp_rootv1p2.xsd"),
+    ("http://www.imsglobal.org/xsd/imsmd_rootv1p2p1", "imsmd_rootv1p2p1.xsd"),
+)
+_NS2004 = (
+    ("http://www.imsglobal.org/xsd/imscp_v1p1", "imscp_v1p1.xsd"),
+    ("http://www.adlnet.org/xsd/adlcp_v1p3", "adlcp_v1p3.xsd"),
+    ("http://www.adlnet.org/xsd/adlseq_v1p3", "adlseq_v1p3.xsd"),
+    ("http://www.adlnet.org/xsd/adlnav_v1p3", "adlnav_v1p3.xsd"),
+    ("http://www.imsglobal.org/xsd/imsss", "imsss_v1p0.xsd"),
+)
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
@@ -31,7 +35,7 @@ def _driver(imports: list[tuple[str, Path]]) -> str:
     return f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{lines}</xs:schema>'
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def manifest_schema(edition: str):
     """The xmlschema object for "12" or "2004", built once, offline (allow='local').
 
@@ -47,8 +51,9 @@ def manifest_schema(edition: str):
         imports = [(XML_NS, SCHEMAS / "scorm2004-4th" / "xml.xsd")] + [(ns, folder / name) for ns, name in _NS12]
         return xmlschema.XMLSchema(_driver(imports), allow="local", base_url=str(folder), validation="lax")
     folder = SCHEMAS / "scorm2004-4th"
-    return xmlschema.XMLSchema(_driver([(ns, folder / name) for ns, name in _NS2004]), allow="local",
-                               base_url=str(folder))
+    return xmlschema.XMLSchema(
+        _driver([(ns, folder / name) for ns, name in _NS2004]), allow="local", base_url=str(folder)
+    )
 
 
 def manifest_errors(manifest: bytes, edition: str) -> list[str]:
@@ -63,6 +68,7 @@ def unzip(data: bytes, folder: Path) -> Path:
 
 # ------------------------------------------------------------------ building and serving
 
+
 def build_package(course, module_id: str, target: str, folder: Path, lms: str = "moodle") -> Path:
     """Build one package with the real target, zip it, unzip it under `folder`; returns the folder."""
     from ccm_scorm.package import zip_bytes
@@ -74,6 +80,7 @@ def build_package(course, module_id: str, target: str, folder: Path, lms: str = 
 
 
 # ------------------------------------------------------------------ driving the learner runtime
+
 
 def course_data(frame) -> dict:
     return frame.evaluate("() => JSON.parse(document.getElementById('ccm-course').textContent)")
@@ -158,8 +165,9 @@ def answer(frame, question: dict, response: list, keyboard: bool = False) -> Non
         wanted = [ids.index(i) for i in response]
         for place, item in enumerate(wanted):
             while True:
-                order = frame.eval_on_selector_all(f"{base}-order button[data-dir='-1']",
-                                                   "(bs) => bs.map((b) => +b.getAttribute('data-item'))")
+                order = frame.eval_on_selector_all(
+                    f"{base}-order button[data-dir='-1']", "(bs) => bs.map((b) => +b.getAttribute('data-item'))"
+                )
                 at = order.index(item)
                 if at <= place:
                     break

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from typing import Any, Optional
+from typing import Any
 
 from .paths import SCORM_AGAIN_DIST, require
 
@@ -25,9 +25,19 @@ class ScormLms:
         self.commit_posts: list[Any] = []
 
     # -------------------------------------------------------------- launch
-    def open(self, sco_url: str, *, seed: Optional[dict] = None, learner: Optional[dict] = None,
-             commit_url: Optional[str] = None, faults: Optional[dict] = None, setup_js: Optional[str] = None,
-             settings: Optional[dict] = None, wait_for: Optional[str] = "load", timeout: float = 15_000) -> "ScormLms":
+    def open(
+        self,
+        sco_url: str,
+        *,
+        seed: dict | None = None,
+        learner: dict | None = None,
+        commit_url: str | None = None,
+        faults: dict | None = None,
+        setup_js: str | None = None,
+        settings: dict | None = None,
+        wait_for: str | None = "load",
+        timeout: float = 15_000,
+    ) -> ScormLms:
         require(SCORM_AGAIN_DIST / "scorm12.min.js", "scorm-again (npm)")
         parts = urllib.parse.urlsplit(sco_url)
         if parts.scheme not in ("http", "https"):
@@ -62,8 +72,7 @@ class ScormLms:
         # The config reaches the harness before its own script runs; only on
         # the harness page itself (not in the SCO frame).
         self.page.add_init_script(
-            "if (location.pathname === '/__lms/lms.html') { window.__CCM_LMS_CONFIG = "
-            + json.dumps(config) + "; }"
+            "if (location.pathname === '/__lms/lms.html') { window.__CCM_LMS_CONFIG = " + json.dumps(config) + "; }"
         )
         self.page.goto(f"{origin}/__lms/lms.html?edition={self.edition}", wait_until="load", timeout=timeout)
         self.page.wait_for_function("() => window.__lms && window.__lms.ready", timeout=timeout)
@@ -133,9 +142,7 @@ class ScormLms:
     def wait_for(self, what: str, count: int = 1, timeout: float = 10_000) -> None:
         """Wait until the SCO made `count` calls of `what` (initialize, commit,
         finish, setValue, getValue)."""
-        self.page.wait_for_function(
-            "([w, n]) => window.__lms.counts[w] >= n", arg=[what, count], timeout=timeout
-        )
+        self.page.wait_for_function("([w, n]) => window.__lms.counts[w] >= n", arg=[what, count], timeout=timeout)
 
     def wait_for_finish(self, timeout: float = 10_000) -> None:
         self.wait_for("finish", 1, timeout)
