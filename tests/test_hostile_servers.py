@@ -100,6 +100,14 @@ def test_an_endless_page_stops_at_the_size_cap(lrs, source, tmp_path):
     assert "too large to read" in result.output and result.seconds < 120
 
 
+def test_a_deeply_nested_page_is_refused_without_using_up_memory(lrs, source, tmp_path):
+    """ijson builds a longer event prefix at every level; without a depth limit a page nested a million
+    levels deep takes memory quadratic in its depth."""
+    result = report(source, tmp_path, lrs.url("deep-page"), "--lrs-timeout", "60")
+    assert result.exit_code == EXIT_LRS, result.output
+    assert "nested more than" in result.output
+
+
 def test_a_huge_string_is_refused(lrs, source, tmp_path):
     result = report(source, tmp_path, lrs.url("huge-string"))
     assert result.exit_code == EXIT_LRS

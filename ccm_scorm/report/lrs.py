@@ -38,6 +38,9 @@ def lrs_auth_from_environment(environ=os.environ) -> str | None:
 
 MAX_PAGES = 50_000  # 25 million statements at the default page size: far beyond any real course
 MAX_STRING = 1024 * 1024  # characters in one JSON string of a statement (names, responses, extensions)
+# Levels of JSON nesting in a page: a statement needs about ten. ijson's event prefix grows with the
+# depth, so an unbounded depth costs memory quadratic in it.
+MAX_DEPTH = 100
 
 
 class LrsClient:
@@ -109,8 +112,19 @@ class LrsClient:
         import ijson
 
         builder = None
+        depth = 0
         try:
             for prefix, event, value in ijson.parse(body, use_float=True):
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise ReportError(
+                            f"the LRS at {self.endpoint} sent JSON nested more than {MAX_DEPTH} levels deep "
+                            "(a statement needs about ten), so the read was stopped",
+                            EXIT_LRS,
+                        )
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
                 if event == "string" and len(value) > MAX_STRING:
                     raise ReportError(
                         f"the LRS at {self.endpoint} sent a text of {len(value):,} characters "
