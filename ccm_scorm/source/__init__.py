@@ -15,12 +15,10 @@ from .ids import check_id
 from .module import read_module
 from .pages import safe_asset_path
 from .problems import Problem, Problems, SourceError, did_you_mean
-from .yamlfile import Fields, load_yaml
+from .schema import COURSE, ORGANISATION, PATHWAY
+from .yamlfile import Fields, load_yaml, read_section
 
-COURSE_KEYS = ("title", "publisher", "language", "base_iri", "targets", "lms", "organisation")
-PATHWAY_KEYS = ("id", "version", "title", "description", "audience", "modules")
 RESERVED_FOLDERS = {"pathways", "assets"}
-LMS_PROFILES = ("moodle", "esr", "generic")
 
 
 def check_course(source: Path | str) -> tuple[Course | None, Problems]:
@@ -59,19 +57,19 @@ def _read_settings(root: Path, problems: Problems) -> CourseSettings:
     data = load_yaml(path, problems)
     if data is None:
         return CourseSettings()
-    fields = Fields(data, path, 1, problems, what="the course file", allowed=COURSE_KEYS)
+    fields = read_section(COURSE, data, path, 1, problems)
     if not fields.ok:
         return CourseSettings()
-    defaults = CourseSettings()
-    lms = fields.text("lms", defaults.lms)
-    if lms not in LMS_PROFILES:
-        fields.error("lms", f"unknown LMS profile '{lms}'", f"use one of {', '.join(LMS_PROFILES)}")
+    lms = fields.text("lms", COURSE["lms"].default)
+    profiles = COURSE["lms"].allowed_values()
+    if lms not in profiles:
+        fields.error("lms", f"unknown LMS profile '{lms}'", f"use one of {', '.join(profiles)}")
     return CourseSettings(
-        title=fields.text("title", defaults.title),
+        title=fields.text("title", COURSE["title"].default),
         publisher=fields.text("publisher"),
-        language=fields.text("language", defaults.language),
+        language=fields.text("language", COURSE["language"].default),
         base_iri=fields.text("base_iri"),
-        default_targets=_read_targets(fields) or defaults.default_targets,
+        default_targets=_read_targets(fields) or COURSE["targets"].default,
         lms=lms,
         organisation=_read_organisation(fields, root, problems),
     )
@@ -79,11 +77,11 @@ def _read_settings(root: Path, problems: Problems) -> CourseSettings:
 
 def _read_targets(fields: Fields) -> tuple[str, ...]:
     """The course's default targets; an unknown one is an error, never dropped."""
-    from ..targets import TargetError, target_names
+    from ..targets import TargetError
 
     listed = fields.texts("targets")
     try:
-        known = target_names()
+        known = COURSE["targets"].allowed_values()
     except TargetError as error:
         fields.error("targets", f"the output formats cannot be listed ({error})")
         return listed
@@ -102,9 +100,7 @@ def _read_organisation(fields: Fields, root: Path, problems: Problems) -> Organi
     data = fields.mapping("organisation")
     if data is None:
         return Organisation()
-    organisation = Fields(
-        data, fields.path, fields.key_line("organisation"), problems, what="the organisation", allowed=("name", "logo")
-    )
+    organisation = read_section(ORGANISATION, data, fields.path, fields.key_line("organisation"), problems)
     logo = None
     logo_path = organisation.text("logo")
     if logo_path:
@@ -147,9 +143,7 @@ def _read_pathways(folder: Path, problems: Problems, module_ids: set[str]) -> tu
         data = load_yaml(path, problems)
         if data is None:
             continue
-        fields = Fields(
-            data, path, 1, problems, what="the pathway", allowed=PATHWAY_KEYS, required=("id", "title", "modules")
-        )
+        fields = read_section(PATHWAY, data, path, 1, problems)
         if not fields.ok:
             continue
         pathway_id = fields.text("id")
@@ -169,7 +163,7 @@ def _read_pathways(folder: Path, problems: Problems, module_ids: set[str]) -> tu
                 description=fields.text("description"),
                 audience=fields.texts("audience"),
                 module_ids=listed,
-                version=fields.version() or "1.0.0",
+                version=fields.version() or PATHWAY["version"].default,
             )
         )
     return tuple(pathways)

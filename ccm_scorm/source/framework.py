@@ -8,12 +8,9 @@ from pathlib import Path
 from ..model import Competency, CrossReference, Domain, Framework
 from .ids import check_id
 from .problems import Problems
-from .yamlfile import Fields, load_yaml
+from .schema import COMPETENCY, CROSS_REFERENCE, DOMAIN, FRAMEWORK
+from .yamlfile import Fields, load_yaml, read_section
 
-FRAMEWORK_KEYS = ("id", "title", "version", "description", "provenance", "base_iri", "audience", "domains")
-DOMAIN_KEYS = ("id", "title", "description", "local", "competencies")
-COMPETENCY_KEYS = ("id", "title", "description", "indicators", "levels", "cross_references", "provenance")
-CROSS_REFERENCE_KEYS = ("framework", "id", "title")
 _IRI = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?/$")
 
 
@@ -29,15 +26,7 @@ def read_framework(path: Path, problems: Problems) -> Framework | None:
     data = load_yaml(path, problems)
     if data is None:
         return None
-    fields = Fields(
-        data,
-        path,
-        1,
-        problems,
-        what="the framework",
-        allowed=FRAMEWORK_KEYS,
-        required=("id", "title", "version", "base_iri", "domains"),
-    )
+    fields = read_section(FRAMEWORK, data, path, 1, problems)
     if not fields.ok:
         return None
     framework_id = fields.text("id")
@@ -75,9 +64,7 @@ def read_framework(path: Path, problems: Problems) -> Framework | None:
 def _read_domain(
     data, path: Path, line: int, problems: Problems, competencies: list[Competency], seen: dict[str, int]
 ) -> Domain | None:
-    fields = Fields(
-        data, path, line, problems, what="a domain", allowed=DOMAIN_KEYS, required=("id", "title", "competencies")
-    )
+    fields = read_section(DOMAIN, data, path, line, problems)
     if not fields.ok:
         return None
     domain_id = fields.text("id")
@@ -96,7 +83,7 @@ def _read_domain(
         title=fields.text("title"),
         description=fields.text("description"),
         competency_ids=tuple(ids),
-        local=fields.boolean("local"),
+        local=fields.boolean("local", DOMAIN["local"].default),
     )
 
 
@@ -116,29 +103,13 @@ def _check_unique(identifier: str, kind: str, path: Path, line: int, problems: P
 
 
 def _read_competency(data, path: Path, line: int, problems: Problems, domain_id: str) -> Competency | None:
-    fields = Fields(
-        data,
-        path,
-        line,
-        problems,
-        what="a competency",
-        allowed=COMPETENCY_KEYS,
-        required=("id", "title", "description"),
-    )
+    fields = read_section(COMPETENCY, data, path, line, problems)
     if not fields.ok or not fields.text("id"):
         return None
     levels = _read_levels(fields)
     references = []
     for item, item_line in fields.items("cross_references"):
-        reference = Fields(
-            item,
-            path,
-            item_line,
-            problems,
-            what="a cross-reference",
-            allowed=CROSS_REFERENCE_KEYS,
-            required=("framework", "id"),
-        )
+        reference = read_section(CROSS_REFERENCE, item, path, item_line, problems)
         if reference.ok:
             references.append(
                 CrossReference(

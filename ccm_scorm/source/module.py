@@ -10,23 +10,12 @@ from .ids import check_id
 from .pages import read_page
 from .problems import Problems, did_you_mean, nearest
 from .quiz import read_quiz
-from .yamlfile import Fields, load_yaml
+from .schema import DRAW, MODULE
+from .yamlfile import Fields, load_yaml, read_section
 
-MAX_MINUTES = 480  # a module longer than a working day is a typing slip, and learners would see it
-MAX_ATTEMPTS = 100  # more than this is "unlimited" in practice: write 0
-MODULE_KEYS = (
-    "id",
-    "version",
-    "title",
-    "summary",
-    "competencies",
-    "audience",
-    "minutes",
-    "outcomes",
-    "pass_mark",
-    "attempts",
-    "draw",
-)
+MAX_MINUTES = MODULE["minutes"].most
+MAX_ATTEMPTS = MODULE["attempts"].most
+PASS_MARK = MODULE["pass_mark"]
 
 
 def read_module(folder: Path, problems: Problems, known_competencies: frozenset[str] | None) -> Module | None:
@@ -35,15 +24,7 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     data = load_yaml(path, problems)
     if data is None:
         return None
-    fields = Fields(
-        data,
-        path,
-        1,
-        problems,
-        what="the module",
-        allowed=MODULE_KEYS,
-        required=("id", "version", "title", "competencies"),
-    )
+    fields = read_section(MODULE, data, path, 1, problems)
     if not fields.ok:
         return None
     module_id = fields.text("id")
@@ -53,10 +34,14 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     if fields.has("competencies") and not competencies:
         fields.error("competencies", "the module lists no competencies", "list at least one; the first is the primary")
     _check_competencies(fields, competencies, known_competencies)
-    pass_mark = fields.integer("pass_mark", 80)
-    if not 0 <= pass_mark <= 100:
-        fields.error("pass_mark", f"pass_mark {_shown(pass_mark)} is outside 0–100", "give a percentage such as 80")
-    attempts = fields.integer("attempts", 0)
+    pass_mark = fields.integer("pass_mark", PASS_MARK.default)
+    if not PASS_MARK.least <= pass_mark <= PASS_MARK.most:
+        fields.error(
+            "pass_mark",
+            f"pass_mark {_shown(pass_mark)} is outside {PASS_MARK.least}–{PASS_MARK.most}",
+            "give a percentage such as 80",
+        )
+    attempts = fields.integer("attempts", MODULE["attempts"].default)
     if attempts < 0:
         fields.error("attempts", f"attempts cannot be negative ({attempts})", "use 0 for unlimited attempts")
     elif attempts > MAX_ATTEMPTS:
@@ -66,7 +51,7 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
             "use 0 for unlimited attempts, or a number up to " + str(MAX_ATTEMPTS),
         )
     minutes = fields.integer("minutes", 0)
-    if fields.has("minutes") and minutes <= 0:
+    if fields.has("minutes") and minutes < MODULE["minutes"].least:
         fields.error("minutes", "minutes must be more than 0", "estimate how long a learner takes, e.g. minutes: 12")
     elif minutes > MAX_MINUTES:
         fields.error(
@@ -145,23 +130,19 @@ def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> Dr
     data = fields.mapping("draw")
     if data is None:
         return None
-    draw = Fields(
-        data,
-        fields.path,
-        fields.key_line("draw"),
-        fields.problems,
-        what="the draw",
-        allowed=("count", "shuffle"),
-        required=("count",),
-    )
+    draw = read_section(DRAW, data, fields.path, fields.key_line("draw"), fields.problems)
     if not draw.ok:
         return None
     count = draw.integer("count", 0)
     if count > bank_size and len(str(count)) > 12:
         draw.error("count", f"the draw count has {len(str(count))} digits", f"give a number up to {bank_size}")
         return None
-    if count < 1:
-        draw.error("count", "the draw count must be at least 1", "say how many questions each attempt asks")
+    if count < DRAW["count"].least:
+        draw.error(
+            "count",
+            f"the draw count must be at least {DRAW['count'].least}",
+            "say how many questions each attempt asks",
+        )
         return None
     if count > bank_size and quiz_complete:
         draw.error(
@@ -170,7 +151,7 @@ def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> Dr
             f"lower the count to at most {bank_size} or add questions",
         )
         return None
-    return Draw(count=count, shuffle=draw.boolean("shuffle", True))
+    return Draw(count=count, shuffle=draw.boolean("shuffle", DRAW["shuffle"].default))
 
 
 def _check_competencies(fields: Fields, competencies: tuple[str, ...], known: frozenset[str] | None) -> None:

@@ -9,25 +9,17 @@ from typing import TypedDict
 from ..model import Item, Option, Pair, Question, QuestionType
 from .ids import AUTO_IDS, check_id
 from .problems import Problems, did_you_mean
-from .yamlfile import Fields, load_yaml
+from .schema import FEEDBACK, MAX_CHOICES, QUESTION, QUESTION_KEYS, QUIZ, type_key, type_keys
+from .yamlfile import Fields, load_yaml, read_section
 
-COMMON_KEYS = ("id", "type", "competency", "prompt", "feedback", "idnumber", "tags")
-TYPE_KEYS = {
-    QuestionType.SINGLE: ("options",),
-    QuestionType.MULTIPLE: ("options",),
-    QuestionType.TRUE_FALSE: ("answer",),
-    QuestionType.MATCHING: ("pairs", "spares"),
-    QuestionType.ORDERING: ("items",),
-    QuestionType.SHORT_TEXT: ("answers", "case_sensitive", "max_length"),
-}
-ALL_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
-MAX_CHOICES = len(AUTO_IDS)
-DEFAULT_MAX_LENGTH = 60
+COMMON_KEYS = QUESTION.names
+MAX_LENGTH = type_key(QuestionType.SHORT_TEXT, "max_length")
+DEFAULT_MAX_LENGTH: int = MAX_LENGTH.default
 PLACEHOLDER = "TODO"
 
 
 class _TypeFields(TypedDict, total=False):
-    """The Question fields one type's reader fills in (TYPE_KEYS says which)."""
+    """The Question fields one type's reader fills in (the schema's QUESTION_TYPES says which)."""
 
     options: tuple[Option, ...]
     answer: bool
@@ -49,7 +41,7 @@ def read_quiz(
     data = load_yaml(path, problems)
     if data is None:
         return ()
-    quiz = Fields(data, path, 1, problems, what="the quiz", allowed=("questions",), required=("questions",))
+    quiz = read_section(QUIZ, data, path, 1, problems)
     questions: list[Question] = []
     seen: dict[str, int] = {}
     for item, line in quiz.items("questions"):
@@ -118,7 +110,7 @@ def _line_of(data, key: str, fallback: int) -> int:
 
 
 def _read_question(data, path: Path, line: int, problems: Problems, primary_competency: str) -> Question | None:
-    fields = Fields(data, path, line, problems, what="a question", allowed=ALL_KEYS, required=("id", "type", "prompt"))
+    fields = read_section(QUESTION, data, path, line, problems, allowed=QUESTION_KEYS)
     if not fields.ok:
         return None
     question_id = fields.text("id")
@@ -130,15 +122,16 @@ def _read_question(data, path: Path, line: int, problems: Problems, primary_comp
     except ValueError:
         if type_name:
             fields.error(
-                "type", f"unknown question type '{type_name}'", did_you_mean(type_name, [t.value for t in QuestionType])
+                "type", f"unknown question type '{type_name}'", did_you_mean(type_name, QUESTION["type"].choices)
             )
         return None
+    own_keys = type_keys(question_type)
     for key in fields.data:
-        if key in ALL_KEYS and key not in COMMON_KEYS and key not in TYPE_KEYS[question_type]:
+        if key in QUESTION_KEYS and key not in COMMON_KEYS and key not in own_keys:
             fields.error(
                 key,
                 f"'{key}' does not belong in a {question_type.value} question",
-                f"a {question_type.value} question takes {', '.join(TYPE_KEYS[question_type])}",
+                f"a {question_type.value} question takes {', '.join(own_keys)}",
             )
     feedback_correct, feedback_incorrect = _read_feedback(fields)
     prompt = fields.text("prompt")
@@ -168,21 +161,14 @@ def _read_feedback(fields: Fields) -> tuple[str, str]:
         return "", ""
     if isinstance(feedback, str):
         return feedback.strip(), feedback.strip()
-    parts = Fields(
-        feedback,
-        fields.path,
-        fields.key_line("feedback"),
-        fields.problems,
-        what="the feedback",
-        allowed=("correct", "incorrect"),
-    )
+    parts = read_section(FEEDBACK, feedback, fields.path, fields.key_line("feedback"), fields.problems)
     return parts.text("correct"), parts.text("incorrect")
 
 
-def _labelled(
-    fields: Fields, key: str, minimum: int, what: str, item_keys: tuple[str, ...], required: tuple[str, ...]
-) -> list[tuple[str, Fields]] | None:
+def _labelled(fields: Fields, question_type: QuestionType, key: str) -> list[tuple[str, Fields]] | None:
     """The items under `key`, each with its id (given, or a, b, c… by position)."""
+    declared = type_key(question_type, key)
+    minimum, what, entry_section = declared.least, key, declared.entry_keys
     entries = fields.items(key)
     if not fields.has(key):
         fields.error(None, f"the question has no '{key}'", f"add at least {minimum} {what}")
@@ -190,25 +176,17 @@ def _labelled(
     if len(entries) < minimum:
         fields.error(key, f"the question needs at least {minimum} {what}, not {len(entries)}", f"add more {what}")
         return None
-    if len(entries) > MAX_CHOICES:
+    if len(entries) > declared.most:
         fields.error(
             key,
-            f"the question has {len(entries)} {what}; at most {MAX_CHOICES} are allowed",
+            f"the question has {len(entries)} {what}; at most {declared.most} are allowed",
             "split it into two questions",
         )
         return None
     labelled: list[tuple[str, Fields]] = []
     seen: set[str] = set()
     for index, (item, line) in enumerate(entries):
-        entry = Fields(
-            item,
-            fields.path,
-            line,
-            fields.problems,
-            what=f"an item of '{key}'",
-            allowed=("id",) + item_keys,
-            required=required,
-        )
+        entry = read_section(entry_section, item, fields.path, line, fields.problems)
         if not entry.ok:
             return None
         item_id = str(entry.data.get("id", AUTO_IDS[index])).strip()
@@ -223,11 +201,11 @@ def _labelled(
 
 
 def _read_choices(fields: Fields, question_type: QuestionType) -> _TypeFields | None:
-    labelled = _labelled(fields, "options", 2, "options", ("text", "correct", "feedback"), ("text",))
+    labelled = _labelled(fields, question_type, "options")
     if labelled is None:
         return None
     options = tuple(
-        Option(id=i, text=entry.text("text"), correct=entry.boolean("correct"), feedback=entry.text("feedback"))
+        Option(id=i, text=entry.text("text"), correct=entry.boolean("correct", False), feedback=entry.text("feedback"))
         for i, entry in labelled
     )
     right = sum(option.correct for option in options)
@@ -256,7 +234,7 @@ def _read_true_false(fields: Fields, question_type: QuestionType) -> _TypeFields
 
 
 def _read_matching(fields: Fields, question_type: QuestionType) -> _TypeFields | None:
-    labelled = _labelled(fields, "pairs", 2, "pairs", ("prompt", "match"), ("prompt", "match"))
+    labelled = _labelled(fields, question_type, "pairs")
     if labelled is None:
         return None
     pairs = tuple(Pair(id=i, prompt=entry.text("prompt"), match=entry.text("match")) for i, entry in labelled)
@@ -297,7 +275,7 @@ def match_texts_problem(matches: list[str], spares: tuple[str, ...]) -> tuple[st
 
 
 def _read_ordering(fields: Fields, question_type: QuestionType) -> _TypeFields | None:
-    labelled = _labelled(fields, "items", 2, "items", ("text",), ("text",))
+    labelled = _labelled(fields, question_type, "items")
     if labelled is None:
         return None
     return {"items": tuple(Item(id=i, text=entry.text("text")) for i, entry in labelled)}
@@ -313,8 +291,12 @@ def _read_short_text(fields: Fields, question_type: QuestionType) -> _TypeFields
         )
         return None
     max_length = fields.integer("max_length", DEFAULT_MAX_LENGTH)
-    if not 1 <= max_length <= 200:
-        fields.error("max_length", f"max_length {max_length} is outside 1–200", "use a length such as 40")
+    if not MAX_LENGTH.least <= max_length <= MAX_LENGTH.most:
+        fields.error(
+            "max_length",
+            f"max_length {max_length} is outside {MAX_LENGTH.least}–{MAX_LENGTH.most}",
+            "use a length such as 40",
+        )
         return None
     too_long = [answer for answer in answers if pattern_length(answer) > max_length]
     if too_long:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -19,6 +19,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from .files import check_regular_file
 from .problems import Problems, did_you_mean
 from .yaml_messages import explain
+
+if TYPE_CHECKING:
+    from .schema import Section
 
 _MISSING = object()
 
@@ -304,6 +307,15 @@ class Fields:
     def warning(self, key: str | None, message: str, fix: str = "") -> None:
         line = self.key_line(key) if key else self.line
         self.problems.warning(self.path, line, message, fix)
+
+
+def read_section(
+    section: Section, data: Any, path: Path, line: int, problems: Problems, allowed: tuple[str, ...] = ()
+) -> Fields:
+    """`data` read as the schema's `section`: its keys allowed (or `allowed`), its required keys reported if missing."""
+    return Fields(
+        data, path, line, problems, what=section.what, allowed=allowed or section.names, required=section.required
+    )
 
 
 def _kind(value: Any) -> str:
