@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..source.ids import AUTO_IDS
-from ..source.quiz import DEFAULT_MAX_LENGTH, match_texts_problem, pattern_length
+from ..model import QuestionType
+from ..source.quiz import DEFAULT_MAX_LENGTH, MAX_LENGTH, match_texts_problem, pattern_length
+from ..source.schema import list_key, type_key
 
-MAX_CHOICES = len(AUTO_IDS)
-MAX_SHORT_TEXT = 200
+MAX_SHORT_TEXT = MAX_LENGTH.most
+_ENTRY_NOUN = {"options": "answers", "pairs": "pairs", "items": "items"}  # as a bank's author calls them
 
 
 @dataclass
@@ -111,45 +112,54 @@ def check_question(data: dict) -> tuple[str, str] | None:
     """(message, fix) when the question would not pass `ccm validate`, else None."""
     if not data.get("prompt", "").strip():
         return "the question has no text", "write the question before its answers"
-    kind = data["type"]
-    if kind in ("single", "multiple"):
+    kind = QuestionType(data["type"])
+    problem = _count_problem(kind, data)
+    if problem:
+        return problem
+    if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         options = data.get("options", [])
-        if len(options) < 2:
-            return (
-                f"the question has {len(options)} answer{'s' if len(options) != 1 else ''}; at least 2 are needed",
-                "add another answer",
-            )
-        if len(options) > MAX_CHOICES:
-            return f"the question has {len(options)} answers; at most {MAX_CHOICES} are allowed", "split it in two"
         if any(not entry["text"].strip() for entry in options):
             return "one of the answers is empty", "write the answer's text, or remove it"
         if not any(entry.get("correct") for entry in options):
             return "no answer is marked right", "mark the right answer"
-    elif kind == "matching":
+    elif kind is QuestionType.MATCHING:
         pairs = data.get("pairs", [])
-        if len(pairs) < 2:
-            return "a matching question needs at least 2 pairs", "add another pair"
-        if len(pairs) > MAX_CHOICES:
-            return f"the question has {len(pairs)} pairs; at most {MAX_CHOICES} are allowed", "split it in two"
         if any(not pair["prompt"].strip() or not pair["match"].strip() for pair in pairs):
             return "a pair is missing one of its sides", "write both sides of every pair"
-        problem = match_texts_problem([pair["match"] for pair in pairs], tuple(data.get("spares", ())))
-        if problem:
-            return problem[0], problem[1]
-    elif kind == "ordering":
-        items = data.get("items", [])
-        if len(items) < 2:
-            return "an ordering question needs at least 2 items", "add another item"
-        if len(items) > MAX_CHOICES:
-            return f"the question has {len(items)} items; at most {MAX_CHOICES} are allowed", "split it in two"
-    elif kind == "short-text":
-        answers = data.get("answers", [])
-        if not answers:
-            return "the question has no accepted answer", "give at least one accepted answer"
-        longest = max(pattern_length(answer) for answer in answers)
-        if longest > data.get("max_length", DEFAULT_MAX_LENGTH):
-            return (
-                f"an accepted answer is {longest} characters long, more than the limit",
-                f"shorten it (at most {MAX_SHORT_TEXT} characters)",
-            )
+        matched = match_texts_problem([pair["match"] for pair in pairs], tuple(data.get("spares", ())))
+        if matched:
+            return matched[0], matched[1]
+    elif kind is QuestionType.SHORT_TEXT:
+        return _short_text_problem(data)
+    return None
+
+
+def _count_problem(kind: QuestionType, data: dict) -> tuple[str, str] | None:
+    """Too few or too many options, pairs or items, by the schema's bounds for this question type."""
+    declared = list_key(kind)
+    if declared is None:
+        return None
+    count, noun = len(data.get(declared.name, [])), _ENTRY_NOUN[declared.name]
+    if count < declared.least:
+        if kind is QuestionType.MATCHING:
+            return f"a matching question needs at least {declared.least} pairs", "add another pair"
+        if kind is QuestionType.ORDERING:
+            return f"an ordering question needs at least {declared.least} items", "add another item"
+        plural = "s" if count != 1 else ""
+        return f"the question has {count} answer{plural}; at least {declared.least} are needed", "add another answer"
+    if count > declared.most:
+        return f"the question has {count} {noun}; at most {declared.most} are allowed", "split it in two"
+    return None
+
+
+def _short_text_problem(data: dict) -> tuple[str, str] | None:
+    answers = data.get("answers", [])
+    if len(answers) < type_key(QuestionType.SHORT_TEXT, "answers").least:
+        return "the question has no accepted answer", "give at least one accepted answer"
+    longest = max(pattern_length(answer) for answer in answers)
+    if longest > data.get("max_length", DEFAULT_MAX_LENGTH):
+        return (
+            f"an accepted answer is {longest} characters long, more than the limit",
+            f"shorten it (at most {MAX_SHORT_TEXT} characters)",
+        )
     return None

@@ -357,6 +357,11 @@ def type_key(question_type: QuestionType | str, name: str) -> Key:
     raise KeyError(name)
 
 
+def list_key(question_type: QuestionType | str) -> Key | None:
+    """The list of options, pairs or items a question of this type chooses from, if it has one."""
+    return next((key for key in QUESTION_TYPES[QuestionType(question_type)] if key.kind is Kind.LIST), None)
+
+
 QUESTION_KEYS = tuple(dict.fromkeys(QUESTION.names + sum((type_keys(t) for t in QuestionType), ())))
 FILES = (COURSE, FRAMEWORK, MODULE, QUIZ, PATHWAY)
 
