@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .commands import DEFAULT_SOURCE, Failed, Outcome
 from .errors import EXIT_INTERRUPTED, CcmError, UsageProblem
+from .source.schema import LMS_PROFILES
 from .targets import TargetError, module_target_names, target_names, target_options
 
 DEFAULT_OUT = "packages_out"
@@ -182,7 +183,7 @@ def _progress_bar(total: int, quiet: bool):
 )
 @click.option(
     "--lms",
-    type=click.Choice(["moodle", "esr", "generic"]),
+    type=click.Choice(list(LMS_PROFILES)),
     default=None,
     help="LMS profile for its checks and settings. Default: the course file's, else moodle.",
 )

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from ..errors import WriteProblem
 from ..model import Course, Module, Pathway
+from ..source.schema import LMS_PROFILES
 
 
 def course_unit_id(course: Course) -> str:
@@ -26,7 +27,6 @@ class BuildRefused(WriteProblem):
     """The user asked for something a target must not do; the message says why and what to do instead."""
 
 
-LMS_PROFILES = ("moodle", "esr", "generic")  # `ccm build --lms`; what each one means: lms_profiles.py
 OPTION_TYPES = (str, int, bool, Path)  # Path: a folder that must exist
 
 
