@@ -115,7 +115,7 @@ ORGANISATION = Section(
     "who publishes the course, shown on the packages' pages",
     (
         Key("name", Kind.TEXT, "the organisation's name"),
-        Key("logo", Kind.TEXT, "an image in assets/, e.g. assets/logo.png"),
+        Key("logo", Kind.TEXT, "an image, relative to the course folder (e.g. assets/logo.png)"),
     ),
 )
 COURSE = Section(
@@ -126,7 +126,7 @@ COURSE = Section(
         Key("title", Kind.TEXT, "the catalogue's title", default=_COURSE_DEFAULTS.title),
         Key("publisher", Kind.TEXT, "who publishes the packages"),
         Key("language", Kind.TEXT, "the language tag of the learners' pages", default=_COURSE_DEFAULTS.language),
-        Key("base_iri", Kind.TEXT, "overrides the framework's base_iri for activity ids"),
+        Key("base_iri", Kind.TEXT, "the root of activity ids", default="the framework's base_iri"),
         Key(
             "targets",
             Kind.TEXTS,
@@ -178,7 +178,7 @@ DOMAIN = Section(
         _id("domain"),
         Key("title", Kind.TEXT, "the domain's title", required=True),
         Key("description", Kind.TEXT, "what the domain covers"),
-        Key("local", Kind.TRUE_FALSE, "true for a domain the organisation added", default=False),
+        Key("local", Kind.TRUE_FALSE, "true for a domain that is not part of the framework proper", default=False),
         Key("competencies", Kind.LIST, "the domain's competencies", required=True, entries=COMPETENCY),
     ),
 )
