@@ -49,6 +49,7 @@ class Key:
     description: str
     required: bool = False
     default: Any = None
+    default_described: str = ""  # for the reference, when the default is not a fixed value
     minimum: int | None = None  # the least value, or the fewest items of a list
     maximum: int | None = None  # the greatest value, or the most items of a list
     choices: tuple[str, ...] = ()
@@ -126,7 +127,7 @@ COURSE = Section(
         Key("title", Kind.TEXT, "the catalogue's title", default=_COURSE_DEFAULTS.title),
         Key("publisher", Kind.TEXT, "who publishes the packages"),
         Key("language", Kind.TEXT, "the language tag of the learners' pages", default=_COURSE_DEFAULTS.language),
-        Key("base_iri", Kind.TEXT, "the root of activity ids", default="the framework's base_iri"),
+        Key("base_iri", Kind.TEXT, "the root of activity ids", default_described="the framework's base_iri"),
         Key(
             "targets",
             Kind.TEXTS,
@@ -270,7 +271,9 @@ QUESTION = Section(
     (
         _id("question"),
         Key("type", Kind.TEXT, "the question type", required=True, choices=tuple(t.value for t in QuestionType)),
-        Key("competency", Kind.TEXT, "the competency it evidences", default="the module's primary competency"),
+        Key(
+            "competency", Kind.TEXT, "the competency it evidences", default_described="the module's primary competency"
+        ),
         Key("prompt", Kind.TEXT, "the question; one starting TODO is a placeholder", required=True),
         Key("feedback", Kind.TEXT_OR_MAPPING, "why the right answer is right", entries=FEEDBACK),
         Key("idnumber", Kind.TEXT, "the question's id in a Moodle question bank"),
@@ -283,7 +286,7 @@ OPTION = Section(
     "option",
     "one answer to choose",
     (
-        Key("id", Kind.TEXT, "its letter", default="a, b, c… by position"),
+        Key("id", Kind.TEXT, "its letter", default_described="a, b, c… by position"),
         Key("text", Kind.TEXT, "the answer", required=True),
         Key("correct", Kind.TRUE_FALSE, "true for a right answer", default=False),
         Key("feedback", Kind.TEXT, "shown when it is chosen"),
@@ -294,7 +297,7 @@ PAIR = Section(
     "pair",
     "a prompt and its match",
     (
-        Key("id", Kind.TEXT, "its letter", default="a, b, c… by position"),
+        Key("id", Kind.TEXT, "its letter", default_described="a, b, c… by position"),
         Key("prompt", Kind.TEXT, "the left side", required=True),
         Key("match", Kind.TEXT, "the right side", required=True),
     ),
@@ -304,7 +307,7 @@ ORDERED_ITEM = Section(
     "ordering item",
     "one step, listed in the right order",
     (
-        Key("id", Kind.TEXT, "its letter", default="a, b, c… by position"),
+        Key("id", Kind.TEXT, "its letter", default_described="a, b, c… by position"),
         Key("text", Kind.TEXT, "the step", required=True),
     ),
 )
@@ -373,6 +376,8 @@ def _cell(text: str) -> str:
 def _need(key: Key) -> str:
     if key.required:
         return "required"
+    if key.default_described:
+        return f"default: {key.default_described}"
     if key.default is None or key.default == "":
         return "optional"
     default = key.default
