@@ -60,15 +60,15 @@ def _read_settings(root: Path, problems: Problems) -> CourseSettings:
     fields = read_section(COURSE, data, path, 1, problems)
     if not fields.ok:
         return CourseSettings()
-    lms = fields.text("lms", COURSE["lms"].default)
+    lms = fields.value("lms")
     profiles = COURSE["lms"].allowed_values()
     if lms not in profiles:
         fields.error("lms", f"unknown LMS profile '{lms}'", f"use one of {', '.join(profiles)}")
     return CourseSettings(
-        title=fields.text("title", COURSE["title"].default),
-        publisher=fields.text("publisher"),
-        language=fields.text("language", COURSE["language"].default),
-        base_iri=fields.text("base_iri"),
+        title=fields.value("title"),
+        publisher=fields.value("publisher"),
+        language=fields.value("language"),
+        base_iri=fields.value("base_iri"),
         default_targets=_read_targets(fields) or COURSE["targets"].default,
         lms=lms,
         organisation=_read_organisation(fields, root, problems),
@@ -79,7 +79,7 @@ def _read_targets(fields: Fields) -> tuple[str, ...]:
     """The course's default targets; an unknown one is an error, never dropped."""
     from ..targets import TargetError
 
-    listed = fields.texts("targets")
+    listed = fields.value("targets")
     try:
         known = COURSE["targets"].allowed_values()
     except TargetError as error:
@@ -102,14 +102,14 @@ def _read_organisation(fields: Fields, root: Path, problems: Problems) -> Organi
         return Organisation()
     organisation = read_section(ORGANISATION, data, fields.path, fields.key_line("organisation"), problems)
     logo = None
-    logo_path = organisation.text("logo")
+    logo_path = organisation.value("logo")
     if logo_path:
         from ..model import Image
 
         found = safe_asset_path(logo_path, root, fields.path, organisation.key_line("logo"), problems)
         if found is not None:
             logo = Image(path=logo_path, data=found.read_bytes())
-    return Organisation(name=organisation.text("name"), logo=logo)
+    return Organisation(name=organisation.value("name"), logo=logo)
 
 
 def _read_modules(root: Path, problems: Problems, known: frozenset[str] | None) -> tuple[tuple, set[str]]:
@@ -146,7 +146,7 @@ def _read_pathways(folder: Path, problems: Problems, module_ids: set[str]) -> tu
         fields = read_section(PATHWAY, data, path, 1, problems)
         if not fields.ok:
             continue
-        pathway_id = fields.text("id")
+        pathway_id = fields.value("id")
         if pathway_id and check_id("pathway", pathway_id, problems, path, fields.key_line("id")):
             if pathway_id != path.stem:
                 fields.warning(
@@ -154,16 +154,16 @@ def _read_pathways(folder: Path, problems: Problems, module_ids: set[str]) -> tu
                     f"the pathway id '{pathway_id}' differs from its file name '{path.name}'",
                     f"rename the file to {pathway_id}.yaml so it is easy to find",
                 )
-        listed = fields.texts("modules")
+        listed = fields.value("modules")
         _check_pathway_modules(fields, listed, module_ids)
         pathways.append(
             Pathway(
                 id=pathway_id,
-                title=fields.text("title"),
-                description=fields.text("description"),
-                audience=fields.texts("audience"),
+                title=fields.value("title"),
+                description=fields.value("description"),
+                audience=fields.value("audience"),
                 module_ids=listed,
-                version=fields.version() or PATHWAY["version"].default,
+                version=fields.value("version"),
             )
         )
     return tuple(pathways)

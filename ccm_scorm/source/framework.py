@@ -29,10 +29,10 @@ def read_framework(path: Path, problems: Problems) -> Framework | None:
     fields = read_section(FRAMEWORK, data, path, 1, problems)
     if not fields.ok:
         return None
-    framework_id = fields.text("id")
+    framework_id = fields.value("id")
     if framework_id:
         check_id("framework", framework_id, problems, path, fields.key_line("id"))
-    base_iri = fields.text("base_iri")
+    base_iri = fields.value("base_iri")
     if base_iri and not _IRI.match(base_iri):
         fields.error(
             "base_iri",
@@ -50,12 +50,12 @@ def read_framework(path: Path, problems: Problems) -> Framework | None:
         fields.error("domains", "the framework has no competencies", "add competencies under a domain")
     return Framework(
         id=framework_id,
-        title=fields.text("title"),
-        version=fields.version(),
-        description=fields.text("description"),
-        provenance=fields.text("provenance"),
+        title=fields.value("title"),
+        version=fields.value("version"),
+        description=fields.value("description"),
+        provenance=fields.value("provenance"),
         base_iri=base_iri,
-        audience=fields.texts("audience"),
+        audience=fields.value("audience"),
         domains=tuple(domains),
         competencies=tuple(competencies),
     )
@@ -67,7 +67,7 @@ def _read_domain(
     fields = read_section(DOMAIN, data, path, line, problems)
     if not fields.ok:
         return None
-    domain_id = fields.text("id")
+    domain_id = fields.value("id")
     if domain_id:
         _check_unique(domain_id, "domain", path, fields.key_line("id"), problems, seen)
     ids = []
@@ -80,10 +80,10 @@ def _read_domain(
             ids.append(competency.id)
     return Domain(
         id=domain_id,
-        title=fields.text("title"),
-        description=fields.text("description"),
+        title=fields.value("title"),
+        description=fields.value("description"),
         competency_ids=tuple(ids),
-        local=fields.boolean("local", DOMAIN["local"].default),
+        local=fields.value("local"),
     )
 
 
@@ -104,7 +104,7 @@ def _check_unique(identifier: str, kind: str, path: Path, line: int, problems: P
 
 def _read_competency(data, path: Path, line: int, problems: Problems, domain_id: str) -> Competency | None:
     fields = read_section(COMPETENCY, data, path, line, problems)
-    if not fields.ok or not fields.text("id"):
+    if not fields.ok or not fields.value("id"):
         return None
     levels = _read_levels(fields)
     references = []
@@ -113,20 +113,20 @@ def _read_competency(data, path: Path, line: int, problems: Problems, domain_id:
         if reference.ok:
             references.append(
                 CrossReference(
-                    framework=reference.text("framework"),
+                    framework=reference.value("framework"),
                     id=str(reference.data.get("id", "")).strip(),
-                    title=reference.text("title"),
+                    title=reference.value("title"),
                 )
             )
     return Competency(
-        id=fields.text("id"),
-        title=fields.text("title"),
-        description=fields.text("description"),
+        id=fields.value("id"),
+        title=fields.value("title"),
+        description=fields.value("description"),
         domain_id=domain_id,
-        indicators=fields.texts("indicators"),
+        indicators=fields.value("indicators"),
         levels=levels,
         cross_references=tuple(references),
-        provenance=fields.text("provenance"),
+        provenance=fields.value("provenance"),
     )
 
 

@@ -27,21 +27,21 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     fields = read_section(MODULE, data, path, 1, problems)
     if not fields.ok:
         return None
-    module_id = fields.text("id")
+    module_id = fields.value("id")
     if module_id:
         check_id("module", module_id, problems, path, fields.key_line("id"))
-    competencies = fields.texts("competencies")
+    competencies = fields.value("competencies")
     if fields.has("competencies") and not competencies:
         fields.error("competencies", "the module lists no competencies", "list at least one; the first is the primary")
     _check_competencies(fields, competencies, known_competencies)
-    pass_mark = fields.integer("pass_mark", PASS_MARK.default)
+    pass_mark = fields.value("pass_mark")
     if not PASS_MARK.least <= pass_mark <= PASS_MARK.most:
         fields.error(
             "pass_mark",
             f"pass_mark {_shown(pass_mark)} is outside {PASS_MARK.least}–{PASS_MARK.most}",
             "give a percentage such as 80",
         )
-    attempts = fields.integer("attempts", MODULE["attempts"].default)
+    attempts = fields.value("attempts")
     if attempts < 0:
         fields.error("attempts", f"attempts cannot be negative ({attempts})", "use 0 for unlimited attempts")
     elif attempts > MAX_ATTEMPTS:
@@ -50,7 +50,7 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
             f"attempts {_shown(attempts)} is more than {MAX_ATTEMPTS}",
             "use 0 for unlimited attempts, or a number up to " + str(MAX_ATTEMPTS),
         )
-    minutes = fields.integer("minutes", 0)
+    minutes = fields.value("minutes")
     if fields.has("minutes") and minutes < MODULE["minutes"].least:
         fields.error("minutes", "minutes must be more than 0", "estimate how long a learner takes, e.g. minutes: 12")
     elif minutes > MAX_MINUTES:
@@ -75,13 +75,13 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
         _warn_unevidenced(fields, known_listed, questions)
     return Module(
         id=module_id,
-        version=fields.version(),
-        title=fields.text("title"),
-        summary=fields.text("summary"),
+        version=fields.value("version"),
+        title=fields.value("title"),
+        summary=fields.value("summary"),
         competency_ids=competencies,
-        audience=fields.texts("audience"),
+        audience=fields.value("audience"),
         minutes=minutes,
-        outcomes=fields.texts("outcomes"),
+        outcomes=fields.value("outcomes"),
         pass_mark=pass_mark,
         attempts=attempts,
         pages=pages,
@@ -133,7 +133,7 @@ def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> Dr
     draw = read_section(DRAW, data, fields.path, fields.key_line("draw"), fields.problems)
     if not draw.ok:
         return None
-    count = draw.integer("count", 0)
+    count = draw.value("count")
     if count > bank_size and len(str(count)) > 12:
         draw.error("count", f"the draw count has {len(str(count))} digits", f"give a number up to {bank_size}")
         return None
@@ -151,7 +151,7 @@ def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> Dr
             f"lower the count to at most {bank_size} or add questions",
         )
         return None
-    return Draw(count=count, shuffle=draw.boolean("shuffle", DRAW["shuffle"].default))
+    return Draw(count=count, shuffle=draw.value("shuffle"))
 
 
 def _check_competencies(fields: Fields, competencies: tuple[str, ...], known: frozenset[str] | None) -> None:
@@ -176,7 +176,7 @@ def _warn_unevidenced(fields: Fields, competencies: tuple[str, ...], questions) 
     if not questions:
         return
     evidenced = {question.competency_id for question in questions}
-    listed = fields.texts("competencies")
+    listed = fields.value("competencies")
     for competency in competencies:
         if competency not in evidenced:
             fields.problems.warning(

@@ -113,10 +113,10 @@ def _read_question(data, path: Path, line: int, problems: Problems, primary_comp
     fields = read_section(QUESTION, data, path, line, problems, allowed=QUESTION_KEYS)
     if not fields.ok:
         return None
-    question_id = fields.text("id")
+    question_id = fields.value("id")
     if question_id and not check_id("question", question_id, problems, path, fields.key_line("id")):
         question_id = ""
-    type_name = fields.text("type")
+    type_name = fields.value("type")
     try:
         question_type = QuestionType(type_name)
     except ValueError:
@@ -134,10 +134,10 @@ def _read_question(data, path: Path, line: int, problems: Problems, primary_comp
                 f"a {question_type.value} question takes {', '.join(own_keys)}",
             )
     feedback_correct, feedback_incorrect = _read_feedback(fields)
-    prompt = fields.text("prompt")
-    competency_id = fields.text("competency") or primary_competency
-    idnumber = fields.text("idnumber")
-    tags = fields.texts("tags")
+    prompt = fields.value("prompt")
+    competency_id = fields.value("competency") or primary_competency
+    idnumber = fields.value("idnumber")
+    tags = fields.value("tags")
     specific = _READERS[question_type](fields, question_type)
     if specific is None or not question_id:
         return None
@@ -162,7 +162,7 @@ def _read_feedback(fields: Fields) -> tuple[str, str]:
     if isinstance(feedback, str):
         return feedback.strip(), feedback.strip()
     parts = read_section(FEEDBACK, feedback, fields.path, fields.key_line("feedback"), fields.problems)
-    return parts.text("correct"), parts.text("incorrect")
+    return parts.value("correct"), parts.value("incorrect")
 
 
 def _labelled(fields: Fields, question_type: QuestionType, key: str) -> list[tuple[str, Fields]] | None:
@@ -205,7 +205,7 @@ def _read_choices(fields: Fields, question_type: QuestionType) -> _TypeFields | 
     if labelled is None:
         return None
     options = tuple(
-        Option(id=i, text=entry.text("text"), correct=entry.boolean("correct", False), feedback=entry.text("feedback"))
+        Option(id=i, text=entry.value("text"), correct=entry.value("correct"), feedback=entry.value("feedback"))
         for i, entry in labelled
     )
     right = sum(option.correct for option in options)
@@ -237,7 +237,7 @@ def _read_matching(fields: Fields, question_type: QuestionType) -> _TypeFields |
     labelled = _labelled(fields, question_type, "pairs")
     if labelled is None:
         return None
-    pairs = tuple(Pair(id=i, prompt=entry.text("prompt"), match=entry.text("match")) for i, entry in labelled)
+    pairs = tuple(Pair(id=i, prompt=entry.value("prompt"), match=entry.value("match")) for i, entry in labelled)
     spares = tuple(spare for spare in fields.texts("spares") if spare)
     problem = match_texts_problem([pair.match for pair in pairs], spares)
     if problem:
@@ -278,7 +278,7 @@ def _read_ordering(fields: Fields, question_type: QuestionType) -> _TypeFields |
     labelled = _labelled(fields, question_type, "items")
     if labelled is None:
         return None
-    return {"items": tuple(Item(id=i, text=entry.text("text")) for i, entry in labelled)}
+    return {"items": tuple(Item(id=i, text=entry.value("text")) for i, entry in labelled)}
 
 
 def _read_short_text(fields: Fields, question_type: QuestionType) -> _TypeFields | None:

@@ -177,7 +177,9 @@ class Fields:
         what: str,
         allowed: tuple[str, ...],
         required: tuple[str, ...] = (),
+        section: Section | None = None,
     ):
+        self.section = section  # the schema's declaration of these keys, for `value`
         self.path = path
         self.problems = problems
         self.what = what
@@ -205,6 +207,26 @@ class Fields:
 
     def key_line(self, key: Any) -> int:
         return _line_of_key(self.data, key, self.line)
+
+    def value(self, key: str) -> Any:
+        """The value of `key`, read as the schema declares it: its kind, and its default when it is missing."""
+        from .schema import Kind
+
+        if self.section is None:
+            raise ValueError(f"{self.what} was not read with a schema section, so '{key}' has no declaration")
+        declared = self.section[key]
+        default = declared.default
+        if declared.kind is Kind.TEXT:
+            return self.text(key, default or "")
+        if declared.kind is Kind.VERSION:
+            return self.version(key) or default or ""
+        if declared.kind is Kind.WHOLE_NUMBER:
+            return self.integer(key, default or 0)
+        if declared.kind is Kind.TRUE_FALSE:
+            return self.boolean(key, bool(default))
+        if declared.kind is Kind.TEXTS:
+            return self.texts(key)
+        raise ValueError(f"'{key}' is {declared.kind.value}: read it with items() or mapping()")
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -314,7 +336,14 @@ def read_section(
 ) -> Fields:
     """`data` read as the schema's `section`: its keys allowed (or `allowed`), its required keys reported if missing."""
     return Fields(
-        data, path, line, problems, what=section.what, allowed=allowed or section.names, required=section.required
+        data,
+        path,
+        line,
+        problems,
+        what=section.what,
+        allowed=allowed or section.names,
+        required=section.required,
+        section=section,
     )
 
 
