@@ -60,6 +60,8 @@ def open_unit(page, server, target: str, unit: str = "module/demo"):
     page.goto(f"{server.url}{unit}?target={target}")
     learner = page.frame_locator("#pv-frame")
     learner.locator("#page-01-welcome h1").wait_for(timeout=WAIT_MS)
+    # The first page is static HTML: a click before the runtime has started is lost.
+    learner.locator("html.ccm-ready").wait_for(state="attached", timeout=WAIT_MS)
     return learner
 
 
