@@ -41,6 +41,9 @@ MAX_STRING = 1024 * 1024  # characters in one JSON string of a statement (names,
 # Levels of JSON nesting in a page: a statement needs about ten. ijson's event prefix grows with the
 # depth, so an unbounded depth costs memory quadratic in it.
 MAX_DEPTH = 100
+# Bytes ijson parses per step. It works out every event of a step before the depth check sees
+# one, at a cost quadratic in the nesting within the step: small steps keep a hostile page cheap.
+PARSE_CHUNK = 4096
 
 
 class LrsClient:
@@ -114,7 +117,7 @@ class LrsClient:
         builder = None
         depth = 0
         try:
-            for prefix, event, value in ijson.parse(body, use_float=True):
+            for prefix, event, value in ijson.parse(body, use_float=True, buf_size=PARSE_CHUNK):
                 if event in ("start_map", "start_array"):
                     depth += 1
                     if depth > MAX_DEPTH:

@@ -16,7 +16,7 @@ Behaviours (GET statements unless said):
   more-endless    a new `more` on every page, for ever
   huge-page       a page that never ends (spaces inside the statements array)
   huge-string     a statement whose actor name is 2 million characters
-  deep-page       a statement nested 1,000,000 arrays deep (8 MB, under the size cap)
+  deep-page       a statement nested 200,000 arrays deep (over the depth cap, far under the size cap)
   drip            one byte every 0.5 s, for ever
   error-500       500 to everything
   write-only      POST 400 (authenticated, not a statement), GET 403: a write-only credential
@@ -195,7 +195,7 @@ def _handler_for(lrs: FakeLrs):
             self._json({"statements": [statement], "more": ""})
 
         def _deep_page(self, _method: str) -> None:
-            depth = 1_000_000
+            depth = 200_000
             self._send(200, b'{"statements": [{"result": ' + b"[" * depth + b"]" * depth + b"}]}")
 
         def _drip(self, _method: str) -> None:
