@@ -203,3 +203,16 @@ def test_no_credential_means_no_authorization_header(lrs):
 def test_an_lrs_that_is_not_a_web_address_is_a_usage_error(source, tmp_path, url):
     result = report(source, tmp_path, url)
     assert result.exit_code == EXIT_USAGE and "is not a web address" in result.output
+
+
+@pytest.mark.parametrize("url", ["ftp://moodle.example.org/", "moodle.example.org", "http://moodle.example.org/"])
+def test_a_moodle_site_that_is_not_a_safe_web_address_is_a_usage_error(source, tmp_path, url):
+    """The same address check as --lrs: a web address, and no token in clear text to another computer."""
+    result = CliRunner().invoke(
+        main,
+        ["report", str(source), "--moodle-site", url, "--moodle-course", "2", "-o", str(tmp_path / "out")],
+        env={"CCM_MOODLE_TOKEN": "token"},
+    )
+    assert "Traceback" not in result.output
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert "--moodle-site" in result.output

@@ -22,7 +22,7 @@ import re
 import urllib.parse
 from typing import Any
 
-from ..http import HttpClient, HttpError, refuse_clear_text
+from ..http import HttpClient, HttpError, address_problem
 from .errors import EXIT_LRS, EXIT_USAGE, ReportError
 from .learners import Identity
 from .matrix import iso_utc
@@ -63,16 +63,9 @@ class MoodleSiteClient:
 
     def __init__(self, url: str, token: str, *, timeout: float = 300, insecure: bool = False):
         base = url.rstrip("/") + "/"
-        try:
-            refuse_clear_text(base, "--moodle-site", insecure)
-        except ValueError:
-            raise ReportError(
-                f"--moodle-site {url!r} is not an http(s) URL; give the site's address, "
-                "e.g. https://moodle.example.org",
-                EXIT_USAGE,
-            ) from None
-        except HttpError as error:
-            raise ReportError(str(error), EXIT_USAGE) from None
+        problem = address_problem(base, "--moodle-site", "https://moodle.example.org", insecure)
+        if problem:
+            raise ReportError(problem, EXIT_USAGE)
         self.endpoint = base + REST_PATH + "?moodlewsrestformat=json"
         self.site = base
         self.token = token
