@@ -53,6 +53,8 @@ def flatten(params: dict, prefix: str = "") -> list[tuple[str, str]]:
             pairs += flatten(value, name)
         elif isinstance(value, (list, tuple)):
             pairs += flatten(dict(enumerate(value)), name)
+        elif isinstance(value, bool):
+            pairs.append((name, "1" if value else "0"))
         else:
             pairs.append((name, str(value)))
     return pairs

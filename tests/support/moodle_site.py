@@ -32,6 +32,8 @@ from typing import Any
 
 import pytest
 
+from ccm_scorm.report.moodle_ws import flatten  # Moodle's REST encoding of nested parameters
+
 from .kits import start_kit
 
 HELPER_TIMEOUT_S = 300
@@ -55,22 +57,6 @@ def _remove_stale_kit_site_file() -> None:
         first_line = stale.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
         if first_line.startswith(f"# ccm-moodle test kit ({kit_dir})") and not (sites_enabled / stale.name).exists():
             stale.rename(sites_enabled / stale.name)
-
-
-def _flatten(params: dict, prefix: str = "") -> list[tuple[str, str]]:
-    """Moodle's REST encoding of nested parameters: courses[0][fullname]=..."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in params.items():
-        name = f"{prefix}[{key}]" if prefix else str(key)
-        if isinstance(value, dict):
-            pairs += _flatten(value, name)
-        elif isinstance(value, (list, tuple)):
-            pairs += _flatten(dict(enumerate(value)), name)
-        elif isinstance(value, bool):
-            pairs.append((name, "1" if value else "0"))
-        else:
-            pairs.append((name, str(value)))
-    return pairs
 
 
 @dataclass
@@ -172,7 +158,7 @@ class MoodleSite:
     def ws(self, function: str, **params: Any) -> Any:
         """Call a web-service function with the admin token; Moodle's exceptions fail the test."""
         data = [("wstoken", self.token), ("moodlewsrestformat", "json"), ("wsfunction", function)]
-        payload = urllib.parse.urlencode(data + _flatten(params)).encode()
+        payload = urllib.parse.urlencode(data + flatten(params)).encode()
         with urllib.request.urlopen(self.ws_url, data=payload, timeout=60) as response:
             body = json.loads(response.read().decode("utf-8"))
         if isinstance(body, dict) and "exception" in body:
