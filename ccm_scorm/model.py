@@ -7,6 +7,7 @@ without anyone changing it underneath another.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -218,6 +219,43 @@ class Organisation:
     logo: Image | None = None
 
 
+PluralForms = tuple[tuple[str, str], ...]  # (CLDR plural category, text), e.g. (("one", ...), ("other", ...))
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def plural_category(rule: str, n: int) -> str:
+    """The CLDR plural category of `n` for integers (the runtime's base.js has the same rules)."""
+    if rule == "cy":
+        return {0: "zero", 1: "one", 2: "two", 3: "few", 6: "many"}.get(n, "other")
+    return "one" if n == 1 else "other"
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The learner-facing strings of one language (docs/languages.md).
+
+    Each entry is a key ("quiz.check") and either a text with {name} placeholders or, for a text
+    that depends on a count, its plural forms chosen by the value `n`.
+    """
+
+    language: str = "en-GB"
+    plural_rule: str = "en"
+    entries: tuple[tuple[str, str | PluralForms], ...] = ()
+
+    def text(self, key: str, **values: object) -> str:
+        found = dict(self.entries).get(key)
+        if found is None:
+            raise KeyError(f"no learner message '{key}'")
+        if not isinstance(found, str):
+            forms = dict(found)
+            category = plural_category(self.plural_rule, int(values.get("n", 0)))  # type: ignore[call-overload]
+            found = forms.get(category, forms["other"])
+        return _PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), match.group(0))), found)
+
+    def as_json(self) -> dict[str, str | dict[str, str]]:
+        return {key: value if isinstance(value, str) else dict(value) for key, value in self.entries}
+
+
 @dataclass(frozen=True)
 class CourseSettings:
     """The optional course file at the source root."""
@@ -229,6 +267,7 @@ class CourseSettings:
     default_targets: tuple[str, ...] = ("web", "scorm12", "scorm2004", "xapi", "cmi5")
     lms: str = "moodle"
     organisation: Organisation = field(default_factory=Organisation)
+    messages: Messages = field(default_factory=Messages)  # filled by the source reader from the catalogue
 
 
 @dataclass(frozen=True)

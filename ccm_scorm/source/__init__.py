@@ -12,13 +12,15 @@ from ..model import Course, CourseSettings, Organisation, Pathway
 from .checks import check_cross_references
 from .framework import read_framework
 from .ids import check_id
+from .messages import COURSE_FOLDER as COURSE_MESSAGES
+from .messages import read_messages
 from .module import read_module
 from .pages import safe_asset_path
 from .problems import Problem, Problems, SourceError, did_you_mean
 from .schema import COURSE, ORGANISATION, PATHWAY
 from .yamlfile import Fields, load_yaml, read_section
 
-RESERVED_FOLDERS = {"pathways", "assets"}
+RESERVED_FOLDERS = {"pathways", "assets", COURSE_MESSAGES}
 
 
 def check_course(source: Path | str) -> tuple[Course | None, Problems]:
@@ -53,13 +55,14 @@ def load_course(source: Path | str) -> Course:
 def _read_settings(root: Path, problems: Problems) -> CourseSettings:
     path = root / "course.yaml"
     if not path.exists():
-        return CourseSettings()
+        return CourseSettings(messages=read_messages(CourseSettings.language, root, path, 0, problems))
     data = load_yaml(path, problems)
     if data is None:
         return CourseSettings()
     fields = read_section(COURSE, data, path, 1, problems)
     if not fields.ok:
         return CourseSettings()
+    language = fields.value("language")
     lms = fields.value("lms")
     profiles = COURSE["lms"].allowed_values()
     if lms not in profiles:
@@ -67,7 +70,8 @@ def _read_settings(root: Path, problems: Problems) -> CourseSettings:
     return CourseSettings(
         title=fields.value("title"),
         publisher=fields.value("publisher"),
-        language=fields.value("language"),
+        language=language,
+        messages=read_messages(language, root, path, fields.key_line("language"), problems),
         base_iri=fields.value("base_iri"),
         default_targets=_read_targets(fields) or COURSE["targets"].default,
         lms=lms,

@@ -28,6 +28,7 @@ from ccm_scorm.model import (
     QuestionType,
 )
 from ccm_scorm.render import render_module
+from ccm_scorm.source.messages import shipped_messages
 from support.recording import rendered
 
 COMPETENCIES = (
@@ -191,7 +192,9 @@ def make_course(**module_changes) -> tuple[Course, Module]:
         questions=QUESTIONS,
     )
     module = dataclasses.replace(module, **module_changes)
-    settings = CourseSettings(title="Test course", organisation=Organisation(name="Example NHS Trust"))
+    settings = CourseSettings(
+        title="Test course", organisation=Organisation(name="Example NHS Trust"), messages=shipped_messages()
+    )
     return Course(settings=settings, framework=framework, modules=(module,), pathways=()), module
 
 

@@ -9,6 +9,22 @@
   CCM.registerAdapter = function (name, factory) { adapters[name] = factory; };
   CCM.adapter = function (name) { return adapters[name] || null; };
 
+  /* The learner's strings (docs/languages.md): CCM.t(key) or CCM.t(key, { n: 5, name: 'x' }).
+   * A text depending on a count has plural forms, chosen by values.n with the CLDR rules of
+   * model.plural_category. An unknown key shows as itself, which the catalogue tests catch. */
+  var messages = {}, pluralRule = 'en';
+  var WELSH = { 0: 'zero', 1: 'one', 2: 'two', 3: 'few', 6: 'many' };
+  CCM.useMessages = function (all, rule) { messages = all || {}; pluralRule = rule || 'en'; };
+  CCM.t = function (key, values) {
+    var text = messages[key], v = values || {};
+    if (text === undefined) return key;
+    if (typeof text !== 'string') {
+      var category = pluralRule === 'cy' ? WELSH[v.n] || 'other' : v.n === 1 ? 'one' : 'other';
+      text = text[category] || text.other;
+    }
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return name in v ? String(v[name]) : all; });
+  };
+
   CCM.range = function (n) { var a = []; for (var i = 0; i < n; i++) a.push(i); return a; };
   CCM.b36 = function (n) { return n.toString(36); };
   // width of a fixed-width base36 index for `count` things (indexes 0..count-1)

@@ -22,6 +22,7 @@
     var data = document.getElementById('ccm-course');
     if (!data) throw new Error('the course data is missing.');
     var course = JSON.parse(data.textContent);
+    CCM.useMessages(course.messages, course.plural);
     var factory = CCM.adapter(course.adapter);
     if (!factory) throw new Error('no adapter called "' + course.adapter + '" is included.');
     (course.kind === 'pathway' ? CCM.startPathway : CCM.startModule)(course, factory(course)).catch(showError);

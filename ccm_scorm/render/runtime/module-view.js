@@ -19,19 +19,19 @@
   var STATES = {
     page: {
       enter: enterPage,
-      progress: function (m) { return 'Page ' + (m.st.page + 1) + ' of ' + m.n; },
+      progress: function (m) { return CCM.t('page.page_of', { page: m.st.page + 1, pages: m.n }); },
       location: function (m) { return m.course.pages[m.st.page].id; },
       section: function (m) { return m.sections[m.st.page]; }
     },
     quiz: {
       enter: function (m) { return CCM.quiz.render(m); },
-      progress: function (m) { return m.st.attempt ? 'Quiz: question ' + (m.st.qpos + 1) + ' of ' + m.K : 'Quiz'; },
+      progress: function (m) { return m.st.attempt ? CCM.t('page.quiz_question_of', { question: m.st.qpos + 1, questions: m.K }) : CCM.t('page.quiz'); },
       location: function () { return 'quiz'; },
       section: function () { return byId('ccm-quiz'); }
     },
     results: {
       enter: function (m) { return CCM.results.render(m); },
-      progress: function () { return 'Quiz results'; },
+      progress: function () { return CCM.t('page.quiz_results'); },
       location: function () { return 'results'; },
       section: function () { return byId('ccm-results'); }
     }
@@ -77,15 +77,15 @@
       if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
       var mark = a.querySelector('.ccm-seen');
       if (mark) mark.hidden = v < n ? !st.seen[v] : !(st.submitted || done);
-      if (v === n) a.firstChild.textContent = st.submitted || done ? 'Quiz results' : 'Quiz';
+      if (v === n) a.firstChild.textContent = CCM.t(st.submitted || done ? 'page.quiz_results' : 'page.quiz');
     });
     var prog = byId('ccm-progress');
     prog.hidden = false;
     prog.textContent = STATES[st.view].progress(m);
     byId('ccm-pager').hidden = st.view !== 'page';
     byId('ccm-prev').hidden = st.view === 'page' && st.page === 0;
-    byId('ccm-next').textContent = st.view === 'page' && st.page < n - 1 ? 'Next page'
-      : m.hasQuiz ? 'Go to the quiz' : m.host.leaveLabel;
+    byId('ccm-next').textContent = st.view === 'page' && st.page < n - 1 ? CCM.t('page.next')
+      : m.hasQuiz ? CCM.t('page.go_to_quiz') : m.host.leaveLabel;
   }
 
   function next(m) {
