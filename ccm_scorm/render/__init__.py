@@ -135,6 +135,7 @@ def render_module(
             pages=[RenderedPage(page.id, page.title, page.html) for page in module.pages],
             module=module,
             organisation=course.settings.organisation.name,
+            t=course.settings.messages.text,
         )
     )
     own = {"index.html": html.encode("utf-8")}
@@ -205,6 +206,7 @@ def render_pathway(
             modules=shown,
             total_minutes=sum(module.minutes for module in modules),
             organisation=course.settings.organisation.name,
+            t=course.settings.messages.text,
         )
     )
     files.update({"index.html": html.encode("utf-8"), **runtime})
@@ -266,7 +268,8 @@ def pathway_data(course: Course, pathway: Pathway, adapter: str) -> dict:
     module_data = []
     for module in modules:
         data = course_data(course, module, adapter)
-        del data["organisation"]  # once, at the pathway level
+        for once in ("organisation", "messages", "plural"):  # once, at the pathway level
+            del data[once]
         data["minutes"] = module.minutes
         module_data.append(data)
     return {
@@ -279,10 +282,17 @@ def pathway_data(course: Course, pathway: Pathway, adapter: str) -> dict:
         "description": pathway.description,
         "iri": course.pathway_iri(pathway.id),
         "language": course.settings.language,
+        **messages_data(course),
         "modules": module_data,
         "competencies": competencies,
         "organisation": organisation_data(course),
     }
+
+
+def messages_data(course: Course) -> dict:
+    """The learner's strings for the runtime (CCM.t in base.js)."""
+    messages = course.settings.messages
+    return {"messages": messages.as_json(), "plural": messages.plural_rule}
 
 
 def json_for_html(data: dict) -> str:
@@ -303,6 +313,7 @@ def course_data(course: Course, module: Module, adapter: str, root: str = "") ->
         "title": module.title,
         "iri": course.module_iri(module.id),
         "language": course.settings.language,
+        **messages_data(course),
         "passMark": module.pass_mark,
         "attempts": module.attempts,
         "draw": {"count": module.draw.count, "shuffle": module.draw.shuffle} if module.draw else None,
