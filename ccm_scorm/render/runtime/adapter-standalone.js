@@ -5,13 +5,12 @@
  * progress in memory and says so. */
 (function () {
   'use strict';
-  var LOST = 'This browser is not letting the module keep your progress. ' +
-    'You can carry on, but your progress will not be kept when you close this page.';
+  function lost() { return window.CCM.t('launch.storage_blocked'); }
 
   function standalone(course) {
     var key = 'ccm:' + (course.kind === 'pathway' ? 'pathway:' : '') + course.id + ':' + course.version;
     var store = window.CCM.storage(), memory = null, name = null, report = function () {};
-    function lose() { store = null; report({ kind: 'error', message: LOST }); }
+    function lose() { store = null; report({ kind: 'error', message: lost() }); }
     return {
       onStatus: function (callback) { report = callback; },
       start: function () {
@@ -19,7 +18,7 @@
         if (store) {
           try { state = store.getItem(key); } catch (e) { lose(); }
         } else {
-          report({ kind: 'error', message: LOST });
+          report({ kind: 'error', message: lost() });
         }
         return Promise.resolve({ state: state, location: null, learner: null, mode: 'normal',
           recording: true, masteryScore: null, returnURL: null });

@@ -29,7 +29,7 @@
     pkg.cert = certificates.view(pkg.sess, { kind: 'module', id: course.id, title: course.title, date: new Date(), dated: false,
       language: course.language,
       organisation: course.organisation, modules: [{ title: course.title, score: s.score, passed: s.passed }],
-      competencies: certificates.evidenced(s.competencies, certificates.titlesOf(course.competencies)), back: 'Back to your results' });
+      competencies: certificates.evidenced(s.competencies, certificates.titlesOf(course.competencies)), back: CCM.t('module.back_to_results') });
     hideModule(pkg);
     byId('ccm-progress').hidden = true;
     pkg.view = 'certificate';
@@ -49,10 +49,10 @@
       passMark: function () { return pkg.passMark; },
       leave: function () { finish(pkg, 'exit'); },
       onResult: function () {},
-      leaveLabel: 'Finish',
+      leaveLabel: CCM.t('module.finish'),
       readOnly: null, // 'review' or 'browse': nothing is saved, the quiz is practice only
       done: null,
-      certificate: byId('ccm-certificate') ? { label: 'Get your certificate', show: function () { showCertificate(pkg); } } : null
+      certificate: byId('ccm-certificate') ? { label: CCM.t('module.get_certificate'), show: function () { showCertificate(pkg); } } : null
     };
   }
 
