@@ -59,7 +59,7 @@ test('response ids of the other types', () => {
   assert.deepEqual(plain(responseIds(SHORT_TEXT, '  x y ')), ['x y']);
 });
 
-test('attempt results: overall score, per competency, cross-linked competencies only when asked', () => {
+test('attempt results: overall score, per competency, cross-linked competencies only when judged', () => {
   const q2 = { ...TRUE_FALSE, id: 'q2', competency: 'c2' };
   const q3 = { ...SINGLE, id: 'q3', competency: 'c3' };
   const c = course([SINGLE, q2, q3]);
@@ -68,9 +68,30 @@ test('attempt results: overall score, per competency, cross-linked competencies 
   assert.deepEqual(r.ok, [true, false]);
   assert.equal(r.score, 50);
   assert.equal(r.passed, true);
-  assert.deepEqual(r.competencies, [{ id: 'c1', title: 'First', score: 100, status: 'passed' },
-    { id: 'c2', title: 'Second', score: 0, status: 'failed' }]);
+  assert.deepEqual(r.competencies, [{ id: 'c1', title: 'First', score: 100, status: 'passed', asked: 1 },
+    { id: 'c2', title: 'Second', score: 0, status: 'failed', asked: 1 }]);
   const withC3 = plain(attemptResults(c, { draw: [2], answers: [0] }, 80));
   assert.deepEqual(withC3.competencies.map((x) => [x.id, x.score, x.status]),
-    [['c1', null, 'completed'], ['c2', null, 'completed'], ['c3', 0, 'failed']]);
+    [['c1', null, 'not-assessed'], ['c2', null, 'not-assessed'], ['c3', 0, 'failed']]);
+});
+
+test('the competency rule: judged at two questions asked, or every question the bank has when fewer', () => {
+  const { judge } = CCM.scoring;
+  assert.deepEqual(plain(judge(1, 0, 3, 80)), { score: null, status: 'not-assessed' }, 'one of three asked');
+  assert.deepEqual(plain(judge(0, 0, 1, 80)), { score: null, status: 'not-assessed' }, 'the only one not asked');
+  assert.deepEqual(plain(judge(1, 0, 1, 80)), { score: 0, status: 'failed' }, 'the only one asked');
+  assert.deepEqual(plain(judge(2, 1, 9, 50)), { score: 50, status: 'passed' }, 'two asked, at the pass mark');
+  assert.deepEqual(plain(judge(3, 2, 9, 80)), { score: 67, status: 'failed' });
+  assert.deepEqual(plain(judge(0, 0, 0, 80)), { score: null, status: 'completed' }, 'no question in the bank');
+});
+
+test('a draw with one question on a competency leaves it not assessed, not failed at 0 %', () => {
+  const qs = ['a', 'b', 'c', 'd'].map((id, i) => ({ ...TRUE_FALSE, id, competency: i < 3 ? 'c1' : 'c2' }));
+  qs.push({ ...TRUE_FALSE, id: 'e', competency: 'c2' });
+  const r = plain(attemptResults(course(qs), { draw: [0, 1, 2, 3], answers: [false, false, false, true] }, 75));
+  assert.equal(r.passed, true);
+  assert.deepEqual(r.competencies.map((x) => [x.id, x.score, x.status, x.asked]),
+    [['c1', 100, 'passed', 3], ['c2', null, 'not-assessed', 1]]);
+  assert.equal(CCM.scoring.unscored(course(qs), 'c2'), 'not-assessed');
+  assert.equal(CCM.scoring.unscored(course(qs), 'c9'), 'completed');
 });

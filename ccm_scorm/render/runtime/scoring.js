@@ -80,29 +80,45 @@
   }
   function competencyOf(course, q) { return q.competency || primaryCompetency(course); }
   function percent(a, b) { return Math.round((100 * a) / b); }
+  function countOf(list, fn) { return list.filter(fn).length; }
+  function inBank(course, id) { return countOf(course.questions || [], function (q) { return competencyOf(course, q) === id; }); }
+
+  /* The competency rule (docs/runtime.md "Verdicts"), mirrored by ccm_scorm/report/verdicts.py:
+   * a competency is judged in an attempt only when the attempt asked at least JUDGE_AT of its
+   * questions (all of them when the bank has fewer); then it is passed at >= the pass mark, else
+   * failed. One the bank has questions on but the attempt did not judge is "not-assessed" (no
+   * score); one the bank has no question on is "completed" by finishing the module. */
+  var JUDGE_AT = 2;
+  function judge(asked, right, bank, passMark) {
+    if (!bank) return { score: null, status: 'completed' };
+    if (asked < Math.min(JUDGE_AT, bank)) return { score: null, status: 'not-assessed' };
+    var score = percent(right, asked);
+    return { score: score, status: score >= passMark ? 'passed' : 'failed' };
+  }
+  // The status of a competency kept without a score (a finished module in a pathway's state).
+  function unscored(course, id) { return inBank(course, id) ? 'not-assessed' : 'completed'; }
 
   // The results of the attempt in `st`: {ok (per question asked), score, passed, competencies}.
+  // A cross-link competency (named by a question, not by the module) is listed only when judged.
   function attemptResults(course, st, passMark) {
     var qs = course.questions || [], comps = course.competencies || [];
     var ok = st.draw.map(function (qi, i) { return isCorrect(qs[qi], st.answers[i]); });
-    var score = percent(ok.filter(Boolean).length, ok.length || 1);
-    var ids = comps.map(function (c) { return c.id; });
-    st.draw.forEach(function (qi) { if (ids.indexOf(competencyOf(course, qs[qi])) < 0) ids.push(competencyOf(course, qs[qi])); });
-    var list = [];
+    var ids = comps.map(function (c) { return c.id; }), list = [];
+    st.draw.forEach(function (qi) { var id = competencyOf(course, qs[qi]); if (ids.indexOf(id) < 0) ids.push(id); });
     ids.forEach(function (id) {
       var c = comps.filter(function (x) { return x.id === id; })[0] || { id: id, title: id };
       var mine = ok.filter(function (x, i) { return competencyOf(course, qs[st.draw[i]]) === id; });
-      if (!mine.length) {
-        if (!c.crossLink) list.push({ id: id, title: c.title, score: null, status: 'completed' });
-        return;
-      }
-      var s = percent(mine.filter(Boolean).length, mine.length);
-      list.push({ id: id, title: c.title, score: s, status: s >= passMark ? 'passed' : 'failed' });
+      var v = judge(mine.length, countOf(mine, Boolean), inBank(course, id), passMark);
+      if (c.crossLink && v.score === null) return;
+      list.push({ id: id, title: c.title, score: v.score, status: v.status, asked: mine.length });
     });
+    var score = percent(countOf(ok, Boolean), ok.length || 1);
     return { ok: ok, score: score, passed: score >= passMark, competencies: list };
   }
   // Competencies as events and pathway results carry them (no titles).
-  function forEvent(list) { return list.map(function (c) { return { id: c.id, score: c.score, status: c.status }; }); }
+  function forEvent(list) {
+    return list.map(function (c) { return { id: c.id, score: c.score, status: c.status, asked: c.asked }; });
+  }
   function completedCompetencies(course) {
     return (course.competencies || []).filter(function (c) { return !c.crossLink; })
       .map(function (c) { return { id: c.id, score: null, status: 'completed' }; });
@@ -114,6 +130,6 @@
     maxLengthOf: maxLengthOf, perAttempt: perAttempt, maxAttemptOf: maxAttemptOf, normaliseText: normaliseText,
     isCorrect: isCorrect, responseIds: responseIds, literalAnswers: literalAnswers, matchTargets: matchTargets,
     rightTarget: rightTarget, competencyOf: competencyOf, attemptResults: attemptResults, forEvent: forEvent,
-    completedCompetencies: completedCompetencies
+    completedCompetencies: completedCompetencies, judge: judge, unscored: unscored, judgeAt: JUDGE_AT
   };
 })(window.CCM);
