@@ -527,7 +527,7 @@ def test_worst_case_state_matches_python(page, tmp_path, http_server):
     text, again = page.evaluate(WORST_STATE_JS, [draw, max_attempt(module)])
     assert text == again, "the worst-case state decodes and re-encodes to itself"
     assert len(text) == worst_case_state_length(module)
-    assert re.fullmatch(r"c1\|[0-9a-z]+\|f{10}1\|999\|a\|1\|.*\|100\|.*", text)
+    assert re.fullmatch(r"c2\|[0-9a-z]+\|f{10}1\|999\|a\|1\|[^|]{3}\|100\|.*", text)
     # any other draw is no longer
     smallest = ranked[-module.draw.count :]
     shorter, _ = page.evaluate(WORST_STATE_JS, [smallest, 1])
@@ -539,7 +539,7 @@ def test_state_decoder_rejects_foreign_states(page, site):
     open_module(page, site())
     rejected = page.evaluate("""() => {
         const course = JSON.parse(document.getElementById('ccm-course').textContent);
-        const bad = ['', 'c2|0|0|0|0|0||', 'c1|0|0|0|0|0|', 'c1|9|0|0|0|0||', 'c1|0|8|0|0|0||',
+        const bad = ['', 'c3|0|0|0|0|0||', 'c1|0|0|0|0|0|', 'c1|9|0|0|0|0||', 'c1|0|8|0|0|0||',
                      'c1|0|0|1|0|0|012345||||||', 'c1|0|0|1|0|0|012344||||||', 'c1|0|0|1|0|1|012345||||||',
                      'c1|0|0|1|0|0|012345||3|||||', 'c1|0|0|1|0|0|012345|||||0123|%ZZ|',
                      '{"json":true}', 'c1|0|0|0|0|0||101'];

@@ -28,7 +28,7 @@ def test_every_question_type_token():
     assert worst_case_answer_length(by_id["q03-summarise"]) == 1  # "t"/"f"
     assert worst_case_answer_length(by_id["q04-services"]) == 3  # "210"
     assert worst_case_answer_length(by_id["q05-steps"]) == 4  # "3210"
-    assert worst_case_answer_length(by_id["q06-term"]) == 9 * 40  # "%E2%82%AC" per character
+    assert worst_case_answer_length(by_id["q06-term"]) == 1 + 5 * 20  # "!" and 5 digits per two UTF-16 units
 
 
 def test_wide_indexes_and_default_max_length():
@@ -38,14 +38,16 @@ def test_wide_indexes_and_default_max_length():
     text = Question(id="t", type=QuestionType.SHORT_TEXT, prompt="?", competency_id="c", answers=("a",))
     assert worst_case_answer_length(single) == 2  # index 36 is "10" in base 36
     assert worst_case_answer_length(multiple) == 10  # ceil(37 / 4) hex digits
-    assert worst_case_answer_length(text) == 9 * 60  # max_length 0 means the default, 60
+    assert worst_case_answer_length(text) == 1 + 5 * 30  # max_length 0 means the default, 60
+    odd = dataclasses.replace(text, max_length=7)
+    assert worst_case_answer_length(odd) == 1 + 5 * 3 + 3  # a last odd unit takes 3 digits
 
 
 def test_whole_module_by_hand():
     _, module = make_course()
-    # "c1" + view "4" + seen 1 + attempt "2" + position 1 + submitted 1 + draw 6x1 + score "100"
-    # + answers 1+1+1+3+4+360 + 13 separators
-    assert worst_case_state_length(module) == 2 + 1 + 1 + 1 + 1 + 1 + 6 + 3 + 370 + 13
+    # "c2" + view "4" + seen 1 + attempt "2" + position 1 + submitted 1 + no draw (the whole bank in
+    # order) + score "100" + answers 1+1+1+3+4+101 + 13 separators
+    assert worst_case_state_length(module) == 2 + 1 + 1 + 1 + 1 + 1 + 0 + 3 + 111 + 13
     assert fits_scorm12(module)
 
 
@@ -55,18 +57,18 @@ def test_unlimited_attempts_assume_999_and_a_draw_takes_the_longest_questions():
     assert max_attempt(unlimited) == 999
     assert worst_case_state_length(unlimited) == worst_case_state_length(module) + 2
     drawn = dataclasses.replace(module, draw=Draw(count=2))
-    # two drawn: short text (360) and ordering (4); draw 2 indexes; 9 separators
-    assert worst_case_state_length(drawn) == 2 + 1 + 1 + 1 + 1 + 1 + 2 + 3 + 364 + 9
+    # two drawn: short text (101) and ordering (4); the draw's seed, 3 digits; 9 separators
+    assert worst_case_state_length(drawn) == 2 + 1 + 1 + 1 + 1 + 1 + 3 + 3 + 105 + 9
 
 
 def test_module_without_a_quiz():
     _, module = make_course(questions=())
-    assert worst_case_state_length(module) == len("c1|2|7|0|0|0||")
+    assert worst_case_state_length(module) == len("c2|2|7|0|0|0||")
 
 
 def test_a_module_that_cannot_fit():
     _, module = make_course()
-    long_text = dataclasses.replace(QUESTIONS[5], max_length=500)
+    long_text = dataclasses.replace(QUESTIONS[5], max_length=1700)
     too_big = dataclasses.replace(module, questions=QUESTIONS[:5] + (long_text,))
     assert worst_case_state_length(too_big) > SCORM12_SUSPEND_DATA_LIMIT
     assert not fits_scorm12(too_big)

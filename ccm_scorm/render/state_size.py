@@ -16,12 +16,10 @@ from math import ceil
 from ..model import Course, Module, Pathway, Question, QuestionType
 
 SCORM12_SUSPEND_DATA_LIMIT = 4096
-STATE_VERSION = "c1"
+STATE_VERSION = "c2"
 MAX_ATTEMPT = 999
 DEFAULT_MAX_LENGTH = 60
-# A UTF-16 unit of short-text becomes at most 3 UTF-8 bytes (a surrogate pair is 4 bytes
-# for 2 units), each written as "%XX".
-CHARS_PER_TEXT_UNIT = 9
+SEED_DIGITS = 3  # a drawing module keeps its attempt's seed, not the draw
 _FIXED_FIELDS = 8  # version, view, seen, attempt, position, submitted, draw, score
 
 
@@ -50,6 +48,12 @@ def match_target_count(question: Question) -> int:
     return len({pair.match for pair in question.pairs}) + len(question.spares)
 
 
+def worst_case_text_length(units: int) -> int:
+    """A short text in the dense form (the longer of the two only when few units are plain ASCII):
+    "!", then 5 base-85 digits for every two UTF-16 units and 3 for a last odd one."""
+    return 1 + 5 * (units // 2) + 3 * (units % 2)
+
+
 def worst_case_answer_length(question: Question) -> int:
     """The longest answer token this question can write into the state."""
     kind = QuestionType(question.type)
@@ -63,7 +67,7 @@ def worst_case_answer_length(question: Question) -> int:
         return len(question.pairs) * _index_width(match_target_count(question))
     if kind is QuestionType.ORDERING:
         return len(question.items) * _index_width(len(question.items))
-    return CHARS_PER_TEXT_UNIT * max_length_of(question)
+    return worst_case_text_length(max_length_of(question))
 
 
 def max_attempt(module: Module) -> int:
@@ -83,7 +87,7 @@ def worst_case_state_length(module: Module) -> int:
     length += len(str(max_attempt(module))) if has_quiz else 1  # attempt ("0" without a quiz)
     length += _index_width(drawn)  # current question
     length += 1  # submitted
-    length += drawn * _index_width(bank)  # the draw
+    length += SEED_DIGITS if has_quiz and module.draw else 0  # the draw: its seed, or nothing (the whole bank)
     length += 3 if has_quiz else 0  # last score, "100" at most
     answers = sorted((worst_case_answer_length(q) for q in module.questions), reverse=True)
     length += sum(answers[:drawn])  # any `drawn` questions of the bank may be asked
@@ -96,9 +100,9 @@ def fits_scorm12(module: Module) -> bool:
 
 
 # ------------------------------------------------------------------ pathways
-# A pathway package keeps all its modules' progress in one string (format p1, documented
-# beside `encodePathway` in runtime/state.js):  p1;V;D;T0;...;Tm-1
-PATHWAY_STATE_VERSION = "p1"
+# A pathway package keeps all its modules' progress in one string (format p2, documented
+# beside `encodePathway` in runtime/state.js):  p2;V;D;T0;...;Tm-1
+PATHWAY_STATE_VERSION = "p2"
 MAX_DATE_DIGITS = 4  # the day the pathway was passed, base36 days since 1970: 4 digits until the year 6568
 
 
@@ -110,7 +114,7 @@ def worst_case_result_length(module: Module) -> int:
 
 
 def worst_case_progress_length(module: Module) -> int:
-    """The longest token of a module in progress: its own state without the leading "c1|"."""
+    """The longest token of a module in progress: its own state without the leading "c2|"."""
     return worst_case_state_length(module) - len(STATE_VERSION) - 1
 
 

@@ -5,6 +5,8 @@ import { SINGLE, MULTIPLE, TRUE_FALSE, MATCHING, MATCHING_TARGETS, ORDERING, SHO
 
 const { encode, decode, fresh } = CCM.state;
 const ALL = course([SINGLE, MULTIPLE, TRUE_FALSE, MATCHING, ORDERING, SHORT_TEXT, MATCHING_TARGETS]);
+// ten single-choice questions, four drawn per attempt
+const BANK = course(Array.from({ length: 10 }, (_, i) => ({ ...SINGLE, id: 's' + i })), { draw: { count: 4, shuffle: true } });
 
 function submitted(c, answers) {
   const st = fresh(c);
@@ -12,36 +14,92 @@ function submitted(c, answers) {
     draw: answers.map((a, i) => i), answers, score: 67 });
   return st;
 }
+function withText(text) { const st = submitted(ALL, [2, [0, 2], false, [2, 0, 1], [2, 1, 0], text, [2, 0, 1]]); return st; }
+function textToken(text) { return encode(withText(text), ALL).split('|')[13]; }
 
 test('a fresh state, and the named views on the wire: page n, quiz, results', () => {
-  assert.equal(encode(fresh(ALL), ALL), 'c1|0|0|0|0|0||');
+  assert.equal(encode(fresh(ALL), ALL), 'c2|0|0|0|0|0||');
   const st = fresh(ALL);
   st.page = 2;
   assert.equal(encode(st, ALL).split('|')[1], '2');
   st.view = 'quiz';
   assert.equal(encode(st, ALL).split('|')[1], '3');
-  assert.deepEqual([decode('c1|2|7|0|0|0||', ALL).view, decode('c1|2|7|0|0|0||', ALL).page], ['page', 2]);
-  assert.equal(decode('c1|3|7|0|0|0||', ALL).view, 'quiz');
+  assert.deepEqual([decode('c2|2|7|0|0|0||', ALL).view, decode('c2|2|7|0|0|0||', ALL).page], ['page', 2]);
+  assert.equal(decode('c2|3|7|0|0|0||', ALL).view, 'quiz');
 });
 
-test('every answer type encodes as documented and decodes to itself', () => {
+test('every answer type encodes as documented and decodes to itself; the whole bank in order stores no draw', () => {
   const answers = [2, [0, 2], false, [2, 0, 1], [2, 1, 0], 'Caf\u00e9 5%', [2, 0, 1]];
   const text = encode(submitted(ALL, answers), ALL);
-  assert.equal(text, 'c1|4|7|2|6|1|0123456|67|2|5|f|201|210|Caf%C3%A9 5%25|201');
+  // é is U+00E9 = 233 = 2 * 85 + 63: "~" then the digits 0, 2, 63 ("!", "$", "h")
+  assert.equal(text, 'c2|4|7|2|6|1||67|2|5|f|201|210|Caf~!$h 5%|201');
   const back = plain(decode(text, ALL));
   assert.deepEqual(back.answers, answers);
+  assert.deepEqual(back.draw, [0, 1, 2, 3, 4, 5, 6]);
   assert.equal(back.view, 'results');
   assert.equal(encode(decode(text, ALL), ALL), text);
 });
 
+test('short text: literal when it is no longer, else dense; separators and LMS-sensitive characters never appear', () => {
+  assert.equal(textToken('Open question'), 'Open question');
+  const dense = textToken('\u20ac\u20ac\u20ac'); // three units: one group of 5 digits and a last one of 3
+  assert.equal(dense.charAt(0), '!');
+  assert.equal(dense.length, 1 + 5 + 3);
+  const awkward = 'a|b;c!d~e"f&g\'h<i>j\\k`l\u00a0m\ud83d\ude00';
+  const token = textToken(awkward);
+  assert.doesNotMatch(token, /[|;"&'<>\\`\u0080-\uffff]/);
+  for (const t of ['Open question', '\u20ac\u20ac\u20ac', awkward, '!', '~', ' x ']) {
+    assert.equal(plain(decode(encode(withText(t), ALL), ALL)).answers[5], t, JSON.stringify(t));
+  }
+  assert.ok(textToken('\u20ac'.repeat(40)).length <= 1 + 100, 'at most 1 + 2.5 characters per unit');
+});
+
+test('a module that draws keeps a 3-digit seed, from which the same draw comes back', () => {
+  const st = fresh(BANK);
+  st.attempt = 1;
+  CCM.state.newDraw(st, BANK);
+  st.answers = st.draw.map(() => null);
+  assert.equal(st.draw.length, 4);
+  assert.equal(new Set(st.draw).size, 4);
+  assert.ok(st.draw.every((i) => i >= 0 && i < 10));
+  const text = encode(st, BANK);
+  assert.equal(text.split('|')[6].length, 3);
+  assert.deepEqual(plain(decode(text, BANK).draw), st.draw);
+  assert.deepEqual(CCM.state.drawOf(BANK, st.seed), st.draw);
+  const ordered = { ...BANK, draw: { count: 4, shuffle: false } };
+  const inOrder = CCM.state.drawOf(ordered, st.seed);
+  assert.deepEqual(inOrder, [...st.draw].sort((a, b) => a - b), 'without shuffle: the same questions in bank order');
+  const seeds = new Set(Array.from({ length: 50 }, (_, s) => CCM.state.drawOf(BANK, s).join(',')));
+  assert.ok(seeds.size > 40, 'different seeds give different draws');
+});
+
+test('a state of format c1 is still read and written again as c2', () => {
+  const old = 'c1|4|7|2|6|1|0123456|67|2|5|f|201|210|Caf%C3%A9 5%25|201';
+  const st = decode(old, ALL);
+  assert.deepEqual(plain(st.answers), [2, [0, 2], false, [2, 0, 1], [2, 1, 0], 'Caf\u00e9 5%', [2, 0, 1]]);
+  assert.equal(encode(st, ALL), 'c2|4|7|2|6|1||67|2|5|f|201|210|Caf~!$h 5%|201');
+  // a c1 draw has no seed: it is kept as "~" and its indexes until the next attempt
+  const drawn = decode('c1|3|0|1|0|0|9270|||||', BANK);
+  assert.deepEqual(plain(drawn.draw), [9, 2, 7, 0]);
+  const again = encode(drawn, BANK);
+  assert.equal(again, 'c2|3|0|1|0|0|~9270|||||');
+  assert.deepEqual(plain(decode(again, BANK).draw), [9, 2, 7, 0]);
+  assert.throws(() => decode('c1|4|7|1|0|0|1023456||||||||', ALL), /state: draw order/, 'no draw: only the written order');
+});
+
 test('results of an attempt not submitted open on the quiz', () => {
-  assert.equal(decode('c1|4|7|1|0|0|0123456||||||||', ALL).view, 'quiz');
+  assert.equal(decode('c2|4|7|1|0|0|||||||||', ALL).view, 'quiz');
 });
 
 test('foreign and damaged states are refused', () => {
-  const bad = ['', 'c2|0|0|0|0|0||', 'c1|0|0|0|0|0|', 'c1|5|0|0|0|0||', 'c1|0|8|0|0|0||', 'c1|0|0|1|0|0|0123455||||||||',
-    'c1|0|0|1|0|1|0123456||||||||', 'c1|0|0|0|0|0||101', 'c1|0|0|1|0|0|0123456||||||%ZZ|', 'c1|0|0|1|0|0|0123456|||||||203'];
+  const bad = ['', 'c3|0|0|0|0|0||', 'c2|0|0|0|0|0|', 'c2|5|0|0|0|0||', 'c2|0|8|0|0|0||', 'c2|0|0|1|0|0|~0123455||||||||',
+    'c2|0|0|1|0|1|||||||||', 'c2|0|0|0|0|0||101', 'c2|0|0|1|0|0|||||||%ZZ|', 'c2|0|0|1|0|0||||||||203',
+    'c2|0|0|1|0|0||||||||!|', 'c2|0|0|1|0|0||||||||~!!a|', 'c2|0|0|1|0|0||||||||!!!!!!!|', 'c2|0|0|1|0|0||||||||a\u00e9|',
+    'c2|0|0|1|0|0|!!!||||||||', 'c1|0|0|1|0|0|0123455||||||||', 'c1|0|0|1|0|0|0123456||||||%ZZ|'];
   for (const text of bad) assert.throws(() => decode(text, ALL), /state: /, JSON.stringify(text));
+  for (const text of ['c2|0|0|1|0|0||||||', 'c2|0|0|1|0|0|!!||||', 'c2|0|0|1|0|0|!!!!|||||', 'c2|0|0|1|0|0|~01||||']) {
+    assert.throws(() => decode(text, BANK), /state: /, JSON.stringify(text));
+  }
 });
 
 test('matching with targets: the index into targets, as wide as the targets need', () => {
@@ -54,7 +112,7 @@ test('matching with targets: the index into targets, as wide as the targets need
   assert.throws(() => decode(text.replace(/1000$/, '1100'), c), /state: index/, 'index 37 is out of range');
   // three targets for three prompts: a spare index (2) is a valid choice for any prompt
   const small = course([MATCHING_TARGETS]);
-  assert.deepEqual(plain(decode('c1|4|7|1|0|1|0|0|222', small).answers), [[2, 2, 2]]);
+  assert.deepEqual(plain(decode('c2|4|7|1|0|1||0|222', small).answers), [[2, 2, 2]]);
 });
 
 test('pathway state: the module open (or the menu), the passing day, each module', () => {
@@ -62,14 +120,24 @@ test('pathway state: the module open (or the menu), the passing day, each module
   const p = { kind: 'pathway', modules: [m, course([])] };
   const ps = CCM.pathwayState.fresh(p);
   assert.equal(ps.open, null);
-  assert.equal(CCM.pathwayState.encode(ps, p), 'p1;;;;');
+  assert.equal(CCM.pathwayState.encode(ps, p), 'p2;;;;');
   ps.open = 0;
   ps.modules[0] = { state: fresh(m) };
   ps.modules[1] = { result: { score: null, passed: true, competencies: [{ id: 'c1', score: null, status: 'completed' }] } };
   const text = CCM.pathwayState.encode(ps, p);
-  assert.equal(text, 'p1;0;;0|0|0|0|0||;=c,n,x');
+  assert.equal(text, 'p2;0;;0|0|0|0|0||;=c,n,x');
   const back = CCM.pathwayState.decode(text, p);
   assert.equal(back.open, 0);
   assert.equal(CCM.pathwayState.encode(back, p), text);
-  assert.throws(() => CCM.pathwayState.decode('p1;2;;;', p), /state: view/);
+  assert.throws(() => CCM.pathwayState.decode('p2;2;;;', p), /state: view/);
+});
+
+test('a pathway state of format p1 is still read: its results, and its modules in progress in format c1', () => {
+  const m = course([SINGLE, SHORT_TEXT]);
+  const p = { kind: 'pathway', modules: [m, m, course([])] };
+  const back = CCM.pathwayState.decode('p1;1;;=100p,100,x;3|7|1|1|0|01||1|Caf%C3%A9;', p);
+  assert.deepEqual(plain(back.modules[0].result), { score: 100, passed: true, competencies: [{ id: 'c1', score: 100, status: 'passed' }] });
+  assert.deepEqual(plain(back.modules[1].state.answers), [1, 'Caf\u00e9']);
+  assert.equal(CCM.pathwayState.encode(back, p), 'p2;1;;=100p,100,x;3|7|1|1|0|||1|Caf~!$h;');
+  assert.throws(() => CCM.pathwayState.decode('p1;1;;=100p,100,x;3|7|1|1|0|||1|Caf~!$h;', p), /state: /, 'p1 holds c1 tokens');
 });

@@ -198,15 +198,6 @@
     if (nextBtn) nextBtn.focus();
   }
 
-  // A new attempt: a fresh draw (random when the module draws, else the whole bank in order).
-  function drawFor(m) {
-    var qs = m.qs, K = m.K, idx = CCM.range(qs.length), draw = m.course.draw;
-    if (!draw) return idx;
-    for (var i = 0; i < K; i++) { var j = i + CCM.randomInt(qs.length - i), t = idx[i]; idx[i] = idx[j]; idx[j] = t; }
-    idx = idx.slice(0, K);
-    if (draw.shuffle === false) idx.sort(function (x, y) { return x - y; });
-    return idx;
-  }
   // -> whether an attempt began
   function begin(m) {
     var st = m.st;
@@ -215,7 +206,7 @@
     st.attempt += 1;
     st.submitted = false;
     st.qpos = 0;
-    st.draw = drawFor(m);
+    CCM.state.newDraw(st, m.course); // a fresh draw (from a seed the state keeps), or the whole bank in order
     st.answers = st.draw.map(function () { return null; });
     m.work = null;
     return true;

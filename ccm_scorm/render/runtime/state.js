@@ -3,17 +3,20 @@
  * The state is one short string, so that it fits SCORM 1.2's 4096-character
  * cmi.suspend_data. ccm_scorm/render/state_size.py mirrors this exactly: change both.
  *
- *   c1|V|S|A|P|U|D|R|T0|T1|...|Tk-1      ("|" separates fields; k = questions drawn)
+ *   c2|V|S|A|P|U|X|R|T0|T1|...|Tk-1      ("|" separates fields; k = questions asked)
  *
- *   c1  format version
+ *   c2  format version
  *   V   the view, base36: 0..n-1 content page (view "page"), n "quiz", n+1 "results"
  *   S   pages seen: hex, exactly ceil(n/4) digits; digit j holds pages 4j..4j+3,
  *       bit 0 (value 1) is page 4j
  *   A   attempt, decimal, 0 (quiz not started) to 999 (attempts are capped at 999)
- *   P   position of the current question in the draw, base36
+ *   P   position of the current question in the attempt, base36
  *   U   "1" if the current attempt has been submitted, else "0"
- *   D   the draw: k question-bank indexes in the order asked, each base36 padded to
- *       the width of (bank size - 1); empty before the first attempt
+ *   X   the draw, never stored question by question: empty before the first attempt and for a
+ *       module that asks its whole bank in written order; for a module that draws, the
+ *       attempt's seed, 3 digits (DIGITS below, base 85), from which drawOf derives the draw;
+ *       "~" and the bank indexes (base36, padded to the width of bank size - 1) only for a
+ *       draw read from a c1 state, until the next attempt
  *   R   score of the last submitted attempt, decimal 0-100, empty if none
  *   Ti  the checked (locked) answer to the i-th question asked; empty = not yet checked
  *         single      option index, base36
@@ -23,20 +26,44 @@
  *                     target, base36 padded to the width of (targets - 1); the targets
  *                     are the question's `targets`, else its pairs' matches
  *         ordering    item indexes in the learner's order, padded to the width of (items - 1)
- *         short-text  the trimmed text as UTF-8, every byte other than A-Z a-z 0-9
- *                     and space written %XX (upper-case hex): at most 9 characters
- *                     per UTF-16 unit, and the text is at most maxLength units
- * Anything that does not decode exactly is rejected: the learner starts afresh.
+ *         short-text  the trimmed text, UTF-16 unit by unit, the shorter of
+ *                       literal  space and DIGITS but "!" and "~" as themselves, any other
+ *                                unit "~" and its code in 3 digits (a literal never starts "!")
+ *                       dense    "!" then 5 digits for each two units (a * 65536 + b) and
+ *                                3 for a last odd one: at most 1 + 2.5 characters per unit
+ *                     (literal when both are as long); the text is at most maxLength units
+ * DIGITS are the 85 printable ASCII characters other than " & ' < > \ ` | ; (nothing an LMS
+ * might escape or cut, and neither separator). Anything that does not decode exactly (to a state
+ * that encodes back to the same text) is rejected: the learner starts afresh.
  *
- * In memory the view is named: st.view is "page", "quiz" or "results", st.page the page.
+ * Format c1 (before the draw seed and the dense text) is still read: its draw is kept as
+ * "~" and its indexes, its short texts were UTF-8 with every byte other than A-Z a-z 0-9 and
+ * space written %XX.
+ *
+ * In memory the view is named: st.view is "page", "quiz" or "results", st.page the page;
+ * st.seed is the draw's seed (null: no draw, or a draw read from c1).
  */
 (function (CCM) {
   'use strict';
-  var STATE_VERSION = 'c1';
+  var STATE_VERSION = 'c2', OLD_VERSION = 'c1';
   var b36 = CCM.b36, width36 = CCM.width36, pad = CCM.pad, scoring = CCM.scoring;
+  var DIGITS = '!#$%()*+,-./0123456789:=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{}~';
+  var LITERAL = ' ' + DIGITS.slice(1, -1), SEED_WIDTH = 3, SEEDS = Math.pow(85, SEED_WIDTH), DENSE = '!', ESCAPE = '~';
 
   function fail(why) { throw new Error('state: ' + why); }
   function parseIntStrict(s, re, radix) { if (!re.test(s)) fail('number'); return parseInt(s, radix); }
+
+  // `value` in `width` base-85 digits, and back (undefined for anything but digits)
+  function digits(value, width) {
+    var out = '';
+    for (var i = 0; i < width; i++) { out = DIGITS.charAt(value % 85) + out; value = Math.floor(value / 85); }
+    return out;
+  }
+  function undigits(s) {
+    var v = 0;
+    for (var i = 0; i < s.length; i++) { var d = DIGITS.indexOf(s.charAt(i)); if (d < 0) fail('digit'); v = v * 85 + d; }
+    return v;
+  }
 
   function bitsToHex(bits, n) {
     var out = '';
@@ -68,16 +95,45 @@
     }
     return out;
   }
-  function percentEncode(text) {
-    var bytes = new TextEncoder().encode(text), out = '';
-    for (var i = 0; i < bytes.length; i++) {
-      var b = bytes[i];
-      if ((b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b === 32) out += String.fromCharCode(b);
-      else out += '%' + (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
+
+  function literalText(text) {
+    var out = '';
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      out += LITERAL.indexOf(c) >= 0 ? c : ESCAPE + digits(text.charCodeAt(i), 3);
     }
     return out;
   }
-  function percentDecode(s) {
+  function denseText(text) {
+    var out = DENSE;
+    for (var i = 0; i < text.length; i += 2) {
+      out += i + 1 < text.length ? digits(text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1), 5) : digits(text.charCodeAt(i), 3);
+    }
+    return out;
+  }
+  function encodeText(text) {
+    var literal = literalText(text), dense = denseText(text);
+    return literal.length <= dense.length ? literal : dense;
+  }
+  function units(value, count) { // one or two UTF-16 units from a number of 3 or 5 digits
+    if (value >= Math.pow(65536, count)) fail('text');
+    return count === 1 ? String.fromCharCode(value) : String.fromCharCode(Math.floor(value / 65536), value % 65536);
+  }
+  function decodeText(s) {
+    var text = '', i;
+    if (s.charAt(0) === DENSE) {
+      for (i = 1; i < s.length; i += 5) text += units(undigits(s.substr(i, 5)), s.length - i >= 5 ? 2 : 1);
+    } else {
+      for (i = 0; i < s.length; i++) {
+        if (s.charAt(i) !== ESCAPE) { text += s.charAt(i); continue; }
+        text += units(undigits(s.substr(i + 1, 3)), 1);
+        i += 3;
+      }
+    }
+    if (encodeText(text) !== s) fail('text');
+    return text;
+  }
+  function percentDecode(s) { // format c1's short texts
     if (/[^A-Za-z0-9 %]|%(?![0-9A-F]{2})/.test(s)) fail('text');
     var bytes = [];
     for (var i = 0; i < s.length; i++) {
@@ -95,7 +151,7 @@
       case 'true-false': return a ? 't' : 'f';
       case 'matching': return indexes(a, scoring.matchTargets(q).length);
       case 'ordering': return indexes(a, q.items.length);
-      case 'short-text': return percentEncode(a);
+      case 'short-text': return encodeText(a);
     }
     fail('type');
   }
@@ -104,7 +160,7 @@
     if (order.slice().sort(function (x, y) { return x - y; }).some(function (x, i) { return x !== i; })) fail('order');
     return order;
   }
-  function decodeAnswer(q, s) {
+  function decodeAnswer(q, s, old) {
     if (s === '') return null;
     switch (q.type) {
       case 'single':
@@ -122,16 +178,31 @@
       case 'matching': return fixedList(s, q.pairs.length, scoring.matchTargets(q).length);
       case 'ordering': return decodeOrder(q, s);
       case 'short-text':
-        var text = percentDecode(s);
+        var text = old ? percentDecode(s) : decodeText(s);
         if (!text.trim() || text.length > scoring.maxLengthOf(q)) fail('text');
         return text;
     }
     fail('type');
   }
 
+  /* The questions an attempt asks, as bank indexes: a module that draws takes the first k of the
+   * bank shuffled by the seed (in bank order when it does not shuffle); any other asks its whole
+   * bank in written order. */
+  function drawOf(course, seed) {
+    var qs = course.questions || [], k = scoring.perAttempt(course);
+    if (!course.draw) return CCM.range(qs.length);
+    var draw = CCM.shuffleFor('draw', { id: String(seed) }, qs.length).slice(0, k);
+    return course.draw.shuffle === false ? draw.sort(function (x, y) { return x - y; }) : draw;
+  }
+  // A new attempt's draw, from a fresh random seed.
+  function newDraw(st, course) {
+    st.seed = course.draw ? CCM.randomInt(SEEDS) : null;
+    st.draw = drawOf(course, st.seed);
+  }
+
   function freshState(course) {
     return { view: 'page', page: 0, seen: course.pages.map(function () { return false; }), attempt: 0, qpos: 0,
-      submitted: false, draw: [], answers: [], score: null };
+      submitted: false, seed: null, draw: [], answers: [], score: null };
   }
   function viewNumber(st, n) { return st.view === 'quiz' ? n : st.view === 'results' ? n + 1 : st.page; }
   function setView(st, number, n) {
@@ -139,30 +210,43 @@
     st.page = number < n ? number : 0;
   }
 
+  function encodeDraw(st, course) {
+    if (!course.draw || !st.draw.length) return '';
+    if (st.seed !== null && st.seed !== undefined) return digits(st.seed, SEED_WIDTH);
+    return ESCAPE + indexes(st.draw, course.questions.length);
+  }
   function encodeState(st, course) {
-    var qs = course.questions || [], n = course.pages.length, bw = width36(qs.length);
+    var qs = course.questions || [], n = course.pages.length;
     var fields = [STATE_VERSION, b36(viewNumber(st, n)), bitsToHex(st.seen, n), String(st.attempt), b36(st.qpos),
-      st.submitted ? '1' : '0', st.draw.map(function (i) { return pad(b36(i), bw); }).join(''),
-      st.score === null || st.score === undefined ? '' : String(st.score)];
+      st.submitted ? '1' : '0', encodeDraw(st, course), st.score === null || st.score === undefined ? '' : String(st.score)];
     st.draw.forEach(function (qi, i) { fields.push(encodeAnswer(qs[qi], st.answers[i])); });
     return fields.join('|');
   }
 
-  function decodeDraw(field, count, bank) {
-    var bw = width36(bank), draw = [];
-    if (field.length !== count * bw) fail('draw');
-    for (var i = 0; i < count; i++) {
-      var qi = parseIntStrict(field.substr(i * bw, bw), /^[0-9a-z]+$/, 36);
-      if (qi >= bank || draw.indexOf(qi) >= 0) fail('draw index');
-      draw.push(qi);
-    }
+  function explicitDraw(field, count, bank) {
+    var draw = fixedList(field, count, bank);
+    if (draw.some(function (qi, i) { return draw.indexOf(qi) !== i; })) fail('draw index');
     return draw;
+  }
+  // -> [seed or null, draw]; c1 wrote the draw itself, c2 a seed (or "~" and the draw, kept from c1)
+  function decodeDraw(field, count, course, old) {
+    var bank = course.questions.length;
+    if (!count) { if (field !== '') fail('draw'); return [null, []]; }
+    if (old || field.charAt(0) === ESCAPE) {
+      var draw = explicitDraw(old ? field : field.slice(1), count, bank);
+      if (!course.draw && draw.some(function (qi, i) { return qi !== i; })) fail('draw order');
+      return [null, draw];
+    }
+    if (!course.draw) { if (field !== '') fail('draw'); return [null, drawOf(course, null)]; }
+    if (field.length !== SEED_WIDTH) fail('seed');
+    var seed = undigits(field);
+    return [seed, drawOf(course, seed)];
   }
   function decodeState(text, course) {
     if (typeof text !== 'string') fail('not text');
-    var f = text.split('|'), qs = course.questions || [], n = course.pages.length;
+    var f = text.split('|'), qs = course.questions || [], n = course.pages.length, old = f[0] === OLD_VERSION;
     var hasQuiz = qs.length > 0, k = hasQuiz ? scoring.perAttempt(course) : 0;
-    if (f[0] !== STATE_VERSION || f.length < 8) fail('version');
+    if ((f[0] !== STATE_VERSION && !old) || f.length < 8) fail('version');
     var st = freshState(course), view = parseIntStrict(f[1], /^[0-9a-z]+$/, 36);
     if (view >= (hasQuiz ? n + 2 : n)) fail('view');
     st.seen = hexToBits(f[2], n);
@@ -172,10 +256,12 @@
     st.submitted = f[5] === '1';
     var drawCount = st.attempt ? k : 0;
     if (!hasQuiz && st.attempt) fail('attempt');
-    st.draw = decodeDraw(f[6], drawCount, qs.length);
+    var drawn = decodeDraw(f[6], drawCount, course, old);
+    st.seed = drawn[0];
+    st.draw = drawn[1];
     if (f[7] !== '') { st.score = parseIntStrict(f[7], /^(0|[1-9][0-9]?|100)$/, 10); }
     if (f.length !== 8 + drawCount) fail('answers');
-    st.answers = st.draw.map(function (qi, j) { return decodeAnswer(qs[qi], f[8 + j]); });
+    st.answers = st.draw.map(function (qi, j) { return decodeAnswer(qs[qi], f[8 + j], old); });
     if (drawCount && st.qpos >= drawCount) fail('position');
     if (!drawCount && st.qpos) fail('position');
     if (st.submitted && st.answers.some(function (a) { return a === null; })) fail('submitted');
@@ -187,9 +273,9 @@
    * A pathway package keeps every module's progress in one string (SCORM 1.2:
    * 4096 characters). ccm_scorm/render/state_size.py mirrors this exactly: change both.
    *
-   *   p1;V;D;T0;T1;...;Tm-1           (";" separates fields; m = modules in the pathway)
+   *   p2;V;D;T0;T1;...;Tm-1           (";" separates fields; m = modules in the pathway)
    *
-   *   p1  format version
+   *   p2  format version
    *   V   the module open, base36 index into the pathway's modules; empty = the menu
    *   D   the day the pathway was passed, base36 days since 1970-01-01 (UTC); empty if not yet
    *   Ti  module i:
@@ -199,12 +285,14 @@
    *                            F "p" passed, "f" failed, "c" completed (no quiz), then for each
    *                            competency of the module's course data, in order, "," and its
    *                            score (decimal), "n" (completed, no score) or "x" (left out)
-   *         anything else      in progress: the module's own state (format c1 above) without
-   *                            its leading "c1|"; never shortened, so no answer is lost
+   *         anything else      in progress: the module's own state (format c2 above) without
+   *                            its leading "c2|"; never shortened, so no answer is lost
+   *
+   * Format p1 is still read: the same, with its modules in progress in format c1.
    *
    * In memory: ps.open is the index of the module open, null for the menu.
    */
-  var PATHWAY_VERSION = 'p1';
+  var PATHWAY_VERSION = 'p2', OLD_PATHWAY = 'p1';
   function freshPathway(course) { return { open: null, date: null, modules: course.modules.map(function () { return null; }) }; }
   function encodeResult(r, m) {
     var hasQuiz = (m.questions || []).length > 0, by = {};
@@ -242,14 +330,15 @@
     if (typeof text !== 'string') fail('not text');
     passMark = passMark || function (m) { return m.passMark; };
     var f = text.split(';'), M = course.modules.length, ps = freshPathway(course);
-    if (f[0] !== PATHWAY_VERSION || f.length !== 3 + M) fail('version');
+    var prefix = (f[0] === OLD_PATHWAY ? OLD_VERSION : STATE_VERSION) + '|';
+    if ((f[0] !== PATHWAY_VERSION && f[0] !== OLD_PATHWAY) || f.length !== 3 + M) fail('version');
     if (f[1] !== '') { ps.open = parseIntStrict(f[1], /^[0-9a-z]+$/, 36); if (ps.open >= M || b36(ps.open) !== f[1]) fail('view'); }
     if (f[2] !== '') ps.date = parseIntStrict(f[2], /^[1-9a-z][0-9a-z]{0,3}$/, 36);
     course.modules.forEach(function (m, i) {
       var t = f[3 + i];
       if (t === '') return;
       ps.modules[i] = t.charAt(0) === '=' ? { result: decodeResult(t, m, passMark) }
-        : { state: decodeState(STATE_VERSION + '|' + t, m) };
+        : { state: decodeState(prefix + t, m) };
     });
     if (ps.date !== null && !ps.modules.every(function (t) { return t && t.result && t.result.passed; })) fail('date');
     return ps;
@@ -257,6 +346,6 @@
 
   CCM.version = STATE_VERSION;
   CCM.pathwayVersion = PATHWAY_VERSION;
-  CCM.state = { encode: encodeState, decode: decodeState, fresh: freshState };
+  CCM.state = { encode: encodeState, decode: decodeState, fresh: freshState, newDraw: newDraw, drawOf: drawOf };
   CCM.pathwayState = { encode: encodePathway, decode: decodePathway, fresh: freshPathway };
 })(window.CCM);
