@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RENDER = ROOT / "ccm_scorm" / "render"
 USED_IN_JS = re.compile(r"CCM\.t\(\s*'([\w.]+)'")
 USED_IN_TEMPLATES = re.compile(r"\bt\(\s*'([\w.]+)'")
+TEMPLATES = [*(RENDER / "templates").glob("*.j2"), *(ROOT / "ccm_scorm" / "issuing" / "templates").glob("*.j2")]
 
 
 def shipped_keys(language: str) -> set[str]:
@@ -31,7 +32,7 @@ def keys_used() -> set[str]:
     used = set()
     for path in (RENDER / RUNTIME_DIR).glob("*.js"):
         used |= set(USED_IN_JS.findall(path.read_text(encoding="utf-8")))
-    for path in (RENDER / "templates").glob("*.j2"):
+    for path in TEMPLATES:
         used |= set(USED_IN_TEMPLATES.findall(path.read_text(encoding="utf-8")))
     return used
 
@@ -52,7 +53,7 @@ def test_every_shipped_catalogue_is_complete_and_checks_clean(language):
 
 def test_no_english_key_is_unused():
     code = "".join(path.read_text(encoding="utf-8") for path in (RENDER / RUNTIME_DIR).glob("*.js"))
-    code += "".join(path.read_text(encoding="utf-8") for path in (RENDER / "templates").glob("*.j2"))
+    code += "".join(path.read_text(encoding="utf-8") for path in TEMPLATES)
     assert {key for key in shipped_keys(REFERENCE) if f"'{key}'" not in code} == set()
 
 

@@ -212,11 +212,14 @@ def _write(
             typical_minutes=round(sum(m.minutes for m in modules) / max(len(modules), 1)),
             unchecked=None if checked else _unchecked_warning(),
             go_folder=GO_FOLDER,
+            t=course.settings.messages.text,
         )
     )
     go_page = _templates().get_template("go.html.j2")
     for handout in handouts:
-        page = go_page.render(lang=course.settings.language, title=pathway.title, link=handout.link)
+        page = go_page.render(
+            lang=course.settings.language, title=pathway.title, link=handout.link, t=course.settings.messages.text
+        )
         write_atomically(out_dir / GO_FOLDER / f"{handout.volunteer.code}.html", page.encode("utf-8"))
     write_atomically(out_dir / ROSTER_NAME, roster_rows([(h.volunteer, h.link) for h in handouts]).encode("utf-8"))
     write_atomically(out_dir / HANDOUTS_NAME, html.encode("utf-8"))

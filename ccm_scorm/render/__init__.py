@@ -289,10 +289,15 @@ def pathway_data(course: Course, pathway: Pathway, adapter: str) -> dict:
     }
 
 
+# Catalogue areas used only outside the packages: the volunteer's handout (ccm issue).
+NOT_IN_PACKAGES = ("handout.",)
+
+
 def messages_data(course: Course) -> dict:
     """The learner's strings for the runtime (CCM.t in base.js)."""
     messages = course.settings.messages
-    return {"messages": messages.as_json(), "plural": messages.plural_rule}
+    shown = {key: text for key, text in messages.as_json().items() if not key.startswith(NOT_IN_PACKAGES)}
+    return {"messages": shown, "plural": messages.plural_rule}
 
 
 def json_for_html(data: dict) -> str:
