@@ -94,6 +94,7 @@ class Page:
     html: str  # rendered, sanitised body (author HTML is never passed through)
     text: str  # plain text, for reading-level measures and search
     images: tuple[Image, ...] = ()
+    competency_ids: tuple[str, ...] = ()  # from the page's front matter: what it covers (docs/authoring.md)
     # The same body with its images under the module's folder (`<module id>/assets/…`), for a package
     # that holds several modules in one page (a pathway's); the same as `html` when not given.
     folder_html: str | None = None

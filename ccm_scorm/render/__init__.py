@@ -322,7 +322,7 @@ def course_data(course: Course, module: Module, adapter: str, root: str = "") ->
         "passMark": module.pass_mark,
         "attempts": module.attempts,
         "draw": {"count": module.draw.count, "shuffle": module.draw.shuffle} if module.draw else None,
-        "pages": [{"id": page.id, "title": page.title} for page in module.pages],
+        "pages": [_page_data(page) for page in module.pages],
         "competencies": [
             {
                 "id": competency_id,
@@ -337,6 +337,14 @@ def course_data(course: Course, module: Module, adapter: str, root: str = "") ->
         "questions": [question_data(course, module, question) for question in module.questions],
         "organisation": organisation_data(course, root),
     }
+
+
+def _page_data(page: Page) -> dict[str, object]:
+    # `competencies` only where the page names them: results.js links a missed competency to those pages
+    data: dict[str, object] = {"id": page.id, "title": page.title}
+    if page.competency_ids:
+        data["competencies"] = list(page.competency_ids)
+    return data
 
 
 def question_data(course: Course, module: Module, question: Question) -> dict[str, object]:

@@ -59,7 +59,7 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
             f"minutes {_shown(minutes)} is more than {MAX_MINUTES} (a working day)",
             "estimate how long a learner takes, e.g. minutes: 12; split a longer module into several",
         )
-    pages = _read_pages(folder, problems, module_id or "")
+    pages = _read_pages(folder, problems, module_id or "", competencies)
     primary = competencies[0] if competencies else ""
     quiz_path = folder / "quiz.yaml"
     # A misspelt competency is one error: questions naming the intended one are not warned about as well.
@@ -97,7 +97,7 @@ def _shown(number: int) -> str:
     return text if len(text) <= 12 else f"with {len(text)} digits"
 
 
-def _read_pages(folder: Path, problems: Problems, module_id: str) -> tuple:
+def _read_pages(folder: Path, problems: Problems, module_id: str, competencies: tuple[str, ...]) -> tuple:
     pages_dir = folder / "pages"
     files = sorted(pages_dir.glob("*.md")) if pages_dir.is_dir() else []
     if not files:
@@ -120,7 +120,7 @@ def _read_pages(folder: Path, problems: Problems, module_id: str) -> tuple:
                 "copy the page into the module instead of linking to it",
             )
             continue
-        page = read_page(file, folder, problems, module_id)
+        page = read_page(file, folder, problems, module_id, competencies)
         if page:
             pages.append(page)
     return tuple(pages)

@@ -14,6 +14,8 @@ from mdit_py_plugins.container import container_plugin
 from ..model import Image, Page
 from .files import not_a_regular_file
 from .problems import Problems, did_you_mean
+from .schema import PAGE
+from .yamlfile import parse_yaml, read_section
 
 BLOCKS = {
     "case-study": "Case study",
@@ -94,7 +96,10 @@ def _make_parser() -> MarkdownIt:
 _PARSER = _make_parser()
 
 
-def read_page(path: Path, module_dir: Path, problems: Problems, module_id: str = "") -> Page | None:
+def read_page(
+    path: Path, module_dir: Path, problems: Problems, module_id: str = "", competencies: tuple[str, ...] | None = None
+) -> Page | None:
+    """`competencies`: the module's, which the front matter may name (None: not checked)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -103,6 +108,7 @@ def read_page(path: Path, module_dir: Path, problems: Problems, module_id: str =
     except OSError as error:
         problems.error(path, 0, f"cannot read the page ({error.strerror})", "check that it exists and is readable")
         return None
+    covers, text = _front_matter(path, text, problems, competencies)
     lines = text.splitlines()
     fences_ok = _check_fences(path, lines, problems)
     tokens = _PARSER.parse(text)
@@ -113,8 +119,50 @@ def read_page(path: Path, module_dir: Path, problems: Problems, module_id: str =
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
     folder_html = _PARSER.renderer.render(tokens, _PARSER.options, {"image_folder": module_id}) if images else html
     return Page(
-        id=path.stem, title=title, html=html, text=_plain_text(tokens), images=tuple(images), folder_html=folder_html
+        id=path.stem,
+        title=title,
+        html=html,
+        text=_plain_text(tokens),
+        images=tuple(images),
+        competency_ids=covers,
+        folder_html=folder_html,
     )
+
+
+_FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
+
+
+def _front_matter(
+    path: Path, text: str, problems: Problems, competencies: tuple[str, ...] | None
+) -> tuple[tuple[str, ...], str]:
+    """(the competencies a page's front matter names, the page with the front matter blanked out).
+
+    Front matter is YAML between a first line '---' and the next '---'. Its lines are kept as empty
+    lines, so that the Markdown's line numbers stay the file's."""
+    lines = text.split("\n")
+    if not lines or not _FRONT_MATTER_FENCE.match(lines[0].lstrip("\ufeff")):
+        return (), text
+    end = next((i for i in range(1, len(lines)) if _FRONT_MATTER_FENCE.match(lines[i])), None)
+    if end is None:
+        problems.error(path, 1, "the front matter opened on line 1 is never closed", "end it with a line '---'")
+        return (), "\n" * (len(lines) - 1)
+    body = "\n" * end + "\n".join(lines[end:])[3:]
+    data = parse_yaml("\n".join(lines[:end]) + "\n", path, problems) if any(x.strip() for x in lines[1:end]) else None
+    if data is None:
+        return (), body
+    fields = read_section(PAGE, data, path, 2, problems)
+    covers = fields.value("competencies") if fields.ok else ()
+    if fields.ok and fields.has("competencies") and not covers:
+        fields.error("competencies", "the page's front matter lists no competencies", "name one, or remove the key")
+    for index, competency in enumerate(covers):
+        if competencies is not None and competency not in competencies:
+            fields.problems.error(
+                path,
+                fields.item_line("competencies", index),
+                f"the page names the competency '{competency}', which the module does not list",
+                did_you_mean(competency, competencies, "module's competency"),
+            )
+    return tuple(dict.fromkeys(covers)), body
 
 
 def _check_fences(path: Path, lines: list[str], problems: Problems) -> bool:

@@ -235,6 +235,20 @@ MODULE = Section(
     ),
 )
 
+PAGE = Section(
+    "the page's front matter",
+    "pages/*.md front matter",
+    "optional keys at the top of a page, between two '---' lines",
+    (
+        Key(
+            "competencies",
+            Kind.TEXTS,
+            "the module's competencies this page covers: a failed quiz links to it for them",
+            minimum=1,
+        ),
+    ),
+)
+
 PATHWAY = Section(
     "the pathway",
     "pathways/*.yaml",
@@ -366,7 +380,7 @@ def list_key(question_type: QuestionType | str) -> Key | None:
 
 
 QUESTION_KEYS = tuple(dict.fromkeys(QUESTION.names + sum((type_keys(t) for t in QuestionType), ())))
-FILES = (COURSE, FRAMEWORK, MODULE, QUIZ, PATHWAY)
+FILES = (COURSE, FRAMEWORK, MODULE, PAGE, QUIZ, PATHWAY)
 
 
 def _cell(text: str) -> str:

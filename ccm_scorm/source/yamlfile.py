@@ -43,6 +43,15 @@ def load_yaml(path: Path, problems: Problems) -> Any:
     except OSError as error:
         problems.error(path, 0, f"cannot read the file ({error.strerror})", "check that it exists and is readable")
         return None
+    errors_before = len(problems.errors)
+    document = parse_yaml(text, path, problems)
+    if document is None and len(problems.errors) == errors_before:
+        problems.error(path, 0, "the file is empty", "write its keys (see docs/authoring.md), or delete the file")
+    return document
+
+
+def parse_yaml(text: str, path: Path, problems: Problems) -> Any:
+    """The YAML document `text` (read from `path`, for the messages), or None: empty, or with a problem recorded."""
     too_deep = _too_deep_line(text)
     if too_deep:
         problems.error(
@@ -82,8 +91,6 @@ def load_yaml(path: Path, problems: Problems) -> Any:
             "write it as a flat list of keys; no course file needs more than a few levels",
         )
         return None
-    if document is None:
-        problems.error(path, 0, "the file is empty", "write its keys (see docs/authoring.md), or delete the file")
     return document
 
 
