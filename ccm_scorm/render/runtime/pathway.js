@@ -1,24 +1,27 @@
-/* ccm-scorm learner runtime: a pathway package (CCM.startPathway): a menu of modules, each
- * opened in the module view, and the certificate once every module is passed.
- * Its views, a state machine (pw.view):
- *   menu         every module and its status    -> module (Start/Continue/Review), certificate (passed), end
+/* ccm-scorm learner runtime: a pathway package (CCM.startPathway): the pathway page (a menu of
+ * modules, pathway-menu.js), each module opened in the module view, and the certificate once
+ * every module is passed.
+ * Its views, a state machine (pw.view), entered only through enter(), which shows that view's
+ * part of the page and hides every other view's (so a module's pages, quiz and results replace
+ * the pathway page, never appear below it):
+ *   menu         the pathway page: progress, each module's status, the main action
+ *                                               -> module (Start/Continue/Try again/Review, the main
+ *                                                  action), certificate (passed), end
  *   module       one module (ps.open)           -> menu (All modules, the module's Back button), certificate
  *   certificate  the pathway's certificate      -> menu (back)
  *   end          the session is over (Finish); nothing leads out of it
+ * The menu is drawn afresh from the pathway state each time it is entered.
  * The aggregates (score, competencies) are in pathway-results.js. */
 (function (CCM) {
   'use strict';
   var dom = CCM.dom, byId = dom.byId, clear = dom.clear, results = CCM.pathwayResults;
 
   function moduleUi(on) {
-    byId('ccm-toc').hidden = !on;
-    byId('ccm-pager').hidden = !on;
-    byId('ccm-progress').hidden = !on;
+    ['ccm-toc', 'ccm-pager', 'ccm-progress'].forEach(function (id) { byId(id).hidden = !on; });
     byId('ccm-layout').classList.toggle('ccm-solo', !on);
-    if (!on) {
-      ['ccm-quiz', 'ccm-results'].forEach(function (id) { byId(id).hidden = true; });
-      clear(byId('ccm-pages'));
-    }
+    ['ccm-quiz', 'ccm-results'].forEach(function (id) { byId(id).hidden = true; });
+    clear(byId('ccm-pages'));
+    clear(byId('ccm-toc-list'));
   }
   // The module open keeps its progress in the pathway's state (unless it is finished).
   function syncCurrent(pw) {
@@ -35,17 +38,19 @@
     syncCurrent(pw);
     pw.sess.save(CCM.pathwayState.encode(pw.ps, pw.course), location(pw));
   }
-  // Leave the view on screen for another one.
-  function leaveView(pw) {
+  // The one way between views: what was on screen goes, the new view's part of the page shows.
+  function enter(pw, view) {
     syncCurrent(pw);
     if (pw.cert) pw.cert.hide();
     pw.ps.open = null;
     pw.runner = null;
-    moduleUi(false);
+    pw.view = view;
+    byId('ccm-menu').hidden = view !== 'menu';
+    moduleUi(view === 'module');
   }
 
   function certificateOffer(pw) {
-    return results.passed(pw.ps) ? { label: 'See your certificate', show: function () { showCertificate(pw); } } : null;
+    return results.passed(pw.ps) ? { label: CCM.t('pathway.certificate'), show: function () { showCertificate(pw); } } : null;
   }
   function onResult(pw) {
     var ps = pw.ps, i = ps.open, mods = pw.course.modules;
@@ -67,7 +72,7 @@
       passMark: function () { return pw.passMarkOf(pw.course.modules[pw.ps.open]); },
       leave: function () { showMenu(pw, true); },
       onResult: function () { onResult(pw); },
-      leaveLabel: 'Back to all modules',
+      leaveLabel: CCM.t('pathway.back'),
       readOnly: null,
       done: null,
       certificate: null
@@ -75,20 +80,14 @@
   }
 
   function openModule(pw, i, focus) {
-    if (pw.cert) pw.cert.hide();
+    enter(pw, 'module');
     var m = pw.course.modules[i], t = pw.ps.modules[i];
-    var pagesBox = byId('ccm-pages'), list = byId('ccm-toc-list');
-    clear(pagesBox);
-    clear(list);
-    pagesBox.appendChild(document.importNode(byId('ccm-module-' + i).content, true));
-    list.appendChild(document.importNode(byId('ccm-toc-' + i).content, true));
-    moduleUi(true);
+    byId('ccm-pages').appendChild(document.importNode(byId('ccm-module-' + i).content, true));
+    byId('ccm-toc-list').appendChild(document.importNode(byId('ccm-toc-' + i).content, true));
     pw.ps.open = i;
-    pw.view = 'module';
     var state = t && t.state ? t.state : null, result = t && t.result ? t.result : null;
     pw.host.done = result;
     pw.host.certificate = certificateOffer(pw);
-    pw.runner = null;
     var runner = CCM.moduleView(m, state || (result ? CCM.state.fresh(m) : null), pw.sess, pw.host);
     pw.sess.record({ type: 'module-start', module: m.id, index: i, title: m.title, entry: t ? 'resume' : 'ab-initio' });
     pw.runner = runner;
@@ -96,9 +95,7 @@
   }
 
   function showMenu(pw, focus) {
-    leaveView(pw);
-    pw.view = 'menu';
-    byId('ccm-menu').hidden = false;
+    enter(pw, 'menu');
     var text = CCM.pathwayMenu.render(pw.course, pw.ps);
     document.title = pw.course.title;
     save(pw);
@@ -109,28 +106,23 @@
   }
   function showCertificate(pw) {
     var course = pw.course, ps = pw.ps;
-    leaveView(pw);
-    pw.view = 'certificate';
-    byId('ccm-menu').hidden = true;
+    enter(pw, 'certificate');
     pw.cert = CCM.certificate.view(pw.sess, { kind: 'pathway', id: course.id, title: course.title,
       date: new Date((ps.date === null ? dom.today() : ps.date) * 86400000), dated: ps.date !== null,
       language: course.language,
       organisation: course.organisation,
       modules: course.modules.map(function (m, i) { var r = ps.modules[i].result; return { title: m.title, score: r.score, passed: r.passed }; }),
       competencies: CCM.certificate.evidenced(results.competencies(ps), CCM.certificate.titlesOf(course.competencies)),
-      back: 'Back to all modules' });
+      back: CCM.t('pathway.back') });
     pw.cert.show();
     save(pw);
-    pw.sess.say('polite', 'Your certificate is ready.');
+    pw.sess.say('polite', CCM.t('pathway.certificate_ready'));
   }
   function finish(pw, reason) {
     if (pw.view === 'module') save(pw);
     var closing = pw.sess.finish(reason, results.allFinished(pw.ps));
     if (!closing || reason !== 'exit') return;
-    moduleUi(false);
-    byId('ccm-menu').hidden = true;
-    if (pw.cert) pw.cert.hide();
-    pw.view = 'end';
+    enter(pw, 'end');
     pw.sess.showEnd(pw.course.title, closing);
   }
 
@@ -167,7 +159,6 @@
       }, function (reason) { finish(pw, reason); });
       var open = pw.ps.open;
       if (open !== null && !(pw.ps.modules[open] && pw.ps.modules[open].result)) {
-        byId('ccm-menu').hidden = true;
         openModule(pw, open, false);
       } else {
         showMenu(pw, false);
