@@ -176,6 +176,8 @@ class Module:
     questions: tuple[Question, ...]
     draw: Draw | None = None
     source_dir: str = ""  # for messages only; targets never read from it
+    cover: Image | None = None  # the cover view's image (module.yaml `cover:`), under assets/
+    cover_alt: str = ""
 
     @property
     def primary_competency_id(self) -> str:
@@ -217,6 +219,14 @@ class Pathway:
 @dataclass(frozen=True)
 class Organisation:
     name: str = ""
+    logo: Image | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The course's look (course.yaml `theme:`): a primary colour (#rrggbb, checked against white) and a header logo."""
+
+    primary_colour: str = ""
     logo: Image | None = None
 
 
@@ -269,6 +279,7 @@ class CourseSettings:
     lms: str = "moodle"
     organisation: Organisation = field(default_factory=Organisation)
     messages: Messages = field(default_factory=Messages)  # filled by the source reader from the catalogue
+    theme: Theme = field(default_factory=Theme)
 
 
 @dataclass(frozen=True)

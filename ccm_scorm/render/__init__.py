@@ -18,7 +18,8 @@ import rcssmin
 import rjsmin
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..model import Course, Module, Page, Pathway, Question, QuestionType
+from ..colours import theme_css
+from ..model import Course, Image, Module, Page, Pathway, Question, QuestionType
 
 # The runtime's files in load order (docs/runtime.md): each one adds its part to window.CCM
 # and uses only the parts above it. Adapters and their support scripts load after these.
@@ -41,6 +42,8 @@ RUNTIME_BOOT = "boot.js"
 STYLESHEET = "ccm.css"
 RUNTIME_DIR = "runtime"
 ORGANISATION_DIR = "organisation"
+THEME_DIR = "theme"
+THEME_STYLESHEET = "theme.css"  # generated from course.yaml's theme: (colours.theme_css), loaded after ccm.css
 # The logo is also put in the course data as a data: URI, so that the certificate a learner
 # downloads is one self-contained file; a larger logo is left out of that copy only.
 LOGO_INLINE_LIMIT = 200_000
@@ -136,14 +139,15 @@ def render_module(
             module=module,
             organisation=course.settings.organisation.name,
             t=course.settings.messages.text,
+            cover={"path": module.cover.path, "alt": module.cover_alt} if module.cover else None,
+            **theme_links(course, root),
         )
     )
     own = {"index.html": html.encode("utf-8")}
-    for page in module.pages:
-        for image in page.images:
-            own[image.path] = image.data
+    for image in [image for page in module.pages for image in page.images] + ([module.cover] if module.cover else []):
+        own[image.path] = image.data
     place = (lambda path: f"{folder}/{path}") if folder else (lambda path: path)
-    return {**{place(path): data for path, data in own.items()}, **runtime, **organisation_files(course)}
+    return {**{place(path): data for path, data in own.items()}, **runtime, **organisation_files(course), **theme_files(course)}
 
 
 @dataclass(frozen=True)
@@ -207,25 +211,47 @@ def render_pathway(
             total_minutes=sum(module.minutes for module in modules),
             organisation=course.settings.organisation.name,
             t=course.settings.messages.text,
+            **theme_links(course),
         )
     )
     files.update({"index.html": html.encode("utf-8"), **runtime})
-    files.update(organisation_files(course))
+    files.update({**organisation_files(course), **theme_files(course)})
     return files
 
 
 def organisation_logo_path(course: Course) -> str:
     """Where the organisation's logo goes in a package ("" if the course file names none)."""
     logo = course.settings.organisation.logo
-    if logo is None:
-        return ""
-    name = re.sub(r"[^A-Za-z0-9._-]", "-", logo.path.rsplit("/", 1)[-1]) or "logo"
-    return f"{ORGANISATION_DIR}/{name}"
+    return _logo_path(logo) if logo is not None else ""
 
 
 def organisation_files(course: Course) -> dict[str, bytes]:
     logo = course.settings.organisation.logo
     return {organisation_logo_path(course): logo.data} if logo is not None else {}
+
+
+def _logo_path(logo: Image, folder: str = ORGANISATION_DIR) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", logo.path.rsplit("/", 1)[-1]) or "logo"
+    return f"{folder}/{name}"
+
+
+def theme_files(course: Course) -> dict[str, bytes]:
+    """runtime/theme.css (the course's colour) and the theme's own header logo, where the course file sets them."""
+    theme = course.settings.theme
+    files = {f"{RUNTIME_DIR}/{THEME_STYLESHEET}": theme_css(theme.primary_colour).encode()} if theme.primary_colour else {}
+    if theme.logo is not None:
+        files[_logo_path(theme.logo, THEME_DIR)] = theme.logo.data
+    return files
+
+
+def theme_links(course: Course, root: str = "") -> dict[str, str]:
+    """The templates' theme_stylesheet and header_logo (the theme's logo, else the organisation's), or ""."""
+    theme = course.settings.theme
+    logo = _logo_path(theme.logo, THEME_DIR) if theme.logo is not None else organisation_logo_path(course)
+    return {
+        "theme_stylesheet": f"{root}{RUNTIME_DIR}/{THEME_STYLESHEET}" if theme.primary_colour else "",
+        "header_logo": root + logo if logo else "",
+    }
 
 
 _IMAGE_TYPES = {

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Course, CourseSettings, Organisation, Pathway
+from ..colours import HEX_COLOUR, TEXT_CONTRAST, WHITE, contrast, darkened_until
+from ..model import Course, CourseSettings, Image, Organisation, Pathway, Theme
 from .checks import check_cross_references
 from .framework import read_framework
 from .ids import check_id
@@ -17,7 +18,7 @@ from .messages import read_messages
 from .module import read_module
 from .pages import safe_asset_path
 from .problems import Problem, Problems, SourceError, did_you_mean
-from .schema import COURSE, ORGANISATION, PATHWAY
+from .schema import COURSE, ORGANISATION, PATHWAY, THEME
 from .yamlfile import Fields, load_yaml, read_section
 
 RESERVED_FOLDERS = {"pathways", "assets", COURSE_MESSAGES}
@@ -76,6 +77,7 @@ def _read_settings(root: Path, problems: Problems) -> CourseSettings:
         default_targets=_read_targets(fields) or COURSE["targets"].default,
         lms=lms,
         organisation=_read_organisation(fields, root, problems),
+        theme=_read_theme(fields, root, problems),
     )
 
 
@@ -105,15 +107,37 @@ def _read_organisation(fields: Fields, root: Path, problems: Problems) -> Organi
     if data is None:
         return Organisation()
     organisation = read_section(ORGANISATION, data, fields.path, fields.key_line("organisation"), problems)
-    logo = None
-    logo_path = organisation.value("logo")
-    if logo_path:
-        from ..model import Image
+    return Organisation(name=organisation.value("name"), logo=_read_logo(organisation, "logo", root, problems))
 
-        found = safe_asset_path(logo_path, root, fields.path, organisation.key_line("logo"), problems)
-        if found is not None:
-            logo = Image(path=logo_path, data=found.read_bytes())
-    return Organisation(name=organisation.value("name"), logo=logo)
+
+def _read_logo(fields: Fields, key: str, root: Path, problems: Problems) -> Image | None:
+    """The image a course-file key names (relative to the course folder), or None."""
+    logo_path = fields.value(key)
+    if not logo_path:
+        return None
+    found = safe_asset_path(logo_path, root, fields.path, fields.key_line(key), problems)
+    return Image(path=logo_path, data=found.read_bytes()) if found is not None else None
+
+
+def _read_theme(fields: Fields, root: Path, problems: Problems) -> Theme:
+    """The theme; a primary colour that white text cannot be read on is an error with the measured ratio."""
+    data = fields.mapping("theme")
+    if data is None:
+        return Theme()
+    theme = read_section(THEME, data, fields.path, fields.key_line("theme"), problems)
+    colour = theme.value("primary_colour")
+    if colour and not HEX_COLOUR.match(colour):
+        theme.error("primary_colour", f"'{colour}' is not a colour written as #rrggbb", "write it like #005eb8")
+        colour = ""
+    elif colour and (ratio := contrast(colour, WHITE)) < TEXT_CONTRAST:
+        theme.error(
+            "primary_colour",
+            f"primary_colour {colour} has a contrast of {ratio:.2f}:1 with white, the colour of button text "
+            f"and of the page behind links; learners need at least {TEXT_CONTRAST}:1 (WCAG 2.2, 1.4.3)",
+            f"use a darker shade, e.g. {darkened_until(colour)}",
+        )
+        colour = ""
+    return Theme(primary_colour=colour, logo=_read_logo(theme, "logo", root, problems))
 
 
 def _read_modules(root: Path, problems: Problems, known: frozenset[str] | None) -> tuple[tuple, set[str]]:

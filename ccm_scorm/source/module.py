@@ -7,10 +7,10 @@ from pathlib import Path
 from ..model import Draw, Module
 from .files import check_regular_file
 from .ids import check_id
-from .pages import read_page
+from .pages import check_image, read_page
 from .problems import Problems, did_you_mean, nearest
 from .quiz import read_quiz
-from .schema import DRAW, MODULE
+from .schema import COVER, DRAW, MODULE
 from .yamlfile import Fields, load_yaml, read_section
 
 MAX_MINUTES = MODULE["minutes"].most
@@ -88,7 +88,21 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
         questions=questions,
         draw=draw,
         source_dir=problems.course_path(folder),
+        **_read_cover(fields, folder, problems),
     )
+
+
+def _read_cover(fields: Fields, folder: Path, problems: Problems) -> dict:
+    """The cover image, checked like a page's images (under assets/, a browser's type, alt text)."""
+    data = fields.mapping("cover")
+    if data is None:
+        return {}
+    cover = read_section(COVER, data, fields.path, fields.key_line("cover"), problems)
+    if not cover.ok:
+        return {}
+    src, alt = cover.value("image"), cover.value("alt").strip()
+    image = check_image(fields.path, cover.key_line("image"), src, alt, folder, problems)
+    return {"cover": image, "cover_alt": alt} if image else {}
 
 
 def _shown(number: int) -> str:

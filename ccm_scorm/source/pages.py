@@ -254,7 +254,7 @@ def _check_inline(
             if child.type == "image":
                 src = str(child.attrGet("src") or "")
                 line = _line_containing(lines, first_line, src)
-                image = _check_image(path, line, src, child.content.strip(), module_dir, problems)
+                image = check_image(path, line, src, child.content.strip(), module_dir, problems)
                 if image:
                     images.append(image)
             elif child.type == "link_open":
@@ -296,7 +296,7 @@ def _line_containing(lines: list[str], start: int, needle: str) -> int:
     return start + 1
 
 
-def _check_image(page: Path, line: int, src: str, alt: str, module_dir: Path, problems: Problems) -> Image | None:
+def check_image(page: Path, line: int, src: str, alt: str, module_dir: Path, problems: Problems) -> Image | None:
     if not alt:
         problems.error(
             page,

@@ -119,6 +119,15 @@ ORGANISATION = Section(
         Key("logo", Kind.TEXT, "an image, relative to the course folder (e.g. assets/logo.png)"),
     ),
 )
+THEME = Section(
+    "the theme",
+    "theme",
+    "the learners' pages' colour and header logo (authoring.md, Theme)",
+    (
+        Key("primary_colour", Kind.TEXT, "buttons, links and the header, as #rrggbb; at least 4.5:1 against white"),
+        Key("logo", Kind.TEXT, "the header's image, relative to the course folder", default_described="organisation.logo"),
+    ),
+)
 COURSE = Section(
     "the course file",
     "course.yaml",
@@ -144,6 +153,7 @@ COURSE = Section(
             choices=LMS_PROFILES,
         ),
         Key("organisation", Kind.MAPPING, "the publishing organisation", entries=ORGANISATION),
+        Key("theme", Kind.MAPPING, "the learners' pages' colour and logo", entries=THEME),
     ),
 )
 
@@ -208,6 +218,15 @@ DRAW = Section(
         Key("shuffle", Kind.TRUE_FALSE, "ask them in a random order", default=True),
     ),
 )
+COVER = Section(
+    "the cover image",
+    "cover",
+    "the picture on the module's first view",
+    (
+        Key("image", Kind.TEXT, "an image in the module's assets/ folder", required=True),
+        Key("alt", Kind.TEXT, "what the picture shows, for learners who cannot see it", required=True),
+    ),
+)
 MODULE = Section(
     "the module",
     "module.yaml",
@@ -228,6 +247,7 @@ MODULE = Section(
         # a module longer than a working day is a typing slip, and learners would see it
         Key("minutes", Kind.WHOLE_NUMBER, "how long a learner takes", minimum=1, maximum=480),
         Key("outcomes", Kind.TEXTS, "what a learner can do afterwards"),
+        Key("cover", Kind.MAPPING, "a picture for the module's first view", entries=COVER),
         Key("pass_mark", Kind.WHOLE_NUMBER, "the percentage that passes the quiz", default=80, minimum=0, maximum=100),
         # more than 100 is "unlimited" in practice: write 0
         Key("attempts", Kind.WHOLE_NUMBER, "quiz attempts allowed; 0 for unlimited", default=0, minimum=0, maximum=100),
