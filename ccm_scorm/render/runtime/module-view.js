@@ -39,7 +39,7 @@
       progress: function (m) { return m.st.attempt ? CCM.t('page.quiz_question_of', { question: m.st.qpos + 1, questions: m.K }) : CCM.t('page.quiz'); },
       location: function () { return 'quiz'; },
       section: function () { return byId('ccm-quiz'); },
-      step: function (m) { return m.n + (m.st.attempt ? m.st.qpos : 0); }
+      step: function (m) { return m.n + (m.st.attempt ? m.st.qpos + 1 : 0); }
     },
     results: {
       enter: function (m) { return CCM.results.render(m); },
