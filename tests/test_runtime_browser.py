@@ -268,15 +268,15 @@ def test_results_per_competency_and_retry(page, site):
     submit = [e for e in events(page) if e["type"] == "submit"][0]
     assert submit["score"] == 67 and submit["passed"] is False and submit["attempt"] == 1
     assert submit["competencies"] == [
-        {"id": "ccm.communication", "score": 75, "status": "failed"},
-        {"id": "ccm.person-centred", "score": 50, "status": "failed"},
-        {"id": "ccm.teamwork", "score": None, "status": "completed"},
+        {"id": "ccm.communication", "score": 75, "status": "failed", "asked": 4},
+        {"id": "ccm.person-centred", "score": 50, "status": "failed", "asked": 2},
+        {"id": "ccm.teamwork", "score": None, "status": "completed", "asked": 0},
     ]
     rows = page.eval_on_selector_all(".ccm-table tbody tr", "rs => rs.map(r => r.innerText.split('\\t'))")
     assert rows == [
-        ["Communication", "75%", "Not passed yet"],
-        ["Person-centred practice", "50%", "Not passed yet"],
-        ["Working as a team", "No questions this time", "Completed"],
+        ["Communication", "75%", "To review"],
+        ["Person-centred practice", "50%", "To review"],
+        ["Working as a team", "Not in the quiz", "Covered in the pages"],
     ]
     assert "You have not passed this time" in page.inner_text("#ccm-results-body")
     assert page.inner_text('#ccm-toc-list a[data-view="3"]').startswith("Quiz results")
