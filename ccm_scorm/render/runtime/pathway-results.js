@@ -22,8 +22,9 @@
       .map(function (t) { return t.result.score; });
     return scores.length ? mean(scores) : null;
   }
-  // Competencies across modules: mean of the scores given, failed if any module failed it,
-  // else passed if any passed it, else completed. Order: first appearance, module by module.
+  // Competencies across modules: mean of the scores given, failed if any module failed it, else
+  // passed if any passed it, else not-assessed if a module's quiz could not judge it, else completed.
+  // Order: first appearance, module by module.
   function competencies(ps) {
     var order = [], by = {};
     ps.modules.forEach(function (t) {
@@ -36,7 +37,8 @@
     return order.map(function (id) {
       var list = by[id], scores = list.filter(function (c) { return c.score !== null; }).map(function (c) { return c.score; });
       var status = list.some(function (c) { return c.status === 'failed'; }) ? 'failed'
-        : list.some(function (c) { return c.status === 'passed'; }) ? 'passed' : 'completed';
+        : list.some(function (c) { return c.status === 'passed'; }) ? 'passed'
+          : list.some(function (c) { return c.status === 'not-assessed'; }) ? 'not-assessed' : 'completed';
       return { id: id, score: scores.length ? mean(scores) : null, status: status };
     });
   }

@@ -314,7 +314,7 @@
       if (v === 'x') return;
       var score = v === 'n' ? null : +v;
       list.push({ id: m.competencies[i].id, score: score,
-        status: score === null ? 'completed' : score >= passMark(m) ? 'passed' : 'failed' });
+        status: score === null ? scoring.unscored(m, m.competencies[i].id) : score >= passMark(m) ? 'passed' : 'failed' });
     });
     return { score: hasQuiz ? +match[1] : null, passed: match[2] !== 'f', competencies: list };
   }
