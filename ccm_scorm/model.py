@@ -178,6 +178,7 @@ class Module:
     source_dir: str = ""  # for messages only; targets never read from it
     cover: Image | None = None  # the cover view's image (module.yaml `cover:`), under assets/
     cover_alt: str = ""
+    show_answers: bool = True  # feedback shows the right answer; False ships only hashes of it (docs/runtime.md)
 
     @property
     def primary_competency_id(self) -> str:

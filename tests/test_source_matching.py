@@ -1,8 +1,9 @@
 """Matching questions with shared and spare matches: what quiz.yaml accepts, and the question JSON the runtime
-gets (targets only when a question needs them, so other questions' packages stay byte-identical)."""
+gets (each distinct match once, spares after them; which is right only in the key, tests/support/answer_key.py)."""
 
 from __future__ import annotations
 
+from support.answer_key import opened
 from support.course_source import QUIZ, write_course
 
 from ccm_scorm.render import question_data
@@ -23,8 +24,8 @@ def _question(tmp_path, quiz: str, question_id: str = "q4-services"):
 
 
 def test_shared_and_spare_matches_give_targets_and_each_pair_its_target(tmp_path):
-    data = _question(tmp_path, SHARED)
-    assert data["targets"] == [
+    data = opened(_question(tmp_path, SHARED))  # the key as the runtime opens it when the learner checks
+    assert sorted(data["targets"], key=lambda t: t["id"]) == [
         {"id": "a", "text": "Benefits advice"},
         {"id": "b", "text": "Befriending"},
         {"id": "spare1", "text": "Hospital transport"},
@@ -32,12 +33,15 @@ def test_shared_and_spare_matches_give_targets_and_each_pair_its_target(tmp_path
     assert [(pair["id"], pair["target"]) for pair in data["pairs"]] == [("a", "a"), ("b", "b"), ("c", "a")]
 
 
-def test_a_matching_question_without_shared_or_spare_matches_is_as_before(tmp_path):
-    data = _question(tmp_path, QUIZ)
-    assert "targets" not in data
-    assert data["pairs"] == [
-        {"id": "a", "prompt": "Money worries", "match": "Benefits advice"},
-        {"id": "b", "prompt": "Loneliness", "match": "Befriending"},
+def test_a_matching_question_without_shared_or_spare_matches_offers_each_match_once(tmp_path):
+    data = opened(_question(tmp_path, QUIZ))
+    assert sorted(data["targets"], key=lambda t: t["id"]) == [
+        {"id": "a", "text": "Benefits advice"},
+        {"id": "b", "text": "Befriending"},
+    ]
+    assert [(pair["id"], pair["prompt"], pair["target"]) for pair in data["pairs"]] == [
+        ("a", "Money worries", "a"),
+        ("b", "Loneliness", "b"),
     ]
 
 

@@ -19,12 +19,14 @@ import rjsmin
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..colours import theme_css
-from ..model import Course, Image, Module, Page, Pathway, Question, QuestionType
+from ..model import Course, Image, Module, Page, Pathway, Question
+from . import answer_key
 
 # The runtime's files in load order (docs/runtime.md): each one adds its part to window.CCM
 # and uses only the parts above it. Adapters and their support scripts load after these.
 RUNTIME_CORE = (
     "base.js",
+    "answer-key.js",
     "scoring.js",
     "state.js",
     "dom.js",
@@ -374,45 +376,14 @@ def _page_data(page: Page) -> dict[str, object]:
 
 
 def question_data(course: Course, module: Module, question: Question) -> dict[str, object]:
-    data: dict[str, object] = {
+    """A question as the runtime's course JSON: what the learner sees, and the answer key as answer_key.py hides it."""
+    iri = course.question_iri(module.id, question.id)
+    return {
         "id": question.id,
-        "iri": course.question_iri(module.id, question.id),
+        "iri": iri,
         "type": question.type.value,
         "competency": question.competency_id,
         "prompt": question.prompt,
         "feedback": {"correct": question.feedback_correct, "incorrect": question.feedback_incorrect},
+        **answer_key.question_fields(question, iri, module.show_answers),
     }
-    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        data["options"] = [{"id": o.id, "text": o.text, "feedback": o.feedback} for o in question.options]
-        data["correct"] = [o.id for o in question.options if o.correct]
-    elif question.type is QuestionType.TRUE_FALSE:
-        data["correct"] = question.answer
-    elif question.type is QuestionType.MATCHING:
-        pairs = [{"id": p.id, "prompt": p.prompt, "match": p.match} for p in question.pairs]
-        data["pairs"] = pairs
-        if question.has_shared_or_spare_matches:
-            data["targets"] = _match_targets(pairs, question)
-    elif question.type is QuestionType.ORDERING:
-        data["items"] = [{"id": i.id, "text": i.text} for i in question.items]
-    elif question.type is QuestionType.SHORT_TEXT:
-        data["answers"] = list(question.answers)
-        data["caseSensitive"] = question.case_sensitive
-        data["maxLength"] = question.max_length
-    return data
-
-
-def _match_targets(pairs: list[dict[str, str]], question: Question) -> list[dict[str, str]]:
-    """Shared or spare matches: the distinct targets, with each of `pairs` made to point at its right one
-    (docs/runtime.md)."""
-    target_of: dict[str, str] = {}
-    for pair in question.pairs:
-        target_of.setdefault(pair.match, pair.id)
-    targets = [{"id": target_id, "text": text} for text, target_id in target_of.items()]
-    taken = {pair.id for pair in question.pairs}
-    spare_ids = (f"spare{number}" for number in range(1, len(taken) + len(question.spares) + 2))
-    for text in question.spares:
-        spare_id = next(i for i in spare_ids if i not in taken)
-        targets.append({"id": spare_id, "text": text})
-    for pair_data, pair in zip(pairs, question.pairs, strict=True):
-        pair_data["target"] = target_of[pair.match]
-    return targets

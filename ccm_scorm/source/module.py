@@ -88,6 +88,7 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
         questions=questions,
         draw=draw,
         source_dir=problems.course_path(folder),
+        show_answers=fields.value("show_answers"),
         **_read_cover(fields, folder, problems),
     )
 

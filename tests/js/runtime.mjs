@@ -5,7 +5,7 @@ import vm from 'node:vm';
 
 const RUNTIME = new URL('../../ccm_scorm/render/runtime/', import.meta.url);
 // in the order the build loads them (ccm_scorm/render/__init__.py), pure parts only
-const FILES = ['base.js', 'scoring.js', 'state.js', 'pathway-results.js', 'xapi-statements.js', 'scorm-api.js'];
+const FILES = ['base.js', 'answer-key.js', 'scoring.js', 'state.js', 'pathway-results.js', 'xapi-statements.js', 'scorm-api.js'];
 
 globalThis.window = globalThis;
 for (const name of FILES) {

@@ -7,36 +7,35 @@
   var READ_ONLY = CCM.text.readOnly;
 
   function heading(text) { byId('ccm-quiz-title').textContent = text; return text; }
-  function questionsText(K) { return 'This quiz has ' + K + (K === 1 ? ' question' : ' questions'); }
+  function hidesAnswers(m) { return m.qs.some(function (q) { return !!q.hashes; }); }
   function attemptsText(m) {
-    if (m.course.attempts > 0) return 'You can take it ' + (m.maxAttempt === 1 ? 'once.' : 'up to ' + m.maxAttempt + ' times.');
-    return 'You can take it as many times as you need.';
+    return m.course.attempts > 0 ? CCM.t('quiz.attempts', { n: m.maxAttempt }) : CCM.t('quiz.attempts_unlimited');
   }
+  function sign(ok, text) { return [make('span', { 'aria-hidden': 'true', text: ok ? '✓ ' : '✗ ' }), text]; }
 
   // A module finished earlier in a pathway: its result, collapsed.
   function renderDone(m, body) {
     var done = m.done;
-    body.appendChild(make('p', { 'class': 'ccm-score', text: 'You scored ' + done.score + '%. The pass mark is ' + m.passMark() + '%.' }));
-    body.appendChild(make('p', { 'class': 'ccm-outcome ' + (done.passed ? 'ccm-right' : 'ccm-wrong'),
-      text: done.passed ? '✓ You have passed this module.' : '✗ You did not pass this module, and you have no attempts left.' }));
+    body.appendChild(make('p', { 'class': 'ccm-score', text: CCM.t('quiz.score', { score: done.score, pass: m.passMark() }) }));
+    body.appendChild(make('p', { 'class': 'ccm-outcome ' + (done.passed ? 'ccm-right' : 'ccm-wrong') },
+      sign(done.passed, done.passed ? CCM.t('quiz.passed_module') : CCM.t('quiz.failed_module'))));
     var actions = make('div', { 'class': 'ccm-actions' });
     if (m.host.certificate) actions.appendChild(button(m.host.certificate.label, 'certificate'));
     actions.appendChild(button(m.host.leaveLabel, 'exit', m.host.certificate ? 'ccm-button ccm-secondary' : 'ccm-button'));
     body.appendChild(actions);
-    return heading('Quiz results');
+    return heading(CCM.t('quiz.results'));
   }
   function renderIntro(m, body) {
     if (m.host.readOnly) {
-      body.appendChild(make('p', { text: questionsText(m.K) +
-        '. You can try it for practice, but your answers will not be saved and will not change your result.' }));
+      body.appendChild(make('p', { text: CCM.t('quiz.practice_intro', { n: m.K }) }));
       body.appendChild(make('p', { text: READ_ONLY[m.host.readOnly].again }));
-      body.appendChild(button('Start the practice quiz', 'begin'));
-      return heading('Practice quiz');
+      body.appendChild(button(CCM.t('quiz.start_practice'), 'begin'));
+      return heading(CCM.t('quiz.practice'));
     }
-    body.appendChild(make('p', { text: questionsText(m.K) + '. You need ' + m.passMark() + '% or more to pass. ' + attemptsText(m) }));
-    body.appendChild(make('p', { text: 'You will see whether each answer is right, and why, as you go.' }));
-    body.appendChild(button('Start the quiz', 'begin'));
-    return heading('Quiz');
+    body.appendChild(make('p', { text: CCM.t('quiz.intro', { n: m.K, pass: m.passMark() }) + ' ' + attemptsText(m) }));
+    body.appendChild(make('p', { text: hidesAnswers(m) ? CCM.t('quiz.how_hidden') : CCM.t('quiz.how') }));
+    body.appendChild(button(CCM.t('quiz.start'), 'begin'));
+    return heading(CCM.t('quiz.title'));
   }
 
   function render(m) {
@@ -45,85 +44,123 @@
     if (m.done) return renderDone(m, body);
     if (!m.st.attempt) return renderIntro(m, body);
     body.appendChild(questionForm(m));
-    return heading('Question ' + (m.st.qpos + 1) + ' of ' + m.K);
+    return heading(CCM.t('quiz.question_of', { question: m.st.qpos + 1, questions: m.K }));
   }
 
+  // A checked answer stays as it was given, readable at full contrast: aria-disabled, not disabled (pale grey).
+  function keepAsChecked(e) { if (e.target.type === 'radio' || e.target.type === 'checkbox') e.preventDefault(); }
   function questionForm(m) {
     var st = m.st, pos = st.qpos, q = m.qs[st.draw[pos]], a = st.answers[pos], locked = a !== null && a !== undefined;
-    var id = 'ccm-q' + pos, err = id + '-error';
+    var id = 'ccm-q' + pos, err = id + '-error', checked = locked ? result(q, a) : null;
     var form = make('form', { 'class': 'ccm-question', id: id + '-form', novalidate: true, 'data-pos': pos, 'data-question': q.id });
-    form.appendChild(answerControls(m, q, a, locked, id, err));
+    form.appendChild(answerControls(m, q, a, checked, id, err));
     form.appendChild(make('p', { 'class': 'ccm-error', id: err, hidden: true }));
     if (locked) {
-      var ok = scoring.isCorrect(q, a), parts = feedback(q, a, ok);
-      form.appendChild(make('div', { 'class': 'ccm-feedback ' + (ok ? 'ccm-right' : 'ccm-wrong') },
-        [make('p', { 'class': 'ccm-verdict', text: parts[0] })].concat(parts.slice(1).map(function (t) { return make('p', { text: t }); }))));
-      form.appendChild(pos < m.K - 1 ? button('Next question', 'next-question') : button('See your results', 'submit'));
+      form.addEventListener('click', keepAsChecked);
+      var texts = feedback(q, a, checked);
+      form.appendChild(make('div', { 'class': 'ccm-feedback ' + (checked.ok ? 'ccm-right' : 'ccm-wrong'), id: id + '-feedback' },
+        [make('p', { 'class': 'ccm-verdict' }, sign(checked.ok, texts[0]))].concat(texts.slice(1).map(function (t) { return make('p', { text: t }); }))));
+      form.appendChild(pos < m.K - 1 ? button(CCM.t('quiz.next'), 'next-question') : button(CCM.t('quiz.see_results'), 'submit'));
     } else {
-      form.appendChild(make('button', { type: 'submit', 'class': 'ccm-button', text: 'Check answer' }));
+      form.appendChild(make('button', { type: 'submit', 'class': 'ccm-button', text: CCM.t('quiz.check') }));
       m.shownAt = Date.now();
     }
     return form;
   }
+  // A checked answer: right or not, each part's mark (answer-key.js), whether the right answer may be shown.
+  function result(q, a) {
+    var ok = scoring.isCorrect(q, a);
+    return { ok: ok, marks: CCM.key.marks(q, a), show: CCM.key.open(q) };
+  }
+  function stateText(state) {
+    if (state === 'correct') return CCM.t('quiz.yours_correct');
+    return state === 'incorrect' ? CCM.t('quiz.yours_incorrect') : CCM.t('quiz.missed');
+  }
+  function markSpan(state) { return make('span', { 'class': 'ccm-state', text: ' ' + stateText(state) }); }
 
-  function answerControls(m, q, a, locked, id, err) {
-    if (q.type === 'short-text') return shortText(q, a, locked, id, err);
+  function answerControls(m, q, a, checked, id, err) {
+    if (q.type === 'short-text') return shortText(q, a, checked, id, err);
     var fs = make('fieldset', { 'aria-describedby': err }, [make('legend', { 'class': 'ccm-prompt', text: q.prompt })]);
-    function choice(type, i, label, checked) {
-      var input = make('input', { type: type, name: id, id: id + '-' + i, value: i, checked: checked, disabled: locked });
-      return make('div', { 'class': checked ? 'ccm-choice ccm-chosen' : 'ccm-choice' }, [input,
-        make('label', { 'for': id + '-' + i }, [label, checked ? make('strong', { 'class': 'ccm-yours', text: ' (your answer)' }) : null])]);
-    }
-    if (q.type === 'single' || q.type === 'multiple') {
-      if (q.type === 'multiple') fs.appendChild(make('p', { 'class': 'ccm-hint', text: 'Choose all that apply.' }));
-      q.options.forEach(function (o, i) {
-        var on = locked && (q.type === 'single' ? a === i : a.indexOf(i) >= 0);
-        fs.appendChild(choice(q.type === 'single' ? 'radio' : 'checkbox', i, o.text, on));
-      });
-    } else if (q.type === 'true-false') {
-      fs.appendChild(choice('radio', 't', 'True', locked && a === true));
-      fs.appendChild(choice('radio', 'f', 'False', locked && a === false));
-    } else if (q.type === 'matching') {
-      matching(m, q, a, locked, id, fs);
-    } else if (q.type === 'ordering') {
-      var st = m.st, work = m.work;
-      if (!locked && (!work || work.pos !== st.qpos || work.attempt !== st.attempt)) {
-        m.work = { pos: st.qpos, attempt: st.attempt, order: CCM.shuffleFor(st.attempt, q, q.items.length) };
-      }
-      fs.appendChild(make('p', { 'class': 'ccm-hint', text: locked ? 'Your order:' : 'Use the Move up and Move down buttons to put the list in order, first at the top.' }));
-      fs.appendChild(orderList(q, locked ? a : m.work.order, locked, id));
-    }
+    if (q.type === 'matching') matching(m, q, a, checked, id, fs);
+    else if (q.type === 'ordering') ordering(m, q, a, checked, id, fs);
+    else choices(q, a, checked, id, fs);
     return fs;
   }
-  function matching(m, q, a, locked, id, fs) {
-    fs.appendChild(make('p', { 'class': 'ccm-hint', text: 'Choose the best match for each one.' }));
-    var targets = scoring.matchTargets(q), order = CCM.shuffleFor(m.st.attempt, q, targets.length);
+  // Single, multiple and true-false: a tile per choice, marked after checking in words and colour.
+  function choices(q, a, checked, id, fs) {
+    var tf = q.type === 'true-false', list = tf ? [true, false] : q.options.map(function (o, i) { return i; });
+    var given = checked ? (q.type === 'multiple' ? a : [a]) : [];
+    if (q.type === 'multiple') fs.appendChild(make('p', { 'class': 'ccm-hint', text: CCM.t('quiz.choose_all') }));
+    list.forEach(function (v, i) {
+      var at = given.indexOf(v), state = '';
+      if (at >= 0) state = checked.marks[at] ? 'correct' : 'incorrect';
+      else if (checked && checked.show && (tf ? v === q.correct : q.correct.indexOf(q.options[v].id) >= 0)) state = 'missed';
+      var value = tf ? (v ? 't' : 'f') : v, label = tf ? (v ? CCM.t('quiz.true') : CCM.t('quiz.false')) : q.options[v].text;
+      var input = make('input', { type: q.type === 'multiple' ? 'checkbox' : 'radio', name: id, id: id + '-' + value, value: value,
+        checked: at >= 0, 'aria-disabled': checked ? 'true' : null });
+      fs.appendChild(make('div', { 'class': 'ccm-choice' + (at >= 0 ? ' ccm-selected' : '') + (state ? ' ccm-' + state : '') },
+        [input, make('label', { 'for': id + '-' + value }, [label, state ? markSpan(state) : null])]));
+    });
+  }
+  function matching(m, q, a, checked, id, fs) {
+    var targets = scoring.matchTargets(q);
+    if (checked) {
+      q.pairs.forEach(function (p, s) {
+        var ok = checked.marks[s], right = targets.filter(function (t) { return t.id === scoring.rightTarget(q, p); })[0];
+        fs.appendChild(make('div', { 'class': 'ccm-match ' + (ok ? 'ccm-correct' : 'ccm-incorrect') }, [
+          make('p', { 'class': 'ccm-match-prompt', text: p.prompt }),
+          make('p', {}, [CCM.t('quiz.your_match', { match: targets[a[s]].text }), markSpan(ok ? 'correct' : 'incorrect')]),
+          !ok && checked.show ? make('p', { 'class': 'ccm-right-answer', text: CCM.t('quiz.right_match', { match: right.text }) }) : null]));
+      });
+      return;
+    }
+    fs.appendChild(make('p', { 'class': 'ccm-hint', text: CCM.t('quiz.match_hint') }));
+    var order = CCM.shuffleFor(m.st.attempt, q, targets.length);
     q.pairs.forEach(function (p, s) {
-      var sel = make('select', { id: id + '-' + s, disabled: locked },
-        [make('option', { value: '', text: 'Choose…' })].concat(order.map(function (t) {
-          return make('option', { value: t, text: targets[t].text, selected: locked && a[s] === t });
+      var sel = make('select', { id: id + '-' + s },
+        [make('option', { value: '', text: CCM.t('quiz.choose') })].concat(order.map(function (t) {
+          return make('option', { value: t, text: targets[t].text });
         })));
       fs.appendChild(make('div', { 'class': 'ccm-match' }, [make('label', { 'for': id + '-' + s, text: p.prompt }), sel]));
     });
   }
-  function shortText(q, a, locked, id, err) {
-    var max = scoring.maxLengthOf(q);
-    return make('div', { 'class': 'ccm-short' }, [
+  function ordering(m, q, a, checked, id, fs) {
+    var st = m.st, work = m.work;
+    if (!checked && (!work || work.pos !== st.qpos || work.attempt !== st.attempt)) {
+      var start = CCM.shuffleFor(st.attempt, q, q.items.length);
+      if (CCM.key.inOrder(q, start)) start.push(start.shift()); // never start on the answer
+      m.work = { pos: st.qpos, attempt: st.attempt, order: start };
+    }
+    fs.appendChild(make('p', { 'class': 'ccm-hint', text: checked ? CCM.t('quiz.your_order') : CCM.t('quiz.order_hint') }));
+    fs.appendChild(orderList(q, checked ? a : m.work.order, checked, id));
+    if (checked && checked.show && !checked.ok) {
+      var text = {};
+      q.items.forEach(function (i) { text[i.id] = i.text; });
+      fs.appendChild(make('p', { 'class': 'ccm-hint', text: CCM.t('quiz.right_order') }));
+      fs.appendChild(make('ol', { 'class': 'ccm-right-order' }, CCM.key.order(q).map(function (itemId) { return make('li', { text: text[itemId] }); })));
+    }
+  }
+  function shortText(q, a, checked, id, err) {
+    var max = scoring.maxLengthOf(q), state = checked ? (checked.ok ? 'correct' : 'incorrect') : '';
+    return make('div', { 'class': 'ccm-short' + (state ? ' ccm-' + state : '') }, [
       make('label', { 'for': id + '-text', 'class': 'ccm-prompt', text: q.prompt }),
-      make('p', { 'class': 'ccm-hint', id: id + '-hint', text: 'Type your answer (up to ' + max + ' characters).' }),
+      make('p', { 'class': 'ccm-hint', id: id + '-hint', text: CCM.t('quiz.type_hint', { n: max }) }),
       make('input', { type: 'text', id: id + '-text', maxlength: max, autocomplete: 'off', spellcheck: 'false',
-        'aria-describedby': id + '-hint ' + err, disabled: locked, value: locked ? a : null })]);
+        'aria-describedby': id + '-hint ' + err, readonly: !!checked, value: checked ? a : null }),
+      state ? make('p', {}, [markSpan(state)]) : null]);
   }
 
-  function orderList(q, order, locked, id) {
+  function orderList(q, order, checked, id) {
     var ol = make('ol', { 'class': 'ccm-order', id: id + '-order' });
     order.forEach(function (item, p) {
-      var text = q.items[item].text, li = make('li', { 'class': 'ccm-order-item' }, [make('span', { 'class': 'ccm-order-text', text: text })]);
-      if (!locked) {
+      var text = q.items[item].text, state = checked ? (checked.marks[p] ? 'correct' : 'incorrect') : '';
+      var li = make('li', { 'class': 'ccm-order-item' + (state ? ' ccm-' + state : '') }, [make('span', { 'class': 'ccm-order-text', text: text }),
+        state ? make('span', { 'class': 'ccm-state', text: state === 'correct' ? CCM.t('quiz.place_right') : CCM.t('quiz.place_wrong') }) : null]);
+      if (!checked) {
         var up = make('button', { type: 'button', 'class': 'ccm-move', 'data-action': 'move', 'data-dir': '-1', 'data-item': item,
-          'aria-disabled': p === 0 ? 'true' : null }, ['Move up', dom.srOnly(': ' + text)]);
+          'aria-disabled': p === 0 ? 'true' : null }, [CCM.t('quiz.move_up'), dom.srOnly(': ' + text)]);
         var down = make('button', { type: 'button', 'class': 'ccm-move', 'data-action': 'move', 'data-dir': '1', 'data-item': item,
-          'aria-disabled': p === order.length - 1 ? 'true' : null }, ['Move down', dom.srOnly(': ' + text)]);
+          'aria-disabled': p === order.length - 1 ? 'true' : null }, [CCM.t('quiz.move_down'), dom.srOnly(': ' + text)]);
         li.appendChild(make('span', { 'class': 'ccm-move-buttons' }, [up, down]));
       }
       ol.appendChild(li);
@@ -134,49 +171,70 @@
     var st = m.st, q = m.qs[st.draw[st.qpos]], item = +btn.getAttribute('data-item'), dir = +btn.getAttribute('data-dir');
     var order = m.work.order, p = order.indexOf(item), to = p + dir, text = q.items[item].text;
     if (to < 0 || to >= order.length) {
-      m.sess.say('polite', text + (to < 0 ? ' is already first.' : ' is already last.'));
+      m.sess.say('polite', to < 0 ? CCM.t('quiz.already_first', { item: text }) : CCM.t('quiz.already_last', { item: text }));
       return;
     }
     order[p] = order[to]; order[to] = item;
     var old = byId('ccm-q' + st.qpos + '-order');
-    old.parentNode.replaceChild(orderList(q, order, false, 'ccm-q' + st.qpos), old);
+    old.parentNode.replaceChild(orderList(q, order, null, 'ccm-q' + st.qpos), old);
     var again = document.querySelector('#ccm-q' + st.qpos + '-order button[data-item="' + item + '"][data-dir="' + dir + '"]');
     if (again) again.focus();
-    m.sess.say('polite', text + ': now number ' + (to + 1) + ' of ' + order.length + '.');
+    m.sess.say('polite', CCM.t('quiz.moved', { item: text, place: to + 1, n: order.length }));
   }
 
-  function feedback(q, a, ok) {
-    var parts = [ok ? '✓ Correct.' : '✗ Not quite right.'];
-    var fb = q.feedback, t = typeof fb === 'string' ? fb : fb ? (ok ? fb.correct : fb.incorrect) : '';
-    if (t) parts.push(t);
+  function quoted(texts) { return '“' + texts.join('”, “') + '”'; }
+  // What the right answer was, in words (nothing of it without show_answers).
+  function rightAnswer(q, checked) {
+    var right = checked.marks.filter(Boolean).length, n = checked.marks.length;
+    var out = q.type === 'matching' ? [CCM.t('quiz.matches_right', { right: right, n: n })]
+      : q.type === 'ordering' ? [CCM.t('quiz.places_right', { right: right, n: n })] : [];
+    if (!checked.show) return out.concat(CCM.t('quiz.answers_hidden'));
+    if (q.type === 'single' || q.type === 'multiple') {
+      var texts = q.options.filter(function (o) { return q.correct.indexOf(o.id) >= 0; }).map(function (o) { return o.text; });
+      out.push(q.type === 'single' && texts.length > 1 ? CCM.t('quiz.right_any', { answers: quoted(texts) })
+        : texts.length > 1 ? CCM.t('quiz.right_answers', { answers: quoted(texts) }) : CCM.t('quiz.right_answer', { answer: quoted(texts) }));
+    } else if (q.type === 'true-false') {
+      out.push(CCM.t('quiz.right_answer', { answer: quoted([q.correct ? CCM.t('quiz.true') : CCM.t('quiz.false')]) }));
+    } else if (q.type === 'short-text' && scoring.literalAnswers(q).length) {
+      out.push(CCM.t('quiz.accepted', { answer: scoring.literalAnswers(q)[0] }));
+    }
+    return out;
+  }
+  // The feedback's paragraphs: the verdict, the right answer, then the author's feedback on the options chosen and on the question.
+  function feedback(q, a, checked) {
+    var ok = checked.ok, out = [ok ? CCM.t('quiz.correct') : checked.marks.some(Boolean) ? CCM.t('quiz.partly') : CCM.t('quiz.incorrect')];
+    if (!ok) out = out.concat(rightAnswer(q, checked));
     if (q.type === 'single' || q.type === 'multiple') {
       (q.type === 'single' ? [a] : a).forEach(function (i) {
         var o = q.options[i];
-        if (o.feedback) parts.push('You chose “' + o.text + '”: ' + o.feedback);
+        if (o.feedback) out.push(CCM.t('quiz.you_chose', { option: o.text, feedback: o.feedback }));
       });
     }
-    return parts;
+    var fb = q.feedback, t = typeof fb === 'string' ? fb : fb ? (ok ? fb.correct : fb.incorrect) : '';
+    if (t) out.push(t);
+    return out;
   }
   function readAnswer(m, q, form) {
     var id = 'ccm-q' + m.st.qpos;
     if (q.type === 'single' || q.type === 'true-false') {
       var on = form.querySelector('input:checked');
-      if (!on) return { missing: q.type === 'single' ? 'Choose an answer, then check it.' : 'Choose True or False, then check your answer.' };
+      if (!on) return { missing: q.type === 'single' ? CCM.t('quiz.missing_choice') : CCM.t('quiz.missing_true_false') };
       return { value: q.type === 'single' ? +on.value : on.value === 't' };
     }
     if (q.type === 'multiple') {
       var chosen = Array.prototype.map.call(form.querySelectorAll('input:checked'), function (i) { return +i.value; });
-      return chosen.length ? { value: chosen } : { missing: 'Choose at least one answer, then check it.' };
+      return chosen.length ? { value: chosen } : { missing: CCM.t('quiz.missing_choices') };
     }
     if (q.type === 'matching') {
       var vals = q.pairs.map(function (p, s) { return byId(id + '-' + s).value; });
-      var gaps = q.pairs.filter(function (p, s) { return vals[s] === ''; }).map(function (p) { return '“' + p.prompt + '”'; });
-      if (gaps.length) return { missing: 'Choose a match for ' + gaps.join(', ') + '.' };
+      var gaps = q.pairs.filter(function (p, s) { return vals[s] === ''; }).map(function (p) { return p.prompt; });
+      if (gaps.length > 1) return { missing: CCM.t('quiz.missing_matches', { prompts: quoted(gaps) }) };
+      if (gaps.length) return { missing: CCM.t('quiz.missing_match', { prompt: quoted(gaps) }) };
       return { value: vals.map(Number) };
     }
     if (q.type === 'ordering') return { value: m.work.order.slice() };
     var text = byId(id + '-text').value.slice(0, scoring.maxLengthOf(q)).trim();
-    return text ? { value: text } : { missing: 'Type your answer, then check it.' };
+    return text ? { value: text } : { missing: CCM.t('quiz.missing_text') };
   }
   function check(m, form) {
     var st = m.st, q = m.qs[st.draw[st.qpos]], r = readAnswer(m, q, form), err = byId('ccm-q' + st.qpos + '-error');
@@ -186,14 +244,14 @@
       m.sess.say('assertive', r.missing);
       return;
     }
-    var ok = scoring.isCorrect(q, r.value);
+    var checked = result(q, r.value);
     st.answers[st.qpos] = r.value;
-    m.record({ type: 'answer', question: q, response: scoring.responseIds(q, r.value), correct: ok,
+    m.record({ type: 'answer', question: q, response: scoring.responseIds(q, r.value), correct: checked.ok,
       latencyMs: Date.now() - m.shownAt, attempt: st.attempt, competency: scoring.competencyOf(m.course, q) });
     m.work = null;
     render(m);
     m.save();
-    m.sess.say('polite', feedback(q, r.value, ok).join(' '));
+    m.sess.say('polite', feedback(q, r.value, checked).join(' '));
     var nextBtn = byId('ccm-quiz-body').querySelector('button[data-action]');
     if (nextBtn) nextBtn.focus();
   }

@@ -48,6 +48,7 @@
   function rightTarget(q, pair) { return q.targets ? pair.target : pair.id; }
 
   function isCorrect(q, a) {
+    if (!CCM.key.open(q)) return CCM.key.isCorrect(q, a); // show_answers: false: compared by hash (answer-key.js)
     switch (q.type) {
       case 'single': return q.correct.indexOf(q.options[a].id) >= 0;
       case 'multiple':
@@ -56,7 +57,7 @@
       case 'matching':
         var targets = matchTargets(q);
         return q.pairs.every(function (p, s) { return targets[a[s]].id === rightTarget(q, p); });
-      case 'ordering': return a.every(function (v, i) { return v === i; });
+      case 'ordering': var order = CCM.key.order(q); return a.every(function (v, i) { return q.items[v].id === order[i]; });
       case 'short-text': return textMatches(q, a);
     }
     return false;
@@ -127,7 +128,7 @@
   CCM.maxAttempt = MAX_ATTEMPT;
   CCM.isCorrect = isCorrect;
   CCM.scoring = {
-    maxLengthOf: maxLengthOf, perAttempt: perAttempt, maxAttemptOf: maxAttemptOf, normaliseText: normaliseText,
+    maxLengthOf: maxLengthOf, perAttempt: perAttempt, maxAttemptOf: maxAttemptOf, normaliseText: normaliseText, textMatches: textMatches,
     isCorrect: isCorrect, responseIds: responseIds, literalAnswers: literalAnswers, matchTargets: matchTargets,
     rightTarget: rightTarget, competencyOf: competencyOf, attemptResults: attemptResults, forEvent: forEvent,
     completedCompetencies: completedCompetencies, judge: judge, unscored: unscored, judgeAt: JUDGE_AT

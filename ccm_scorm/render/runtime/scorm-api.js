@@ -49,11 +49,12 @@
     return r.join(d.list);
   }
   function patterns(q, d) {
+    if (!CCM.key.open(q)) return []; // show_answers: false: the page does not know the key (docs/runtime.md)
     if (q.type === 'true-false') return [q.correct ? d.t : d.f];
     if (q.type === 'matching') {
       return [q.pairs.map(function (p) { return p.id + d.pair + scoring.rightTarget(q, p); }).join(d.list)];
     }
-    if (q.type === 'ordering') return [q.items.map(function (i) { return i.id; }).join(d.list)];
+    if (q.type === 'ordering') return [CCM.key.order(q).join(d.list)];
     if (q.type === 'short-text') {
       // answers with a wildcard cannot be written as a pattern; none left declares no correct response
       return scoring.literalAnswers(q).slice(0, 5).map(function (a) { return (q.caseSensitive ? d.caseMatters : '') + d.text(a); });

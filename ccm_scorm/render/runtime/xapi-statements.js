@@ -35,6 +35,7 @@
   }
 
   function interaction(course, q) {
+    var known = CCM.key.open(q); // false with show_answers: false: the page does not know the key (docs/runtime.md)
     var d = { type: ADL_ACTIVITY + 'cmi.interaction', name: lang(course, q.prompt), description: lang(course, q.prompt) };
     var items = function (list, field) {
       return list.map(function (x) { return { id: x.id, description: lang(course, x[field]) }; });
@@ -43,27 +44,27 @@
       case 'single': case 'multiple':
         d.interactionType = 'choice';
         d.choices = items(q.options, 'text');
-        d.correctResponsesPattern = [q.correct.join('[,]')];
+        d.correctResponsesPattern = known && [q.correct.join('[,]')];
         break;
       case 'true-false':
         d.interactionType = 'true-false';
-        d.correctResponsesPattern = [String(!!q.correct)];
+        d.correctResponsesPattern = known && [String(!!q.correct)];
         break;
       case 'matching':
         d.interactionType = 'matching';
         d.source = items(q.pairs, 'prompt');
         d.target = items(scoring.matchTargets(q), 'text');
-        d.correctResponsesPattern = [q.pairs.map(function (p) { return p.id + '[.]' + scoring.rightTarget(q, p); }).join('[,]')];
+        d.correctResponsesPattern = known && [q.pairs.map(function (p) { return p.id + '[.]' + scoring.rightTarget(q, p); }).join('[,]')];
         break;
       case 'ordering':
         d.interactionType = 'sequencing';
         d.choices = items(q.items, 'text');
-        d.correctResponsesPattern = [q.items.map(function (i) { return i.id; }).join('[,]')];
+        d.correctResponsesPattern = known && [CCM.key.order(q).join('[,]')];
         break;
       case 'short-text':
         d.interactionType = 'fill-in';
         // answers with a wildcard cannot be written as a pattern: none at all declares no correct response
-        var literal = scoring.literalAnswers(q);
+        var literal = known ? scoring.literalAnswers(q) : [];
         if (literal.length) {
           d.correctResponsesPattern = literal.map(function (a) {
             return '{case_matters=' + (q.caseSensitive ? 'true' : 'false') + '}' + a;
@@ -71,6 +72,7 @@
         }
         break;
     }
+    if (!known) delete d.correctResponsesPattern;
     return d;
   }
 
