@@ -56,7 +56,7 @@
     var label = CCM.t('pathway.progress', { n: n, passed: passed }), said = verdict(ps);
     dom.clear(box);
     box.appendChild(make('p', { id: 'ccm-menu-progress', 'class': 'ccm-menu-progress', text: label }));
-    box.appendChild(make('progress', { max: n, value: passed, 'aria-labelledby': 'ccm-menu-progress' }));
+    box.appendChild(make('progress', { 'class': 'ccm-progress-bar', max: n, value: passed, 'aria-labelledby': 'ccm-menu-progress' }));
     if (said) box.appendChild(make('p', { 'class': 'ccm-menu-verdict', text: said }));
     var action = mainAction(course, ps, next);
     if (action) box.appendChild(action);
