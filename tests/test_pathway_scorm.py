@@ -179,7 +179,7 @@ def test_two_modules_close_resume_finish(
     assert {k: rows[k][field] for k in competencies} == {k: "incomplete" for k in competencies}
     assert not any("score.raw" in rows[k] or "success_status" in rows[k] for k in competencies)
     assert cmi[prefix(edition, "location")] == "menu"
-    assert cmi["cmi.suspend_data"].startswith("p1;;;=100p,")
+    assert cmi["cmi.suspend_data"].startswith("p2;;;=100p,")
 
     lms.unload_sco()  # the learner closes the window
     lms.wait_for_finish()

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 
+from support import grown
 from support.runtime_build import QUESTIONS, make_course
 
 from ccm_scorm.model import Draw, Option, Pair, Question, QuestionType
@@ -19,6 +20,7 @@ from ccm_scorm.render.state_size import (
     worst_case_answer_length,
     worst_case_state_length,
 )
+from ccm_scorm.source import load_course
 
 
 def test_every_question_type_token():
@@ -122,6 +124,28 @@ def test_python_mirror_equals_the_runtime_encoder_on_every_bundled_module(repo_r
         assert found["text"] == found["again"], module.id
         assert len(found["text"]) == worst_case_state_length(module), module.id
         assert len(found["text"]) <= SCORM12_SUSPEND_DATA_LIMIT, module.id
+
+
+def test_python_mirror_equals_the_runtime_encoder_on_the_grown_catalogues(repo_root, tmp_path):
+    """Every module of the foundations pathway with its bank doubled (8 of 24 drawn: a seed that
+    draws both short texts is found), and the 60-question module without a draw."""
+    doubled = load_course(grown.doubled_catalogue(repo_root, tmp_path / "doubled"))
+    sixty_source = grown.copy_catalogue(repo_root, tmp_path / "sixty")
+    grown.add_sixty_question_module(sixty_source)
+    pathway = next(p for p in doubled.pathways if p.id == grown.FOUNDATIONS)
+    units = [(doubled, doubled.module(m)) for m in pathway.module_ids]
+    units.append((load_course(sixty_source), load_course(sixty_source).module(grown.SIXTY)))
+    cases = [
+        {
+            "course": course_data(course, module, "standalone"),
+            "draw": _worst_draw(module),
+            "attempt": max_attempt(module),
+        }
+        for course, module in units
+    ]
+    for (_, module), found in zip(units, _runtime_worst_states(cases, repo_root), strict=True):
+        assert found["text"] == found["again"], module.id
+        assert len(found["text"]) == worst_case_state_length(module), module.id
 
 
 def test_python_mirror_equals_the_runtime_encoder_on_matching_with_targets(repo_root):
