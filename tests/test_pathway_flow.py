@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from support.pathway_course import RIGHT_FIRST, RIGHT_SECOND, build_pathway, make_pathway_course
-from support.pathway_learner import question_on_screen
+from support.pathway_learner import give
 from support.scorm_helpers import unzip
 
 from ccm_scorm.package import zip_bytes
@@ -44,18 +44,6 @@ def primary_action(frame):
 def label_of(button) -> str:
     """A button's visible words (without the module's name, which only a screen reader hears)."""
     return button.evaluate("b => b.firstChild.textContent")
-
-
-def give(frame, response) -> None:
-    """Answer the single, true-false or short-text question on screen as a learner does (the tile's label), and check it."""
-    q, pos = question_on_screen(frame), frame.get_attribute("form.ccm-question", "data-pos")
-    if q["type"] == "short-text":
-        frame.fill("form.ccm-question input[type=text]", response[0])
-    elif q["type"] == "true-false":
-        frame.click(f"label[for='ccm-q{pos}-{'t' if response[0] else 'f'}']")
-    else:
-        frame.click(f"label[for='ccm-q{pos}-{[o['id'] for o in q['options']].index(response[0])}']")
-    frame.click("form.ccm-question button[type=submit]")
 
 
 def take_quiz(frame, responses) -> None:

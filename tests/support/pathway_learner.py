@@ -66,6 +66,19 @@ def question_on_screen(frame) -> dict:
     }""")
 
 
+def give(frame, response) -> None:
+    """Answer the single, true-false or short-text question on screen as a learner does (the tile's label), and check it."""
+    q, pos = question_on_screen(frame), frame.get_attribute("form.ccm-question", "data-pos")
+    if q["type"] == "short-text":
+        frame.fill("form.ccm-question input[type=text]", response[0])
+    elif q["type"] == "true-false":
+        frame.click(f"label[for='ccm-q{pos}-{'t' if response[0] else 'f'}']")
+    else:
+        frame.click(f"label[for='ccm-q{pos}-{[o['id'] for o in q['options']].index(response[0])}']")
+    frame.click("form.ccm-question button[type=submit]")
+    frame.wait_for_selector(".ccm-feedback")
+
+
 def do_module(frame, index: int, responses) -> None:
     """From the menu: open module `index`, read its pages, pass its quiz with `responses`, back to the menu."""
     frame.click(f"#ccm-menu-open-{index}")
