@@ -52,7 +52,8 @@ def test_the_runtime_and_the_report_judge_every_case_alike(repo_root):
 import dataclasses  # noqa: E402
 
 import pytest  # noqa: E402
-from support.runtime_build import PAGES, build  # noqa: E402
+from support.runtime_build import PAGES, build, make_course  # noqa: E402
+from support.scorm_helpers import build_package  # noqa: E402
 from test_runtime_browser import events, open_module  # noqa: E402
 
 from ccm_scorm.model import Draw, Question, QuestionType  # noqa: E402
@@ -111,6 +112,7 @@ def module_url(tmp_path, http_server):
 def take_quiz(page, asked, wrong=()):
     """Start the quiz and answer its `asked` questions, right except those in `wrong`; ends on the results."""
     page.locator('#ccm-toc-list a[data-view="3"]').dispatch_event("click")  # the contents may be folded away
+    # (`page` may be a Page or, in an LMS, the SCO's Frame)
     page.get_by_role("button", name="Start the quiz").click()
     for _ in range(asked):
         form = page.locator("form.ccm-question")
@@ -191,3 +193,40 @@ def test_the_results_table_breaks_no_word_and_fits_the_screen(page, module_url, 
         assert label == '"Score: "'
     violations = axe_check(page)
     assert violations == [], format_violations(violations)
+
+
+# ------------------------------------------------------------------ SCORM objectives, with scorm-again as the LMS
+def _scorm_objectives(cmi: dict) -> dict:
+    """{objective id: {field: value}} of the values the SCO wrote (SCORM 1.2 and 2004 keys alike)."""
+    rows: dict[str, dict] = {}
+    for key, value in cmi.items():
+        found = re.match(r"^cmi\.objectives\.(\d+)\.id$", key)
+        if found:
+            prefix = f"cmi.objectives.{found.group(1)}."
+            rows[value] = {k[len(prefix) :]: v for k, v in cmi.items() if k.startswith(prefix) and k != prefix + "id"}
+    return rows
+
+
+@pytest.mark.parametrize("edition", ["12", "2004"])
+def test_scorm_objectives_pass_or_fail_only_what_the_attempt_judged(edition, tmp_path, http_server, scorm_lms):
+    course, module = make_course(questions=BANK, draw=DRAW)
+    folder = build_package(course, module.id, "scorm12" if edition == "12" else "scorm2004", tmp_path / "sco")
+    lms = scorm_lms(http_server(folder).url("index.html"), edition, wait_for="initialize")
+    frame = lms.frame
+    lms.wait_for("commit", 1)
+    frame.wait_for_function("() => document.documentElement.classList.contains('ccm-ready')")
+    assert frame.evaluate(CHOOSE_DRAW, 1) is not None
+    take_quiz(frame, DRAW.count, wrong=PERSON_CENTRED)  # the one person-centred question drawn is wrong
+    lms.wait_for("commit", 2)
+    rows = _scorm_objectives(lms.cmi())
+    communication, person_centred = rows["ccm.communication"], rows["ccm.person-centred"]
+    if edition == "12":
+        assert communication["status"] == "passed" and communication["score.raw"] == "100"
+        assert person_centred["status"] == "incomplete" and person_centred.get("score.raw", "") == ""
+        assert rows["ccm.teamwork"]["status"] == "completed"  # no question in the bank: finishing completes it
+    else:
+        assert communication["success_status"] == "passed" and communication["score.raw"] == "100"
+        assert person_centred["success_status"] == "unknown" and person_centred.get("score.raw", "") == ""
+        assert person_centred["completion_status"] == "incomplete"
+        assert rows["ccm.teamwork"]["completion_status"] == "completed"
+    assert not lms.page.ccm_errors

@@ -1,7 +1,8 @@
 /* ccm-scorm learner runtime: the SCORM 1.2 adapter (on top of scorm-api.js).
  * Status cmi.core.lesson_status: incomplete at first launch; passed/failed on quiz submission;
  * completed when every page is seen (no quiz). Score cmi.core.score.raw 0-100, min 0, max 100.
- * One objective per competency (cmi.objectives.n.id = competency id, status, score).
+ * One objective per competency (cmi.objectives.n.id = competency id, status, score): passed/failed
+ * only when the attempt judged it (scoring.js judge); not assessed, it stays incomplete.
  * One interaction per checked answer, id "<module>.<question>" (".a<N>" from attempt 2).
  * Bookmark cmi.core.lesson_location, state cmi.suspend_data, cmi.core.exit suspend until finished.
  * Pathway SCO: incomplete until every module is finished, then pathway-result as a submission. */
@@ -51,7 +52,7 @@
           if (!(o = c.objective(k.id))) return;
           score(c, o, k.score);
           c.set(o + 'status', k.status === 'passed' ? 'passed' : 'failed');
-        } else if (c.unassessed(k.id) && (o = c.objective(k.id))) {
+        } else if (k.status === 'completed' && (o = c.objective(k.id))) { // not-assessed: left as it was
           c.set(o + 'status', 'completed');
         }
       });

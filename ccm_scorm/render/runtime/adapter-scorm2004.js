@@ -3,7 +3,8 @@
  * page is seen; cmi.success_status passed/failed on submission. Score raw 0-100 (min 0, max 100:
  * Moodle grades from raw only) and scaled 0-1. Objectives (the module's, one per competency) are
  * found by id: the LMS preloads the one the manifest declares (a quiz module's primary objective,
- * carrying the pass mark) and the ones kept from earlier sessions; the rest are added here.
+ * carrying the pass mark) and the ones kept from earlier sessions; the rest are added here. A
+ * competency the attempt did not judge (scoring.js judge) keeps success unknown, completion incomplete.
  * Interactions as in SCORM 1.2, in 2004's formats. cmi.exit suspend until finished, then normal.
  * Pathway SCO: the primary objective is the pathway; pathway-result is applied as a submission. */
 (function () {
@@ -59,7 +60,7 @@
           score(c, p, k.score);
           c.set(p + 'success_status', k.status === 'passed' ? 'passed' : 'failed');
           c.set(p + 'completion_status', 'completed');
-        } else if (c.unassessed(k.id) && (p = c.objective(k.id))) {
+        } else if (k.status === 'completed' && (p = c.objective(k.id))) { // not-assessed: left as it was
           c.set(p + 'completion_status', 'completed');
         }
       });

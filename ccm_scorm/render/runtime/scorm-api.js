@@ -154,11 +154,6 @@
       get: function (el) { return get(k, el); },
       objective: function (id) { return objective(k, id); },
       isNew: function (id) { return k.objectives[id] === undefined; },
-      // competencies that no question in the bank assesses: completed when the learner finishes
-      // (in a pathway's result, a competency without a score is one that no module's questions assess)
-      unassessed: function (id) {
-        return k.pathway || !(course.questions || []).some(function (q) { return q.competency === id; });
-      },
       interactionId: function (ev) { return (ev.m || course.id) + '.' + ev.q + (ev.attempt > 1 ? '.a' + ev.attempt : ''); }
     };
   }
