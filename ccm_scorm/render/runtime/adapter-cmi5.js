@@ -178,7 +178,7 @@
     return c.stateStore.read().then(function (found) {
       c.doc = found.doc || {};
       return { state: c.doc.state || null, location: c.doc.location || null, learner: null, mode: 'normal',
-        recording: false, masteryScore: null, returnURL: null };
+        recording: false, masteryScore: null, returnURL: null, code: 'no-cmi5-launch' };
     });
   }
   function readLaunchDocuments(c, authHeader) {
@@ -208,9 +208,10 @@
       registration: lrs.registration, contextTemplate: c.data.contextTemplate, extensionBase: xapiData.extensionBase });
     // one queue per registration and AU, not per session: what an earlier session could not
     // deliver is carried into this one (takeEarlierSessions)
+    var progress = X.progress(function (s) { c.report(s); });
     c.outbox = new X.Outbox({ key: 'ccm:outbox:cmi5|' + c.localScope, endpoint: lrs.endpoint,
-      auth: authHeader, onStatus: function (s) { c.report(s); }, onDelivered: function (list) { delivered(c, list); } });
-    c.stateStore = new X.StateStore({ endpoint: lrs.endpoint, auth: authHeader,
+      auth: authHeader, onStatus: progress.part('statements'), onDelivered: function (list) { delivered(c, list); } });
+    c.stateStore = new X.StateStore({ endpoint: lrs.endpoint, auth: authHeader, onStatus: progress.part('state'),
       fields: { stateId: xapiData.stateId || course.iri + '/ccm-state', activityId: lrs.activityId,
         agent: lrs.actor, registration: lrs.registration },
       localKey: 'ccm:state:' + c.localScope });
@@ -286,15 +287,16 @@
     c.doc.state = state;
     c.doc.location = location;
     c.doc.updated = new Date().toISOString();
-    c.stateStore.write(c.doc, false);
-    if (!c.launched) c.report({ kind: 'saved' });
+    var kept = c.stateStore.write(c.doc, false);
+    if (!c.launched) c.report({ kind: kept ? 'device' : 'unsaved' });
   }
   // Finish: state, statements, then terminated alone (resolves true once the LMS has it). The page
   // going away: what can still leave without breaking the order (docs/xapi-cmi5.md).
   function finish(c, reason) {
     if (c.finished) return true;
     c.finished = true;
-    if (!c.launched || !c.build) return true;
+    if (!c.launched) return null;   // no LMS to tell
+    if (!c.build) return true;
     var ended = function (told) {
       var store = sessionStore();
       try { if (told && store) store.setItem(endedKey(c.lrs.fetch), '1'); } catch (e) { /* private mode */ }

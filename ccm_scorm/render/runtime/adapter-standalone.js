@@ -10,7 +10,7 @@
   function standalone(course) {
     var key = 'ccm:' + (course.kind === 'pathway' ? 'pathway:' : '') + course.id + ':' + course.version;
     var store = window.CCM.storage(), memory = null, name = null, report = function () {};
-    function lose() { store = null; report({ kind: 'error', message: lost() }); }
+    function lose() { store = null; report({ kind: 'unsaved', message: lost() }); }
     return {
       onStatus: function (callback) { report = callback; },
       start: function () {
@@ -18,7 +18,7 @@
         if (store) {
           try { state = store.getItem(key); } catch (e) { lose(); }
         } else {
-          report({ kind: 'error', message: lost() });
+          report({ kind: 'unsaved', message: lost() });
         }
         return Promise.resolve({ state: state, location: null, learner: null, mode: 'normal',
           recording: true, masteryScore: null, returnURL: null });
@@ -27,7 +27,7 @@
       save: function (state) {
         memory = state;
         if (!store) return;
-        try { store.setItem(key, state); report({ kind: 'saved' }); } catch (e) { lose(); }
+        try { store.setItem(key, state); report({ kind: 'device' }); } catch (e) { lose(); }
       },
       finish: function () {},
       loadName: function () {

@@ -29,11 +29,11 @@
    * completedSent (by module id, "" for the package), closing, t0} */
   function setUp(a) {
     var course = a.course, lrs = a.lrs, xapiData = course.xapi || {}, pathway = course.kind === 'pathway';
-    var who = lrs.actor ? JSON.stringify(lrs.actor) : 'anonymous';
+    var who = lrs.actor ? JSON.stringify(lrs.actor) : 'anonymous', progress = X.progress(function (s) { a.report(s); });
     var scope = [course.id, course.version, lrs.activityId, lrs.registration || '-', who].join('|');
     if (a.recording) {
       a.outbox = new X.Outbox({ key: 'ccm:outbox:' + lrs.endpoint + '|' + scope, endpoint: lrs.endpoint,
-        auth: lrs.auth, onStatus: function (s) { a.report(s); } });
+        auth: lrs.auth, onStatus: progress.part('statements') });
       a.build = new X.Statements({ course: course, actor: lrs.actor, activityId: lrs.activityId,
         registration: lrs.registration, extensionBase: xapiData.extensionBase, activityType: pathway ? 'course' : 'module' });
       (pathway ? course.modules : []).forEach(function (m) {
@@ -43,7 +43,7 @@
       });
     }
     a.stateStore = new X.StateStore({ endpoint: a.recording ? lrs.endpoint : null, auth: lrs.auth,
-      useStateApi: a.recording,
+      useStateApi: a.recording, onStatus: progress.part('state'),
       fields: { activityId: lrs.activityId, agent: lrs.actor, registration: lrs.registration,
         stateId: xapiData.stateId || course.iri + '/ccm-state' },
       localKey: 'ccm:state:' + scope });
@@ -114,7 +114,7 @@
       return { state: typeof doc.state === 'string' ? doc.state : null,
         location: typeof doc.location === 'string' ? doc.location : null,
         learner: X.learner(a.lrs.actor), mode: 'normal', recording: a.recording,
-        masteryScore: null, returnURL: null };
+        masteryScore: null, returnURL: null, code: a.recording ? null : 'no-LRS' };
     });
   }
   // Finish: state, statements, then terminated (resolves true once the LRS has them all); the page
@@ -122,7 +122,7 @@
   function finish(a, reason) {
     if (a.finished) return true;
     a.finished = true;
-    if (!a.recording) { a.stateStore.flushOnExit(); return true; }
+    if (!a.recording) { a.stateStore.flushOnExit(); return null; }   // no LRS to tell
     if (reason === 'pagehide') return X.closeOnPageHide(a.outbox, a.stateStore, a.closing);
     return X.closeSession(a.outbox, a.stateStore, a.closing, FINISH_MS);
   }
@@ -144,8 +144,8 @@
       start: function () { return start(a); },
       record: function (event) { record(a, event); },
       save: function (state, location) {
-        a.stateStore.write({ state: state, location: location, updated: new Date().toISOString() });
-        if (!a.recording) a.report({ kind: 'saved' });
+        var kept = a.stateStore.write({ state: state, location: location, updated: new Date().toISOString() });
+        if (!a.recording) a.report({ kind: kept ? 'device' : 'unsaved' });
       },
       finish: function (reason) { return finish(a, reason); },
       outbox: function () { return a.outbox; }

@@ -1,5 +1,5 @@
 /* ccm-scorm learner runtime: building the page (CCM.dom) and the words the learner reads
- * in status lines and notices (CCM.text). */
+ * in read-only notices (CCM.readOnlyNotice, CCM.text.readOnly); times of day (CCM.dom.clock). */
 (function (CCM) {
   'use strict';
 
@@ -40,39 +40,28 @@
 
   /* Review and browse launches: the LMS keeps nothing of what the learner does (Moodle opens a
    * finished attempt in review unless the learner starts a new one), so the learner is told so,
-   * and how to make it count. Plain words: many learners are not confident with computers. */
-  var READ_ONLY = {
-    review: {
-      notice: function (what) {
-        return 'You are reviewing a ' + what + ' you have already finished, so nothing you do now is saved. ' +
-          READ_ONLY.review.again;
-      },
-      again: 'To try again and have it count, go back to the page you opened this from and start a new attempt ' +
-        '(in Moodle: tick \u201cStart a new attempt\u201d, then press \u201cEnter\u201d).'
-    },
-    browse: {
-      notice: function (what) {
-        return 'You are browsing this ' + what + ' as a preview, so nothing you do now is saved. ' + READ_ONLY.browse.again;
-      },
-      again: 'To have it count, go back to the page you opened this from and open it in the usual way ' +
-        '(in Moodle: press \u201cEnter\u201d, not \u201cPreview\u201d).'
+   * and how to make it count (readonly.yaml). `what` is "module" or "pathway". */
+  function readOnlyNotice(mode, what) {
+    var pathway = what === 'pathway';
+    if (mode === 'review') {
+      return (pathway ? CCM.t('readonly.review_pathway') : CCM.t('readonly.review_module')) + ' ' + CCM.t('readonly.review_again');
     }
-  };
+    return (pathway ? CCM.t('readonly.browse_pathway') : CCM.t('readonly.browse_module')) + ' ' + CCM.t('readonly.browse_again');
+  }
+  // A time of day in the page's language, as in "Progress saved at 14:05".
+  function clock(d, lang) {
+    try { return d.toLocaleTimeString(lang || 'en-GB', { hour: '2-digit', minute: '2-digit' }); } catch (e) {
+      return CCM.pad(d.getHours(), 2) + ':' + CCM.pad(d.getMinutes(), 2);
+    }
+  }
 
   CCM.dom = { make: make, byId: byId, clear: clear, srOnly: srOnly, button: button, focusHeading: focusHeading,
-    longDate: longDate, today: today };
+    longDate: longDate, today: today, clock: clock };
   CCM.displayName = displayName;
-  CCM.text = {
-    status: { saving: 'Saving your progress…', saved: 'Progress saved', offline: 'Offline: will try again',
-      error: 'Progress not saved', 'not-recording': 'Progress is not being recorded' },
-    notice: {
-      error: 'Something went wrong while saving your progress.',
-      'not-recording': 'Your progress is not being recorded. You can still read the pages and try the quiz.',
-      unsent: 'Your learning system could not be reached, so the end of this session has not been recorded yet. ' +
-        'Nothing is lost: it is kept on this device. Open the module again from your learning system on this ' +
-        'device when you are back online, and it will carry on from where you stopped.',
-      unreadable: 'Your saved progress could not be read, so you are starting from the beginning.'
-    },
-    readOnly: READ_ONLY
-  };
+  CCM.readOnlyNotice = readOnlyNotice;
+  // "How to make it count" after a practice in review or browse (quiz.js, results.js).
+  CCM.text = { readOnly: {
+    review: { get again() { return CCM.t('readonly.review_again'); } },
+    browse: { get again() { return CCM.t('readonly.browse_again'); } }
+  } };
 })(window.CCM);

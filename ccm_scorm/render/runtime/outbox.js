@@ -90,8 +90,7 @@
     if (this.store && writeJson(this.store, this.key, list)) return;
     if (this.store) { // storage full or blocked since: keep going in memory
       this.store = null;
-      this.report({ kind: 'error', message: 'This browser would not keep your unsent progress; ' +
-        'please stay online until it says “Progress saved”.' });
+      this.report({ kind: 'error', message: window.CCM.t('status.memory_only') });
     }
     this.memory = list.slice();
   };
@@ -138,8 +137,7 @@
     if (!this.store || !writeJson(this.store, this.key + ':rejected', list)) this.rejectedMemory = list;
     this.remove([statement.id]);
     if (window.console) console.error('ccm: the LRS refused statement ' + statement.id + ' (HTTP ' + status + '): ' + text);
-    this.report({ kind: 'error', message: 'The learning record store refused part of your progress record (HTTP ' +
-      status + '). Please tell the person who gave you this module.' });
+    this.report({ kind: 'error', message: window.CCM.t('status.refused', { status: status }) });
   };
 
   Outbox.prototype.schedule = function (delay) {
@@ -325,6 +323,42 @@
     return !!closing;
   };
 
+  /* One status for everything a launch writes to the LRS, from its parts (the outbox's statements, the
+   * State document): "offline" when a part's write failed, until every part is through; "saving" while
+   * one is on its way; "saved" only when all are acknowledged. A State write that failed is tried again
+   * (it reports {kind: "offline", retry}) with the outbox's back-off, and at once when the statements
+   * get through or the browser is back online. -> {part(name) -> onStatus callback for that part} */
+  function progress(report) {
+    var parts = {}, retry = null, timer = null, failures = 0;
+    function retryNow() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (retry) retry();
+    }
+    function retryLater(st) {
+      retry = st.retry;
+      if (timer) return;
+      failures += 1;
+      timer = setTimeout(retryNow, Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * Math.pow(2, failures - 1)));
+    }
+    function update(name, st) {
+      if (st.kind !== 'saving' && st.kind !== 'saved' && st.kind !== 'offline') return report(st);
+      parts[name] = st.kind;
+      if (name === 'state' && st.kind === 'offline') retryLater(st);
+      else if (name === 'state') { retry = null; failures = 0; }
+      var all = Object.keys(parts).map(function (k) { return parts[k]; });
+      if (all.indexOf('offline') >= 0) {
+        if (st.kind === 'offline') report(st);
+        else if (name !== 'state' && st.kind === 'saved' && parts.state === 'offline') retryNow();
+        return;
+      }
+      report({ kind: all.indexOf('saving') >= 0 ? 'saving' : 'saved' });
+    }
+    window.addEventListener('online', function () { if (parts.state === 'offline') retryNow(); });
+    return { part: function (name) { return function (st) { update(name, st || {}); }; } };
+  }
+
+  X.progress = progress;
   X.request = request;
   X.query = query;
   X.readJson = readJson;

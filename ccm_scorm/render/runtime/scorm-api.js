@@ -109,7 +109,7 @@
   function call(k, fn, arg, what) {
     var r;
     try { r = String(k.api[k.ed.fn[fn]](arg === undefined ? '' : arg)); } catch (e) { r = 'false'; }
-    if (r !== 'true') logError(k, what || k.ed.fn[fn]);
+    if (r !== 'true') k.code = k.ed.fn[fn] + '-' + logError(k, what || k.ed.fn[fn]);  // for the learner to pass on
     return r === 'true';
   }
   function get(k, el) {
@@ -184,10 +184,7 @@
     } else {
       k.failures += 1;
       keep(k);
-      k.report(k.failures >= 3
-        ? { kind: 'error', message: 'Your progress could not be sent to the learning system. It is kept on this device ' +
-            'and will be sent when the connection comes back: you can carry on.' }
-        : { kind: 'offline', message: 'Could not reach the learning system; trying again.' });
+      k.report({ kind: 'offline', code: k.code });
       if (!sync) schedule(k, Math.min(MAX_BACKOFF_MS, BACKOFF_MS * Math.pow(2, k.failures - 1)));
     }
     return ok;
@@ -227,16 +224,19 @@
     // Already initialised (a reload in the same frame) is fine.
     if (get(k, k.ed.el.status) !== null) return Promise.resolve(true);
     if (tries + 1 >= INIT_TRIES) return Promise.resolve(false);
-    k.report({ kind: 'offline', message: 'Connecting to the learning system…' });
+    k.report({ kind: 'connecting' });
     return wait(BACKOFF_MS * Math.pow(2, tries)).then(function () { return initialize(k, tries + 1); });
   }
 
-  function offline(k, message) {
+  // No LMS to record anything (no API, or Initialize refused): runs on this device's copy; `code`
+  // (no-API, LMSInitialize-101) is for the learner to pass on.
+  function offline(k, code) {
     var saved = load(k, k.key) || {};
     k.shadow.s = saved.s || '';
     k.shadow.l = saved.l || '';
-    if (message) k.report({ kind: 'error', message: message });
-    return launchFrom(k.shadow.s, k.shadow.l, null, 'normal', false, null);
+    var launch = launchFrom(k.shadow.s, k.shadow.l, null, 'normal', false, null);
+    launch.code = code;
+    return launch;
   }
 
   // The shadow copy at launch: what the LMS holds, or a newer local copy that never reached it
@@ -287,12 +287,11 @@
   }
   function start(k, base) {
     k.api = discover(k.ed.api);
-    if (!k.api) return Promise.resolve(offline(k));
+    if (!k.api) return Promise.resolve(offline(k, 'no-' + k.ed.api));
     return initialize(k, 0).then(function (ok) {
       if (ok) return connected(k, base);
       k.api = null;
-      return offline(k, 'This module could not connect to the learning system, so your progress is kept on this ' +
-        'device only and will not count until you open the module again from the learning system.');
+      return offline(k, k.code);
     });
   }
 
@@ -314,19 +313,23 @@
     k.shadow.s = state;
     k.shadow.l = location;
     keep(k);
+    if (!k.ready) k.report({ kind: k.store ? 'device' : 'unsaved' });
     if (!k.ready || k.ended) return;
     set(k, k.ed.el.suspend, state);
     set(k, k.ed.el.location, location);
     touch(k);
   }
+  // -> true when the LMS acknowledged the last commit, false when it did not, null: nothing to tell it
   function finish(k) {
-    if (k.ended) return;
+    var told = null;
+    if (k.ended) return told;
     if (k.ready) {
-      if (!k.readOnly) commit(k, true);
+      if (!k.readOnly) told = commit(k, true);
       if (!call(k, 'finish')) call(k, 'finish');
     }
     k.ended = true;
     if (k.timer) { clearTimeout(k.timer); k.timer = null; }
+    return told;
   }
 
   /* ed: the edition (see adapter-scorm12.js). A pathway (course.kind "pathway") is one SCO:
@@ -348,7 +351,7 @@
       start: function () { return start(k, base); },
       record: function (ev) { record(k, ev); },
       save: function (state, location) { save(k, state, location); },
-      finish: function () { finish(k); }
+      finish: function () { return finish(k); }
     };
   }
 

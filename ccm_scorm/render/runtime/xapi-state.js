@@ -32,6 +32,7 @@
     this.timer = null;
     this.writing = null;                 // the write in flight (a Promise), one at a time
     this.plain = false;                  // true: this LRS cannot be sent If-Match / If-None-Match (CORS)
+    this.report = options.onStatus || function () {};   // saving, saved, offline (with retry): X.progress
   }
   StateStore.prototype.url = function () { return query(this.endpoint, 'activities/state', this.fields); };
 
@@ -63,13 +64,16 @@
     });
   };
 
+  // -> whether this device's copy took it
   StateStore.prototype.write = function (doc, soon) {
-    writeJson(this.store, this.localKey, doc);
-    if (!this.use) return;
+    var kept = writeJson(this.store, this.localKey, doc);
+    if (!this.use) return kept;
     this.pendingDoc = doc;
+    this.report({ kind: 'saving' });
     var self = this;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(function () { self.timer = null; self.push(); }, soon ? 0 : 1500);
+    return kept;
   };
 
   // One write: read the LRS's version, merge, and PUT naming that version; a few tries on conflict.
@@ -111,12 +115,13 @@
   StateStore.prototype.push = function () {
     var self = this;
     if (this.writing) return this.writing.then(function () { return self.push(); });
-    if (!this.use || !this.pendingDoc) return Promise.resolve(true);
+    if (!this.use || !this.pendingDoc) { this.report({ kind: 'saved' }); return Promise.resolve(true); }
     var doc = this.pendingDoc;
     this.pendingDoc = null;
     this.writing = this.putMerged(doc, 4).then(function (ok) {
       self.writing = null;
       if (!ok && !self.pendingDoc) self.pendingDoc = doc;   // kept for the next try
+      self.report(!ok ? { kind: 'offline', retry: function () { return self.push(); } } : { kind: self.busy() ? 'saving' : 'saved' });
       return ok;
     });
     return this.writing;
