@@ -27,3 +27,13 @@ test('across a pathway: judged beats not assessed, which beats completed', () =>
   assert.deepEqual(plain(CCM.pathwayResults.competencies(ps)), [{ id: 'a', score: 100, status: 'passed' },
     { id: 'b', score: null, status: 'not-assessed' }, { id: 'c', score: null, status: 'completed' }]);
 });
+
+test('the competency-results extension names a competency the attempt could not judge as not assessed', () => {
+  const m = course([tf('a', 'c1'), tf('b', 'c1'), tf('c', 'c2'), tf('d', 'c2')]);
+  const r = CCM.scoring.attemptResults(m, { draw: [0, 1, 2], answers: [false, false, true] }, 80);
+  const build = new CCM.xapi.Statements({ course: m, actor: {} });
+  const ext = plain(build.competencyResults(CCM.scoring.forEvent(r.competencies)));
+  assert.deepEqual(Object.values(ext)[0], [
+    { id: 'https://example.org/c1', competency: 'c1', score: 100, status: 'passed', asked: 2 },
+    { id: 'https://example.org/c2', competency: 'c2', score: null, status: 'not-assessed', asked: 1 }]);
+});

@@ -181,12 +181,16 @@
       duration: duration(event.latencyMs) };
   };
 
-  // The per-competency outcome of a submitted attempt, as a result extension.
+  /* The per-competency outcome of a submitted attempt, as a result extension: status passed or
+   * failed (with a score) only for a judged competency, "not-assessed" (score null) for one the
+   * attempt asked too few questions on (scoring.js judge); `asked`: its questions in the attempt. */
   Statements.prototype.competencyResults = function (list) {
     var self = this, out = {};
     out[this.extensionBase + 'competency-results'] = (list || []).map(function (c) {
-      var a = competencyActivity(self.course, c.id);
-      return { id: a ? a.id : c.id, competency: c.id, score: c.score === null ? null : c.score, status: c.status };
+      var a = competencyActivity(self.course, c.id), r = { id: a ? a.id : c.id, competency: c.id,
+        score: c.score === null ? null : c.score, status: c.status };
+      if (c.asked !== undefined) r.asked = c.asked;
+      return r;
     });
     return out;
   };
