@@ -559,7 +559,7 @@ def test_boot_failure_is_readable(page, tmp_path, http_server):
     index.write_text(index.read_text().replace('"adapter":"recording"', '"adapter":"nope"'))
     page.goto(http_server(tmp_path / "web").url("index.html"))
     alert = page.locator(".ccm-fatal[role=alert]")
-    assert "could not start" in alert.inner_text() and 'no adapter called "nope"' in alert.inner_text()
+    assert "could not start" in alert.inner_text() and "ccm-boot-no-adapter-nope" in alert.inner_text()
 
 
 def test_print_shows_the_content_only(page, site):
