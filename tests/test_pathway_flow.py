@@ -10,6 +10,7 @@ the next module, the certificate once every module is passed)."""
 from __future__ import annotations
 
 import pytest
+from support.browser import attach_error_collectors
 from support.pathway_course import RIGHT_FIRST, RIGHT_SECOND, build_pathway, make_pathway_course
 from support.pathway_learner import give
 from support.scorm_helpers import unzip
@@ -91,8 +92,8 @@ def card(frame, index: int) -> tuple[str, str, str, bool]:
     return frame.inner_text(f"#ccm-menu-status-{index}"), detail, button, is_next
 
 
-def walk_the_pathway(frame) -> None:
-    """Pass module 1, fail module 2, pass it on the second try; the pathway page after each."""
+def walk_the_pathway(frame, accessibility_problems) -> None:
+    """Pass module 1, fail module 2, pass it on the second try; the pathway page after each (and axe on it)."""
     frame.wait_for_function(READY)
     assert progress(frame)[:3] == ("0 of 2 modules passed", 0, 2)
     assert card(frame, 0) == ("Not started", "", "Start", True)
@@ -118,6 +119,7 @@ def walk_the_pathway(frame) -> None:
     back_to_menu(frame)
     assert progress(frame)[:3] == ("1 of 2 modules passed", 1, 2)
     assert card(frame, 1) == ("Not passed", "Last score 0%.", "Try again", True)
+    assert accessibility_problems() == ""
 
     frame.click("#ccm-menu-open-1")
     frame.wait_for_selector("#ccm-results:not([hidden])")
@@ -135,25 +137,37 @@ def walk_the_pathway(frame) -> None:
     assert frame.locator("#ccm-menu").is_hidden()
 
 
-def test_web_package_results_replace_the_menu_and_the_menu_is_up_to_date(browser, tmp_path, http_server):
+def problems_of(axe_check, format_violations, page, frame=None):
+    def problems() -> str:
+        violations = axe_check(page, frame)
+        return format_violations(violations) if violations else ""
+
+    return problems
+
+
+def test_web_package_results_replace_the_menu_and_the_menu_is_up_to_date(
+    browser, tmp_path, http_server, axe_check, format_violations
+):
     build_pathway(tmp_path / "p", adapter="standalone")
     context = browser.new_context(viewport=PHONE)
     try:
         page = context.new_page()
+        attach_error_collectors(page)
         page.goto(http_server(tmp_path / "p").url("index.html"))
-        walk_the_pathway(page)
+        walk_the_pathway(page, problems_of(axe_check, format_violations, page))
+        assert page.ccm_errors == []
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("target", ["scorm12", "scorm2004"])
 def test_scorm_package_results_replace_the_menu_and_the_menu_is_up_to_date(
-    target, page, tmp_path, http_server, scorm_lms
+    target, page, tmp_path, http_server, scorm_lms, axe_check, format_violations
 ):
     course, pathway = make_pathway_course(logo=False)
     package = get_target(target).build_pathway(course, pathway, BuildOptions(lms="moodle"))
     folder = unzip(zip_bytes(package.files), tmp_path / "pkg")
     page.set_viewport_size(PHONE)
     lms = scorm_lms(http_server(folder) + "index.html", "12" if target == "scorm12" else "2004", wait_for="initialize")
-    walk_the_pathway(lms.frame)
+    walk_the_pathway(lms.frame, problems_of(axe_check, format_violations, lms.page, lms.frame))
     assert lms.page.ccm_errors == []
