@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from support.course_source import write_course
+from support.cover import pass_cover
 from support.paths import REPO_ROOT
 
 from ccm_scorm.preview import start_preview
@@ -62,6 +63,7 @@ def open_unit(page, server, target: str, unit: str = "module/demo"):
     learner.locator("#page-01-welcome h1").wait_for(timeout=WAIT_MS)
     # The first page is static HTML: a click before the runtime has started is lost.
     learner.locator("html.ccm-ready").wait_for(state="attached", timeout=WAIT_MS)
+    pass_cover(learner)
     return learner
 
 

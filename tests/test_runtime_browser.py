@@ -8,6 +8,7 @@ import dataclasses
 import re
 
 import pytest
+from support.cover import pass_cover
 from support.recording import rendered
 from support.runtime_build import DRAW, PAGES, RIGHT, WRONG, build, make_course
 from support.worst_state import WORST_MODULE_STATE_JS
@@ -34,6 +35,7 @@ def site(tmp_path, http_server):
 def open_module(page, url):
     page.goto(url)
     page.wait_for_function(START)
+    pass_cover(page)
 
 
 def calls(page):
@@ -246,6 +248,8 @@ def test_reload_mid_quiz_resumes_exactly(page, site):
     before = page.inner_html("#ccm-quiz-body")
     page.reload()
     page.wait_for_function(START)
+    assert page.inner_text("#ccm-next") == "Continue where you left off"  # the cover, then the saved view
+    pass_cover(page)
     assert page.inner_text("#ccm-quiz-title") == "Question 2 of 3"
     assert current_question(page)["id"] == second["id"]
     assert page.inner_html("#ccm-quiz-body") == before  # same locked answer, same feedback

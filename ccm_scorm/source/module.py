@@ -101,7 +101,11 @@ def _read_cover(fields: Fields, folder: Path, problems: Problems) -> dict:
     cover = read_section(COVER, data, fields.path, fields.key_line("cover"), problems)
     if not cover.ok:
         return {}
-    src, alt = cover.value("image"), cover.value("alt").strip()
+    src, alt = cover.value("image"), (cover.value("alt") or "").strip()
+    if not alt:
+        if cover.has("alt"):
+            cover.error("alt", "the cover image's alt text is empty", "say what the picture shows, in a few words")
+        return {}
     image = check_image(fields.path, cover.key_line("image"), src, alt, folder, problems)
     return {"cover": image, "cover_alt": alt} if image else {}
 

@@ -44,6 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .cover import pass_cover
 from .http_server import Request, Response
 
 SESSION_EXT = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
@@ -372,6 +373,7 @@ class Learner:
         """Until the runtime has started (launch done, controls bound), the page is only its static HTML."""
         self.page.wait_for_selector("html.ccm-ready", state="attached")
         self.page.wait_for_function("() => document.querySelector('section:not([hidden]) h1') !== null")
+        pass_cover(self.page)
 
     def read_pages(self) -> None:
         """Next page until the quiz."""

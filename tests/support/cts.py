@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 
+from .cover import pass_cover
 from .kits import start_kit
 
 LEARNER_HOME = "https://ccm-scorm.example.org/learners"
@@ -172,6 +173,7 @@ class CatalogueLearner:
     def wait_started(self) -> None:
         self.page.wait_for_selector("html.ccm-ready", state="attached", timeout=30_000)
         self.page.wait_for_function("() => document.querySelector('section:not([hidden]) h1') !== null")
+        pass_cover(self.page)
 
     def course(self) -> dict:
         return self.page.evaluate("() => JSON.parse(document.getElementById('ccm-course').textContent)")

@@ -34,6 +34,7 @@ import pytest
 
 from ccm_scorm.report.moodle_ws import flatten  # Moodle's REST encoding of nested parameters
 
+from .cover import pass_cover
 from .kits import start_kit
 
 HELPER_TIMEOUT_S = 300
@@ -245,6 +246,7 @@ class MoodleSite:
         page.wait_for_selector("#scorm_object", state="attached", timeout=PLAYER_TIMEOUT_MS)
         frame = page.frame_locator("#scorm_object")
         frame.locator("html.ccm-ready").wait_for(state="attached", timeout=PLAYER_TIMEOUT_MS)
+        pass_cover(frame)
         handle = page.query_selector("#scorm_object")
         return handle.content_frame()
 

@@ -11,6 +11,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from .cover import pass_cover
 from .paths import REPO_ROOT
 
 SCHEMAS = REPO_ROOT.parent / "shared" / "schemas"
@@ -113,7 +114,8 @@ def press(frame, selector: str, keyboard: bool, key: str = "Enter") -> None:
 
 
 def read_pages(frame, keyboard: bool = False) -> None:
-    """From the first page, go through every content page to the quiz (or the end)."""
+    """From the cover or the first page, go through every content page to the quiz (or the end)."""
+    pass_cover(frame)
     count = len(course_data(frame)["pages"])
     for _ in range(count):
         if frame.is_hidden("#ccm-pager") or frame.is_hidden("#ccm-next"):

@@ -7,63 +7,65 @@
   /* certificateView(sess, info) -> {show, hide, click(t), submit(form)}
    * info: {kind: "pathway"|"module", id, title, date (Date), language, organisation {name, logo,
    * logoData}, modules [{title, score, passed}], competencies [titles], back: label} */
-  var CERT_CSS = 'body{margin:0;padding:2rem;font:12pt/1.5 system-ui,Arial,sans-serif;color:#1d1d1d;background:#fff}' +
-    '.ccm-cert{max-width:44rem;margin:0 auto;padding:2rem;border:3px double #003087}' +
-    '.ccm-cert h1{font-size:1.8rem;margin:0.25rem 0 1rem;color:#003087}.ccm-cert h2{font-size:1.1rem;margin:1rem 0 0.25rem}' +
-    '.ccm-cert-logo{max-height:3.5rem;max-width:12rem}.ccm-cert-org{font-weight:700;margin:0}' +
-    '.ccm-cert-record{font-size:1.2rem}.ccm-cert-name{font-weight:700}' +
-    'table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:0.2rem 0.4rem;border-bottom:1px solid #6b6b6b}' +
-    '@media print,(min-width:30em){td{white-space:nowrap}}.ccm-cert-competencies{columns:2 16rem}' +
-    'caption{text-align:left;font-weight:700}.ccm-cert-small{font-size:0.9rem}' +
-    '@page{size:A4;margin:12mm}@media print{body{padding:0}}';
+  var CERT_CSS = 'body{margin:0;padding:2rem 1rem;font:12pt/1.5 system-ui,Arial,sans-serif;color:#212b32;background:#fff}' +
+    '.ccm-cert{max-width:46rem;margin:0 auto;padding:2rem 1.5rem;text-align:center;border:2px solid #005eb8;outline:6px solid #e1ecf8;outline-offset:-12px}' +
+    '.ccm-cert-head{display:flex;flex-direction:column;align-items:center;gap:.5rem}.ccm-cert-logo{max-height:4rem;max-width:14rem}' +
+    '.ccm-cert-org{font-weight:700;margin:0}.ccm-cert h1{font-size:1.3rem;font-weight:400;text-transform:uppercase;letter-spacing:.08em;color:#4c6272}' +
+    '.ccm-cert-record{font-size:1.2rem}.ccm-cert-name{display:block;margin:.5rem 0;font-size:2.2rem;font-weight:700;color:#003087}' +
+    '.ccm-cert-title{display:block;margin:.5rem 0;font-size:1.4rem;font-weight:700}.ccm-cert h2{font-size:1.1rem;margin:1.5rem 0 .25rem}' +
+    'table{border-collapse:collapse;margin:1rem auto;text-align:left}th,td{padding:.2rem .5rem;border-bottom:1px solid #768692}' +
+    'caption{font-weight:700}.ccm-cert-competencies{display:inline-block;padding:0;list-style:none;text-align:left}' +
+    '.ccm-cert-small{font-size:.9rem;color:#4c6272}@page{size:A4;margin:12mm}@media print{body{padding:0}}';
+  var t = CCM.t;
 
   function backButton(info) {
     return make('button', { type: 'button', 'class': 'ccm-button ccm-secondary', 'data-action': 'certificate-back', text: info.back });
   }
   function nameForm(value) {
     return make('form', { 'class': 'ccm-name-form', novalidate: true }, [
-      make('label', { 'for': 'ccm-learner-name', text: 'Your name, as it should appear on the certificate' }),
+      make('label', { 'for': 'ccm-learner-name', text: t('certificate.name_label') }),
       make('input', { type: 'text', id: 'ccm-learner-name', autocomplete: 'name', maxlength: '80', value: value || null,
         'aria-describedby': 'ccm-name-error' }),
       make('p', { 'class': 'ccm-error', id: 'ccm-name-error', hidden: true }),
-      make('button', { type: 'submit', 'class': 'ccm-button', text: 'Save my name' })]);
+      make('button', { type: 'submit', 'class': 'ccm-button', text: t('certificate.save_name') })]);
   }
   function heading(org) {
     var cert = make('div', { 'class': 'ccm-cert', id: 'ccm-cert' });
     if (org.logo || org.name) {
       var head = make('div', { 'class': 'ccm-cert-head' });
-      if (org.logo) head.appendChild(make('img', { 'class': 'ccm-cert-logo', src: org.logo, alt: org.name ? '' : 'Organisation logo' }));
+      if (org.logo) head.appendChild(make('img', { 'class': 'ccm-cert-logo', src: org.logo, alt: org.name ? '' : t('certificate.logo') }));
       if (org.name) head.appendChild(make('p', { 'class': 'ccm-cert-org', text: org.name }));
       cert.appendChild(head);
     }
-    cert.appendChild(make('h1', { id: 'ccm-certificate-title', tabindex: '-1', text: 'Certificate of completion' }));
+    cert.appendChild(make('h1', { id: 'ccm-certificate-title', tabindex: '-1', text: t('certificate.title') }));
     return cert;
   }
+  function cells(tag, texts) { return make('tr', {}, texts.map(function (x, i) { return make(i ? 'td' : tag, { scope: i ? null : tag === 'th' ? 'row' : null, text: x }); })); }
   function moduleTable(info) {
+    var head = make('tr', {}, ['module', 'score', 'result'].map(function (k) { return make('th', { scope: 'col', text: t('certificate.' + k) }); }));
     return make('table', { 'class': 'ccm-table ccm-cert-modules' }, [
-      make('caption', { text: info.kind === 'pathway' ? 'Modules and scores' : 'Score' }),
-      make('thead', {}, [make('tr', {}, [make('th', { scope: 'col', text: 'Module' }),
-        make('th', { scope: 'col', text: 'Score' }), make('th', { scope: 'col', text: 'Result' })])]),
+      make('caption', { text: t(info.kind === 'pathway' ? 'certificate.scores_pathway' : 'certificate.scores_module') }),
+      make('thead', {}, [head]),
       make('tbody', {}, info.modules.map(function (m) {
-        return make('tr', {}, [make('th', { scope: 'row', text: m.title }),
-          make('td', { text: m.score === null ? 'No quiz' : m.score + '%' }),
-          make('td', { text: m.score === null ? 'Completed' : m.passed ? 'Passed' : 'Failed' })]);
+        var none = m.score === null;
+        return cells('th', [m.title, none ? t('certificate.no_quiz') : t('certificate.percent', { score: m.score }),
+          t(none ? 'certificate.completed' : m.passed ? 'certificate.passed' : 'certificate.failed')]);
       }))]);
   }
-  // The record itself, under the heading.
+  // The record itself, under the heading: the name large, then what was completed and when.
   function record(cert, info, name) {
     // Only a pathway's state keeps the day it was passed; otherwise say when this copy was made.
-    var when = longDate(info.date, info.language);
-    cert.appendChild(make('p', { 'class': 'ccm-cert-record' }, ['This is a record that ',
-      make('span', { 'class': 'ccm-cert-name', text: name }), ' completed the ' + info.kind + ' “' + info.title + '”' +
-      (info.dated ? ' on ' + when + '.' : '. This copy was made on ' + when + '.')]));
+    var when = { date: longDate(info.date, info.language) };
+    cert.appendChild(make('p', { 'class': 'ccm-cert-record' }, [t('certificate.record_that') + ' ',
+      make('span', { 'class': 'ccm-cert-name', text: name }), ' ' + t('certificate.completed_' + (info.kind === 'pathway' ? 'pathway' : 'module')) + ' ',
+      make('span', { 'class': 'ccm-cert-title', text: '“' + info.title + '”' }),
+      ' ' + (info.dated ? t('certificate.on_date', when) : t('certificate.copy_made', when))]));
     if (info.modules.length) cert.appendChild(moduleTable(info));
     if (info.competencies.length) {
-      cert.appendChild(make('h2', { text: 'Competencies evidenced' }));
-      cert.appendChild(make('ul', { 'class': 'ccm-cert-competencies' }, info.competencies.map(function (t) { return make('li', { text: t }); })));
+      cert.appendChild(make('h2', { text: t('certificate.competencies') }));
+      cert.appendChild(make('ul', { 'class': 'ccm-cert-competencies' }, info.competencies.map(function (c) { return make('li', { text: c }); })));
     }
-    cert.appendChild(make('p', { 'class': 'ccm-cert-small', text: 'This certificate was made by the e-learning course itself. ' +
-      'It is not a qualification, and it cannot prove who took the quiz.' }));
+    cert.appendChild(make('p', { 'class': 'ccm-cert-small', text: t('certificate.small_print') }));
   }
 
   // cv: {sess, info, box, blobUrl}
@@ -74,14 +76,14 @@
     copy.querySelector('h1').removeAttribute('tabindex');
     var img = copy.querySelector('img');
     if (img) { if (org.logoData) img.setAttribute('src', org.logoData); else img.parentNode.removeChild(img); }
-    var esc = make('p', { text: 'Certificate – ' + name + ' – ' + info.title }).innerHTML;
+    var esc = make('p', { text: t('certificate.file_title', { name: name, title: info.title }) }).innerHTML;
     var html = '<!DOCTYPE html>\n<html lang="' + (info.language || 'en-GB') + '">\n<head>\n<meta charset="utf-8">\n' +
       '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>' + esc + '</title>\n<style>' + CERT_CSS +
       '</style>\n</head>\n<body>\n' + copy.outerHTML + '\n</body>\n</html>\n';
     if (cv.blobUrl) URL.revokeObjectURL(cv.blobUrl);
     cv.blobUrl = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
     return make('a', { 'class': 'ccm-button ccm-secondary ccm-download', href: cv.blobUrl, download: 'certificate-' + info.id + '.html',
-      text: 'Download a copy (HTML file)' });
+      text: t('certificate.download') });
   }
   function render(cv, focus) {
     var box = cv.box, info = cv.info, who = cv.sess.name();
@@ -90,17 +92,17 @@
     var actions = make('div', { 'class': 'ccm-cert-actions' });
     if (!who.text) {
       box.appendChild(cert);
-      actions.appendChild(make('p', { text: 'Add your name to see your certificate. Your name is kept on this device only.' }));
+      actions.appendChild(make('p', { text: t('certificate.add_name') }));
       actions.appendChild(nameForm(''));
     } else {
       record(cert, info, who.text);
       box.appendChild(cert);
-      actions.appendChild(make('button', { type: 'button', 'class': 'ccm-button', 'data-action': 'print', text: 'Print this certificate' }));
+      actions.appendChild(make('button', { type: 'button', 'class': 'ccm-button', 'data-action': 'print', text: t('certificate.print') }));
       var link = downloadLink(cv, cert, who.text);
       if (link) actions.appendChild(link);
       if (who.typed) {
         actions.appendChild(make('details', { 'class': 'ccm-cert-change' },
-          [make('summary', { text: 'Change the name on the certificate' }), nameForm(who.text)]));
+          [make('summary', { text: t('certificate.change_name') }), nameForm(who.text)]));
       }
     }
     actions.appendChild(backButton(info));
@@ -111,7 +113,7 @@
     var sess = cv.sess, input = form.querySelector('input'), text = input.value.trim().replace(/\s+/g, ' ');
     if (!text) {
       var err = form.querySelector('.ccm-error');
-      err.textContent = 'Type your name, then save it.';
+      err.textContent = t('certificate.name_missing');
       err.hidden = false;
       sess.say('assertive', err.textContent);
       input.focus();
@@ -119,7 +121,7 @@
     }
     sess.keepName(text);
     render(cv, true);
-    sess.say('polite', 'Your name is on the certificate.');
+    sess.say('polite', t('certificate.name_saved'));
   }
 
   function certificateView(sess, info) {
@@ -128,7 +130,7 @@
       show: function () {
         document.body.classList.add('ccm-cert-open');
         byId('ccm-certificate').hidden = false;
-        document.title = 'Certificate of completion – ' + info.title;
+        document.title = t('certificate.document_title', { title: info.title });
         render(cv, true);
         if (window.scrollTo) window.scrollTo(0, 0);
       },
