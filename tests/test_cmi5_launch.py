@@ -365,7 +365,7 @@ def test_cmi5_a_reload_after_terminated_sends_nothing_and_says_to_relaunch(page,
         learner = Learner(page)
         learner.wait_started()
     assert put.value.status == 204
-    page.wait_for_function("() => document.getElementById('ccm-status').textContent === 'Progress saved'")
+    page.wait_for_function("() => document.getElementById('ccm-status').dataset.ccmSave === 'saved'")
     page.reload()  # the unloading page's keepalive request is not reported to Playwright: read the LMS
     page.wait_for_selector(".ccm-fatal")
     assert "launch the module again from your LMS" in page.locator(".ccm-fatal").text_content()

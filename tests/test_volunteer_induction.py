@@ -52,7 +52,7 @@ def test_issue_complete_and_report_by_roster(page, tmp_path, http_server, ralph)
     do_module(page, 0, RIGHT_FIRST)
     do_module(page, 1, RIGHT_SECOND)
     page.get_by_role("button", name="Finish for now").click()
-    page.wait_for_function("() => document.getElementById('ccm-status').textContent === 'Progress saved'")
+    page.wait_for_function("() => document.getElementById('ccm-status').dataset.ccmSave === 'saved'")
 
     statements = ralph.statements(registration=ada["registration"])
     assert statements

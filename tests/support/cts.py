@@ -229,9 +229,9 @@ class CatalogueLearner:
             return
 
     def wait_saved(self, timeout: float = 30_000) -> None:
-        """Until the status line says the progress is saved (every statement acknowledged)."""
+        """Until the runtime's last save report is "saved" (every statement and State write acknowledged)."""
         self.page.wait_for_function(
-            "() => (document.getElementById('ccm-status') || {}).textContent === 'Progress saved'", timeout=timeout
+            "() => ((document.getElementById('ccm-status') || {}).dataset || {}).ccmSave === 'saved'", timeout=timeout
         )
 
     def finish(self) -> None:
