@@ -96,40 +96,23 @@
     return out;
   }
 
-  function literalText(text) {
-    var out = '';
-    for (var i = 0; i < text.length; i++) {
-      var c = text.charAt(i);
-      out += LITERAL.indexOf(c) >= 0 ? c : ESCAPE + digits(text.charCodeAt(i), 3);
-    }
-    return out;
-  }
-  function denseText(text) {
-    var out = DENSE;
-    for (var i = 0; i < text.length; i += 2) {
-      out += i + 1 < text.length ? digits(text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1), 5) : digits(text.charCodeAt(i), 3);
-    }
-    return out;
+  // Any UTF-16 unit in 3 digits, two of them in 5 (65536 * 65536 < 85^5); a text as its shorter form.
+  function unitDigits(pair) {
+    return pair.length > 1 ? digits(pair.charCodeAt(0) * 65536 + pair.charCodeAt(1), 5) : digits(pair.charCodeAt(0), 3);
   }
   function encodeText(text) {
-    var literal = literalText(text), dense = denseText(text);
+    var literal = text.replace(/[\s\S]/g, function (c) { return LITERAL.indexOf(c) >= 0 ? c : ESCAPE + unitDigits(c); });
+    var dense = DENSE + text.replace(/[\s\S]{1,2}/g, unitDigits);
     return literal.length <= dense.length ? literal : dense;
   }
-  function units(value, count) { // one or two UTF-16 units from a number of 3 or 5 digits
-    if (value >= Math.pow(65536, count)) fail('text');
-    return count === 1 ? String.fromCharCode(value) : String.fromCharCode(Math.floor(value / 65536), value % 65536);
+  function digitUnits(group) {
+    var v = undigits(group);
+    return group.length > 3 ? String.fromCharCode(Math.floor(v / 65536), v % 65536) : String.fromCharCode(v);
   }
+  // Read either form; only a text that encodes back to exactly `s` is accepted (so no value is out of range).
   function decodeText(s) {
-    var text = '', i;
-    if (s.charAt(0) === DENSE) {
-      for (i = 1; i < s.length; i += 5) text += units(undigits(s.substr(i, 5)), s.length - i >= 5 ? 2 : 1);
-    } else {
-      for (i = 0; i < s.length; i++) {
-        if (s.charAt(i) !== ESCAPE) { text += s.charAt(i); continue; }
-        text += units(undigits(s.substr(i + 1, 3)), 1);
-        i += 3;
-      }
-    }
+    var text = s.charAt(0) === DENSE ? s.slice(1).replace(/[\s\S]{1,5}/g, digitUnits)
+      : s.replace(/~([\s\S]{0,3})/g, function (all, group) { return digitUnits(group); });
     if (encodeText(text) !== s) fail('text');
     return text;
   }
@@ -223,24 +206,16 @@
     return fields.join('|');
   }
 
-  function explicitDraw(field, count, bank) {
-    var draw = fixedList(field, count, bank);
-    if (draw.some(function (qi, i) { return draw.indexOf(qi) !== i; })) fail('draw index');
-    return draw;
-  }
-  // -> [seed or null, draw]; c1 wrote the draw itself, c2 a seed (or "~" and the draw, kept from c1)
-  function decodeDraw(field, count, course, old) {
-    var bank = course.questions.length;
-    if (!count) { if (field !== '') fail('draw'); return [null, []]; }
+  // Sets st.seed and st.draw: c2 keeps a seed (or "~" and a draw read from c1), c1 the draw itself.
+  function decodeDraw(st, field, count, course, old) {
     if (old || field.charAt(0) === ESCAPE) {
-      var draw = explicitDraw(old ? field : field.slice(1), count, bank);
-      if (!course.draw && draw.some(function (qi, i) { return qi !== i; })) fail('draw order');
-      return [null, draw];
+      st.draw = fixedList(old ? field : field.slice(1), count, course.questions.length);
+      if (st.draw.some(function (qi, i) { return st.draw.indexOf(qi) !== i || (!course.draw && qi !== i); })) fail('draw');
+    } else if (count) {
+      st.seed = course.draw ? undigits(field) : null;
+      st.draw = drawOf(course, st.seed);
     }
-    if (!course.draw) { if (field !== '') fail('draw'); return [null, drawOf(course, null)]; }
-    if (field.length !== SEED_WIDTH) fail('seed');
-    var seed = undigits(field);
-    return [seed, drawOf(course, seed)];
+    if (!old && encodeDraw(st, course) !== field) fail('draw');
   }
   function decodeState(text, course) {
     if (typeof text !== 'string') fail('not text');
@@ -256,9 +231,7 @@
     st.submitted = f[5] === '1';
     var drawCount = st.attempt ? k : 0;
     if (!hasQuiz && st.attempt) fail('attempt');
-    var drawn = decodeDraw(f[6], drawCount, course, old);
-    st.seed = drawn[0];
-    st.draw = drawn[1];
+    decodeDraw(st, f[6], drawCount, course, old);
     if (f[7] !== '') { st.score = parseIntStrict(f[7], /^(0|[1-9][0-9]?|100)$/, 10); }
     if (f.length !== 8 + drawCount) fail('answers');
     st.answers = st.draw.map(function (qi, j) { return decodeAnswer(qs[qi], f[8 + j], old); });
