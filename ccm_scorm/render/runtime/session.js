@@ -40,10 +40,10 @@
     if (box) box.parentNode.removeChild(box);
     box = make('div', { id: 'ccm-offline', 'class': 'ccm-notice ccm-notice-warning' }, [
       make('p', { 'class': 'ccm-notice-title', text: CCM.t('status.offline_title') }),
-      make('p', { text: kept ? CCM.t('status.offline_kept') : CCM.t('status.offline_memory') }),
-      make('p', { 'class': 'ccm-offline-try', text: CCM.t('status.offline_retry', { time: time }) }),
-      make('p', { text: kept ? CCM.t('status.offline_do') : CCM.t('status.offline_do_memory') }),
-      kept ? make('p', { text: CCM.t('status.offline_dont') }) : null,
+      make('p', {}, [kept ? CCM.t('status.offline_kept') : CCM.t('status.offline_memory'), ' ',
+        make('span', { 'class': 'ccm-offline-try', text: CCM.t('status.offline_retry', { time: time }) })]),
+      make('p', {}, [kept ? CCM.t('status.offline_do') : CCM.t('status.offline_do_memory'),
+        kept ? ' ' + CCM.t('status.offline_dont') : '']),
       code ? make('p', { text: CCM.t('status.offline_code', { code: code }) }) : null]);
     byId('ccm-notices').appendChild(box);
     s.say('polite', box.textContent);
