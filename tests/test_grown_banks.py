@@ -88,7 +88,7 @@ def test_sixty_short_texts_really_cannot_fit_and_validate_says_where_and_what_to
     grown.write_bank(source, grown.SIXTY, [{**written, "id": f"t{n:02d}"} for n in range(60)])
     result = CliRunner().invoke(main, ["validate", str(source)])
     assert result.exit_code == 1, result.output
-    line = next(line for line in result.output.splitlines() if f"{grown.SIXTY}/quiz.yaml" in line)
+    line = next(line for line in result.output.splitlines() if f"{grown.SIXTY}/quiz.yaml:1: error" in line)
     assert f"can reach {figure} characters" in line and figure > SCORM12_SUSPEND_DATA_LIMIT
     assert "keep at most 4096" in line and "draw fewer questions per attempt" in line, line
 

@@ -69,7 +69,7 @@ def _check_state_size(course: Course, root: Path, problems: Problems) -> None:
             path = root.resolve().parent / module.source_dir / "quiz.yaml"
             problems.error(
                 path,
-                0,
+                line_of(path, r"^questions\s*:"),
                 f"the learner's saved progress for this module can reach {size} characters; "
                 f"SCORM 1.2 LMSs such as ESR keep at most {SCORM12_SUSPEND_DATA_LIMIT}",
                 "draw fewer questions per attempt, or lower max_length on short-text questions",
