@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import itertools
 import json
 import re
 import shutil
 import subprocess
 
+import pytest
+from click.testing import CliRunner
+from support.course_source import write_course
+from support.runtime_build import PAGES, build, make_course
+from support.scorm_helpers import build_package
+from test_report_xapi import ALICE, BASE, BOB, CAROL, MODULE, statement
+from test_runtime_browser import events, open_module
+
+from ccm_scorm.cli import main
+from ccm_scorm.model import Draw, Question, QuestionType
+from ccm_scorm.report import ReportOptions, build_report
 from ccm_scorm.report.verdicts import judge
+from ccm_scorm.source import load_course
 
 JUDGE_IN_NODE = """
 import { CCM } from './tests/js/runtime.mjs';
@@ -49,16 +63,6 @@ def test_the_runtime_and_the_report_judge_every_case_alike(repo_root):
 
 
 # ------------------------------------------------------------------ the results screen in Chromium
-import dataclasses  # noqa: E402
-
-import pytest  # noqa: E402
-from support.runtime_build import PAGES, build, make_course  # noqa: E402
-from support.scorm_helpers import build_package  # noqa: E402
-from test_runtime_browser import events, open_module  # noqa: E402
-
-from ccm_scorm.model import Draw, Question, QuestionType  # noqa: E402
-
-
 def _true(qid: str, competency: str) -> Question:
     return Question(
         id=qid, type=QuestionType.TRUE_FALSE, competency_id=competency, prompt=f"Statement {qid} is true.", answer=True
@@ -150,13 +154,20 @@ def test_a_competency_the_draw_asked_once_is_not_assessed_and_the_module_verdict
     rule = page.inner_text(".ccm-results-rule")
     assert "at least 2 questions on it" in rule and "does not count against you" in rule
     assert [c["status"] for c in submitted(page)["competencies"]] == ["passed", "not-assessed", "completed"]
-    assert submitted(page)["competencies"][1] == {"id": "ccm.person-centred", "score": None, "status": "not-assessed", "asked": 1}
+    assert submitted(page)["competencies"][1] == {
+        "id": "ccm.person-centred",
+        "score": None,
+        "status": "not-assessed",
+        "asked": 1,
+    }
     assert page.locator(".ccm-read-again").count() == 0
     assert page.ccm_errors == []
 
 
 def test_a_pass_with_a_failed_competency_says_so_once_and_links_to_its_pages(page, module_url):
-    pages = [dataclasses.replace(p, competency_ids=("ccm.person-centred",) if i == 2 else ()) for i, p in enumerate(PAGES)]
+    pages = [
+        dataclasses.replace(p, competency_ids=("ccm.person-centred",) if i == 2 else ()) for i, p in enumerate(PAGES)
+    ]
     open_module(page, module_url(pages=tuple(pages)))
     take_quiz(page, 6, wrong=("p1",))  # 5 of 6: passed at 83 %, person-centred 1 of 2
     assert page.inner_text(".ccm-outcome") == "✓ You have passed, with 1 area to review."
@@ -180,7 +191,9 @@ def test_a_failed_competency_no_page_names_links_to_every_page(page, module_url)
 
 
 @pytest.mark.parametrize("width,height", [(360, 740), (1366, 768)])
-def test_the_results_table_breaks_no_word_and_fits_the_screen(page, module_url, width, height, axe_check, format_violations):
+def test_the_results_table_breaks_no_word_and_fits_the_screen(
+    page, module_url, width, height, axe_check, format_violations
+):
     page.set_viewport_size({"width": width, "height": height})
     open_module(page, module_url(draw=DRAW))
     page.evaluate(CHOOSE_DRAW, 1)
@@ -189,7 +202,9 @@ def test_the_results_table_breaks_no_word_and_fits_the_screen(page, module_url, 
     fits = page.evaluate("() => document.querySelector('.ccm-results-table').getBoundingClientRect().right")
     assert fits <= width
     if width == 360:  # stacked: each cell says which column it is
-        label = page.evaluate("() => getComputedStyle(document.querySelector('.ccm-results-table td'), '::before').content")
+        label = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.ccm-results-table td'), '::before').content"
+        )
         assert label == '"Score: "'
     violations = axe_check(page)
     assert violations == [], format_violations(violations)
@@ -230,3 +245,99 @@ def test_scorm_objectives_pass_or_fail_only_what_the_attempt_judged(edition, tmp
         assert person_centred["completion_status"] == "incomplete"
         assert rows["ccm.teamwork"]["completion_status"] == "completed"
     assert not lms.page.ccm_errors
+
+
+# ------------------------------------------------------------------ ccm report: the same rule from every source
+# The test course's demo module has five questions on communication and one on advocacy.
+STU, SIAN = "stu@example.org", "sian@example.org"
+
+
+def _interactions_download(path, rows) -> None:
+    """A Moodle SCORM 1.2 interactions report (CSV download, "Show question text" and "Result" on), as
+    Moodle writes it: rows of (name, email, attempt, score, [(question id, result)])."""
+    width = max(len(answers) for *_, answers in rows)
+    head = ["Name", '"Email address"', "Attempt", '"Started on"', '"Last accessed on"', "Score", '"Demo module"']
+    for n in range(width):
+        head += [f'"Question {n}"', f'"Response {n}"', f'"Right answer {n}"', f'"Result {n}"']
+    lines = ["\t".join(head)]
+    when = '"Tuesday, 24 November 2026, 9:30 PM"'
+    for name, email, attempt, score, answers in rows:
+        cells = [f'"{name}"', email, str(attempt), when, when, str(score), str(score)]
+        for qid, result in answers:
+            cells += [qid, "x", "x", result]
+        cells += [""] * 4 * (width - len(answers))
+        lines.append("\t".join(cells))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _cells(report) -> dict:
+    return {
+        (key, cid): view.status
+        for key in report.learner_keys()
+        for cid, view in zip(report.catalogue.competency_ids, report.matrix.row(key), strict=False)
+    }
+
+
+def test_the_report_reads_a_competency_one_answer_cannot_judge_as_not_assessed_from_moodle(tmp_path):
+    course = load_course(write_course(tmp_path))
+    one = [("q1-active-listening", "correct"), ("q2-advocacy-rights", "correct")]
+    two_wrong = [("q1-active-listening", "wrong"), ("q3-barriers", "wrong"), ("q2-advocacy-rights", "correct")]
+    download = tmp_path / "interactions.txt"
+    _interactions_download(
+        download,
+        [("Stu Dent", STU, 1, 100, one), ("Stu Dent", STU, 2, 33, two_wrong), ("Siân Müller", SIAN, 1, 100, one)],
+    )
+    report = build_report(course, ReportOptions(moodle=(download,)))
+    cells = _cells(report)
+    # one communication question in an attempt: not assessed, even though the module was passed
+    assert cells[SIAN, "ccm.communication"] == "not assessed"
+    assert cells[SIAN, "ccm.advocacy"] == "achieved"  # the bank's only advocacy question was asked
+    # a later attempt that judged communication (two questions, both wrong) wins over the unjudged one
+    assert cells[STU, "ccm.communication"] == "attempted, not yet achieved"
+    view = report.matrix.cell(SIAN, "ccm.communication")
+    assert (view.best, view.latest, view.attempts) == (None, None, 1)
+
+
+def _submission(actor, when, competencies):
+    """The `passed` statement the runtime sends on a submission, with its competency-results extension."""
+    results = [
+        {"id": f"{BASE}competency/{cid}", "competency": cid, "score": score, "status": status}
+        | ({} if asked is None else {"asked": asked})
+        for cid, score, status, asked in competencies
+    ]
+    result = {"success": True, "completion": True, "score": {"scaled": 1, "raw": 100, "min": 0, "max": 100}}
+    result["extensions"] = {MODULE + "/xapi/competency-results": results}
+    return statement(actor, "passed", MODULE, when, "0b9a1b6e-36a1-4b8e-9c1e-2f1c3d4e5f60", result=result)
+
+
+def test_statements_name_not_assessed_competencies_and_every_output_says_not_assessed(tmp_path):
+    not_judged = ("ccm.communication", None, "not-assessed", 1)
+    statements = [
+        _submission(ALICE, "2026-03-02T10:00:00Z", [not_judged, ("ccm.advocacy", 100, "passed", 1)]),
+        _submission(BOB, "2026-03-02T10:00:00Z", [("ccm.communication", 50, "failed", 2)]),
+        _submission(BOB, "2026-03-04T10:00:00Z", [not_judged]),  # later, but judges nothing: the fail stands
+        # a runtime before the rule: no score on a competency the bank has questions on
+        _submission(CAROL, "2026-03-02T10:00:00Z", [("ccm.communication", None, "completed", None)]),
+    ]
+    path = tmp_path / "statements.json"
+    path.write_text(json.dumps(statements), encoding="utf-8")
+    out = tmp_path / "out"
+    source = write_course(tmp_path)
+    done = CliRunner().invoke(main, ["report", str(source), "--statements", str(path), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    matrix = {(r["learner"], r["competency"]): r["status"] for r in _csv_rows(out / "matrix.csv")}
+    assert matrix["alice@example.org", "ccm.communication"] == "not assessed"
+    assert matrix["alice@example.org", "ccm.advocacy"] == "achieved"
+    assert matrix["bob@example.org", "ccm.communication"] == "attempted, not yet achieved"
+    assert matrix["carol@example.org", "ccm.communication"] == "not assessed"
+    summary = {r["competency"]: r for r in _csv_rows(out / "competencies.csv")}
+    assert summary["ccm.communication"]["not_assessed"] == "2" and summary["ccm.communication"]["attempted"] == "1"
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert "not assessed" in json.dumps(data)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "○</span> not assessed" in html and 'class="s-not-assessed"' in html
+
+
+def _csv_rows(path):
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))

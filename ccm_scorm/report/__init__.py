@@ -17,7 +17,7 @@ from .catalogue import Catalogue
 from .errors import EXIT_USAGE, ReportError
 from .learners import LearnerResolver, RosterEntry, read_mapping, read_roster
 from .lrs import LrsClient, read_lrs
-from .matrix import ACHIEVED, ATTEMPTED, DEFAULT_RULE, NOT_STARTED, RULES, Matrix
+from .matrix import ACHIEVED, ATTEMPTED, DEFAULT_RULE, NOT_ASSESSED, NOT_STARTED, RULES, STATUSES, Matrix
 from .moodle import ModuleMap, MoodleReader
 from .xapi import StatementReader, iter_statement_file
 
@@ -83,7 +83,7 @@ class Report:
         return name, email, user_id
 
     def competency_summary(self) -> list[dict]:
-        counts = {cid: {ACHIEVED: 0, ATTEMPTED: 0, NOT_STARTED: 0} for cid in self.catalogue.competency_ids}
+        counts = {cid: dict.fromkeys(STATUSES, 0) for cid in self.catalogue.competency_ids}
         for key in self.matrix.learners:
             for cid, view in zip(self.catalogue.competency_ids, self.matrix.row(key), strict=False):
                 counts[cid][view.status] += 1
@@ -98,6 +98,7 @@ class Report:
                     "learners": total,
                     "achieved": c[ACHIEVED],
                     "attempted": c[ATTEMPTED],
+                    "not_assessed": c[NOT_ASSESSED],
                     "not_started": c[NOT_STARTED],
                     "percent_achieved": round(100 * c[ACHIEVED] / total, 1) if total else 0.0,
                     "modules": list(self.catalogue.mapped[cid]),

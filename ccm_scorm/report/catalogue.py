@@ -32,9 +32,15 @@ class Catalogue:
         # bare question id -> [(module, question)] for interaction ids without a module prefix
         self._questions: dict[str, list[tuple[str, str]]] = {}
         self._resolved: dict[tuple[str, str | None], tuple[str, str, str] | None] = {}
+        # (module, competency) -> how many of the module's questions are on it, for verdicts.is_judged
+        self.bank: dict[tuple[str, str], int] = {}
         for module in self.modules:
             for question in module.questions:
                 self._questions.setdefault(question.id, []).append((module.id, question.competency_id))
+                self.bank[module.id, question.competency_id] = self.bank.get((module.id, question.competency_id), 0) + 1
+
+    def in_bank(self, module_id: str, competency_id: str) -> int:
+        return self.bank.get((module_id, competency_id), 0)
 
     def module(self, module_id: str) -> Module:
         return self.course.modules[self.module_index[module_id]]

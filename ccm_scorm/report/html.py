@@ -16,13 +16,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 
 from . import Report
-from .matrix import ACHIEVED, ATTEMPTED, NOT_STARTED, SYMBOL
+from .matrix import ACHIEVED, ATTEMPTED, NOT_ASSESSED, NOT_STARTED, STATUSES, SYMBOL
 from .wording import RULE_TEXT, notes_lines, number_text
 
 # Okabe-Ito colours, safe for colour-blind readers; cell tints keep black text at AA contrast.
-COLOURS = {"achieved": "#0072B2", "attempted": "#E69F00", "not-started": "#BBBBBB"}
-STATUS_KEY = {ACHIEVED: "achieved", ATTEMPTED: "attempted", NOT_STARTED: "not-started"}
-SORT_ORDER = {ACHIEVED: 2, ATTEMPTED: 1, NOT_STARTED: 0}
+COLOURS = {"achieved": "#0072B2", "attempted": "#E69F00", "not-assessed": "#A6D8F5", "not-started": "#BBBBBB"}
+STATUS_KEY = {ACHIEVED: "achieved", ATTEMPTED: "attempted", NOT_ASSESSED: "not-assessed", NOT_STARTED: "not-started"}
+SORT_ORDER = {ACHIEVED: 3, ATTEMPTED: 2, NOT_ASSESSED: 1, NOT_STARTED: 0}
 HEATMAP_LIMIT = 200  # learners drawn in the heat map; the table always has everyone
 # What a cell's result rests on, in a manager's words (the ids are matrix.BASES, kept in the CSV and JSON).
 BASIS_WORDS = {
@@ -65,7 +65,8 @@ def bar_geometry(summary: list[dict], total: int) -> dict:
     rows = []
     for n, row in enumerate(summary):
         x, parts = left, []
-        for kind, field in (("achieved", "achieved"), ("attempted", "attempted"), ("not-started", "not_started")):
+        for kind in ("achieved", "attempted", "not-assessed", "not-started"):
+            field = kind.replace("-", "_")
             width = row[field] * scale
             if row[field]:
                 parts.append(
@@ -81,7 +82,8 @@ def bar_geometry(summary: list[dict], total: int) -> dict:
         rows.append({"label": shorten(row["title"], 50), "y": top + n * gap, "parts": parts})
     axis_y = top + len(summary) * gap - gap + bar_height + 6
     description = "; ".join(
-        f"{row['title']}: {row['achieved']} achieved, {row['attempted']} attempted, {row['not_started']} not started"
+        f"{row['title']}: {row['achieved']} achieved, {row['attempted']} attempted, "
+        f"{row['not_assessed']} not assessed, {row['not_started']} not started"
         for row in summary
     )
     return {
@@ -121,7 +123,7 @@ def heat_geometry(report: Report, keys: list[str]) -> dict:
         "rows": rows,
         "columns": columns,
         "description": f"{len(rows)} learners by {len(competencies)} competencies; each cell shows "
-        "✓ achieved, ◐ attempted or – not started, as the table below does.",
+        "✓ achieved, ◐ attempted, ○ not assessed or – not started, as the table below does.",
     }
 
 
@@ -218,7 +220,7 @@ def render_html(report: Report) -> str:
                 "cells": [cell_view(view) for view in report.matrix.row(key)],
             }
         )
-    statuses = [{"key": STATUS_KEY[s], "symbol": SYMBOL[s], "word": s} for s in (ACHIEVED, ATTEMPTED, NOT_STARTED)]
+    statuses = [{"key": STATUS_KEY[s], "symbol": SYMBOL[s], "word": s} for s in STATUSES]
     return _environment.get_template("report.html.j2").render(
         lang=report.course.settings.language or "en-GB",
         title=report.course.settings.title,

@@ -26,8 +26,11 @@ BASIS_TEXT = {
 }
 ACHIEVED = "achieved"
 ATTEMPTED = "attempted, not yet achieved"
+# Every attempt asked too few of the competency's questions to judge it (verdicts.py): not failed.
+NOT_ASSESSED = "not assessed"
 NOT_STARTED = "not started"
-SYMBOL = {ACHIEVED: "✓", ATTEMPTED: "◐", NOT_STARTED: "–"}
+STATUSES = (ACHIEVED, ATTEMPTED, NOT_ASSESSED, NOT_STARTED)
+SYMBOL = {ACHIEVED: "✓", ATTEMPTED: "◐", NOT_ASSESSED: "○", NOT_STARTED: "–"}
 
 
 class Cell:
@@ -42,6 +45,7 @@ class Cell:
         "sources",
         "modules",
         "module_pass",
+        "judged",
     )
 
     def __init__(self):
@@ -55,6 +59,7 @@ class Cell:
         self.sources = 0  # bit set over Matrix.sources
         self.modules = 0  # bit set over the catalogue's modules
         self.module_pass: dict[int, str] | None = None  # module index -> earliest pass time ("" unknown)
+        self.judged = False  # a verdict, not only "started" or "not assessed" records
 
 
 class Learner:
@@ -210,6 +215,7 @@ class Matrix:
             cell = record.cells[c] = Cell()
         if counts:
             cell.attempts += 1
+        cell.judged = True
         cell.bases |= 1 << BASES.index(basis)
         cell.sources |= source_bit
         cell.modules |= 1 << m
@@ -236,15 +242,24 @@ class Matrix:
         if m not in record.modules:
             record.modules[m] = 1
         for competency_id in competency_ids:
-            c = self.catalogue.competency_index.get(competency_id)
-            if c is None:
-                continue
-            cell = record.cells.get(c)
-            if cell is None:
-                cell = record.cells[c] = Cell()
-            cell.bases |= 1 << BASES.index("started")
-            cell.sources |= source_bit
-            cell.modules |= 1 << m
+            if competency_id in self.catalogue.competency_index:
+                self._touch(record, m, competency_id, source_bit, "started")
+
+    def not_assessed(self, key: str, module_id: str, competency_id: str, source_bit: int, basis: str) -> None:
+        """An attempt of the module that asked too few of the competency's questions to judge it
+        (verdicts.is_judged): neither passed nor failed. Any judged attempt, earlier or later, wins."""
+        record = self.learner(key)
+        self._touch(record, self.catalogue.module_index[module_id], competency_id, source_bit, basis).attempts += 1
+
+    def _touch(self, record: Learner, m: int, competency_id: str, source_bit: int, basis: str) -> Cell:
+        c = self.catalogue.competency_index[competency_id]
+        cell = record.cells.get(c)
+        if cell is None:
+            cell = record.cells[c] = Cell()
+        cell.bases |= 1 << BASES.index(basis)
+        cell.sources |= source_bit
+        cell.modules |= 1 << m
+        return cell
 
     def module_result(self, key: str, module_id: str, passed: bool) -> None:
         record = self.learner(key)
@@ -270,7 +285,7 @@ class Matrix:
             achieved = bool(wanted) and all(m in passes for m in wanted)
             times = [passes[m] for m in wanted if m in passes]
             first = max(times) if achieved and all(times) else ""
-        status = ACHIEVED if achieved else ATTEMPTED
+        status = ACHIEVED if achieved else ATTEMPTED if cell.judged or not cell.attempts else NOT_ASSESSED
         return CellView(status, cell.best, cell.latest, first, cell.attempts, modules, sources, basis)
 
     def row(self, key: str) -> list[CellView]:

@@ -30,6 +30,7 @@ from .errors import EXIT_USAGE, ReportError
 from .learners import Identity, LearnerResolver
 from .matrix import Matrix, iso_utc
 from .tables import read_table
+from .verdicts import is_judged
 
 FIXED_TAIL = ("Attempt", "Started on", "Last accessed on", "Score")
 IDENTITY_COLUMNS = {"Email address": "email", "ID number": "user_id"}
@@ -580,10 +581,20 @@ class MoodleReader:
             tries = [t for t in sorted(attempt.tries) if cid in attempt.tries[t].get(module_id, {})]
             for t in tries[:-1] if objective else tries:
                 right, asked = attempt.tries[t][module_id][cid]
+                if not is_judged(asked, self.catalogue.in_bank(module_id, cid)):
+                    self.matrix.not_assessed(attempt.key, module_id, cid, attempt.sources, "questions")
+                    continue
                 try_score = round(100 * right / asked, 2)
                 self._verdict(attempt, module_id, cid, try_score >= module.pass_mark, try_score, order + t, "questions")
             if tries:
                 judged.add(module_id)
+        if objective and self._unjudged(objective, cid, modules):
+            for module_id in modules:
+                if passes[module_id] is not None:
+                    self.matrix.not_assessed(attempt.key, module_id, cid, attempt.sources, "objective")
+                else:
+                    self.matrix.started(attempt.key, module_id, (cid,), attempt.sources)
+            return
         if objective:
             status, score = objective
             last = order + max(attempt.tries or [1])
@@ -600,6 +611,12 @@ class MoodleReader:
                 self.matrix.started(attempt.key, module_id, (cid,), attempt.sources)
             else:
                 self._verdict(attempt, module_id, cid, False, None, order, "module")
+
+    def _unjudged(self, objective: tuple[str, float | None], cid: str, modules: list[str]) -> bool:
+        """An objective still incomplete (or unknown) without a score, of a competency the modules' quizzes
+        ask about: the runtime leaves so a competency its attempts did not judge (verdicts.py)."""
+        status, score = objective
+        return status not in FINISHED and score is None and all(self.catalogue.in_bank(m, cid) for m in modules)
 
     def _objective_passed(self, status: str, score: float | None, module_id: str, module_passed: bool | None) -> bool:
         module = self.catalogue.module(module_id)

@@ -24,6 +24,7 @@ from .catalogue import Catalogue
 from .errors import ReportError
 from .learners import Identity, LearnerResolver
 from .matrix import Matrix, iso_utc
+from .verdicts import NOT_ASSESSED, is_judged
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 RESULT_VERBS = {ADL + "passed", ADL + "failed", ADL + "completed"}
@@ -259,7 +260,9 @@ class StatementReader:
         listed = self._context_competencies(context) or list(self.catalogue.module_competencies[module.id])
         for cid in dict.fromkeys(list(own) + listed):
             item = own.get(cid)
-            if item is not None:
+            if item is not None and not self._judged(module.id, cid, item):
+                self.matrix.not_assessed(key, module.id, cid, bit, "objective")
+            elif item is not None:
                 status = _text(item.get("status"))
                 own_score = _number(item.get("score"))
                 if status in ("passed", "failed"):
@@ -271,6 +274,20 @@ class StatementReader:
                 self.matrix.verdict(key, module.id, cid, passed, own_score, when, 0, bit, "objective")
             else:
                 self.matrix.verdict(key, module.id, cid, module_passed, None, when, 0, bit, "module")
+
+    def _judged(self, module_id: str, cid: str, item: dict) -> bool:
+        """Whether a competency-results entry judges its competency (verdicts.py): not when it says
+        not-assessed, asked too few questions, or (runtimes before the rule) has no score although
+        the module's bank has questions on it."""
+        in_bank = self.catalogue.in_bank(module_id, cid)
+        if _text(item.get("status")) == NOT_ASSESSED:
+            return False
+        asked = _number(item.get("asked"))
+        if asked is not None:
+            return is_judged(int(asked), in_bank) or not in_bank
+        return (
+            not in_bank or _number(item.get("score")) is not None or _text(item.get("status")) in ("passed", "failed")
+        )
 
 
 def _statement_id(statement: dict) -> str:
