@@ -26,7 +26,7 @@ def test_pathways_are_built_by_default(tmp_path):
     with zipfile.ZipFile(out / "web" / "starter.zip") as archive:
         names = archive.namelist()
         index = archive.read("index.html").decode("utf-8")
-    assert "demo/assets/talk.png" in names and "runtime/adapter-standalone.js" in names
+    assert "demo/assets/talk.png" in names and "runtime/ccm.js" in names
     assert '"kind":"pathway"' in index and 'src="demo/assets/talk.png"' in index
 
 
@@ -44,9 +44,14 @@ def test_only_the_pathway_asked_for_and_unknown_is_a_usage_error(tmp_path):
 
 
 def test_validate_refuses_a_pathway_that_cannot_fit_scorm12(tmp_path):
-    # each module fits on its own (a short-text question of 200 characters: about 1.9k), three do not
+    # each module fits on its own (three short-text questions of 200 characters: about 1.5k), three do not
+    more_texts = "".join(
+        f"  - id: q{n}-term\n    type: short-text\n    prompt: Name kind {n}.\n    answers: [open]\n"
+        "    max_length: 200\n    feedback: An open question.\n"
+        for n in (7, 8)
+    )
     files = {
-        "demo/quiz.yaml": QUIZ.replace("max_length: 20", "max_length: 200"),
+        "demo/quiz.yaml": QUIZ.replace("max_length: 20", "max_length: 200") + more_texts,
         "pathways/starter.yaml": None,
         "pathways/big-one.yaml": "id: big-one\ntitle: Big\ndescription: Too big.\naudience: [Volunteer]\n"
         "modules: [demo, demo2, demo3]\n",
