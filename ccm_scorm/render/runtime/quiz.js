@@ -76,7 +76,8 @@
     if (state === 'correct') return CCM.t('quiz.yours_correct');
     return state === 'incorrect' ? CCM.t('quiz.yours_incorrect') : CCM.t('quiz.missed');
   }
-  function markSpan(state) { return make('span', { 'class': 'ccm-state', text: ' ' + stateText(state) }); }
+  // The mark in words, on a line of its own; a screen reader hears it after the answer as one phrase.
+  function markSpan(state, text) { return make('span', { 'class': 'ccm-state' }, [dom.srOnly(' – '), text || stateText(state)]); }
 
   function answerControls(m, q, a, checked, id, err) {
     if (q.type === 'short-text') return shortText(q, a, checked, id, err);
@@ -147,7 +148,7 @@
       make('p', { 'class': 'ccm-hint', id: id + '-hint', text: CCM.t('quiz.type_hint', { n: max }) }),
       make('input', { type: 'text', id: id + '-text', maxlength: max, autocomplete: 'off', spellcheck: 'false',
         'aria-describedby': id + '-hint ' + err, readonly: !!checked, value: checked ? a : null }),
-      state ? make('p', {}, [markSpan(state)]) : null]);
+      state ? markSpan(state) : null]);
   }
 
   function orderList(q, order, checked, id) {
@@ -155,7 +156,7 @@
     order.forEach(function (item, p) {
       var text = q.items[item].text, state = checked ? (checked.marks[p] ? 'correct' : 'incorrect') : '';
       var li = make('li', { 'class': 'ccm-order-item' + (state ? ' ccm-' + state : '') }, [make('span', { 'class': 'ccm-order-text', text: text }),
-        state ? make('span', { 'class': 'ccm-state', text: state === 'correct' ? CCM.t('quiz.place_right') : CCM.t('quiz.place_wrong') }) : null]);
+        state ? markSpan(state, state === 'correct' ? CCM.t('quiz.place_right') : CCM.t('quiz.place_wrong')) : null]);
       if (!checked) {
         var up = make('button', { type: 'button', 'class': 'ccm-move', 'data-action': 'move', 'data-dir': '-1', 'data-item': item,
           'aria-disabled': p === 0 ? 'true' : null }, [CCM.t('quiz.move_up'), dom.srOnly(': ' + text)]);
