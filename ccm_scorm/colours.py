@@ -11,7 +11,8 @@ import re
 
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 WHITE = "#ffffff"
-TEXT_CONTRAST = 4.5  # WCAG 2.2 1.4.3: normal text, here white button text on the colour and the colour as link text on white
+# WCAG 2.2 1.4.3, normal text: white button text on the colour, and the colour as link text on white
+TEXT_CONTRAST = 4.5
 
 
 def _channels(colour: str) -> tuple[int, int, int]:

@@ -33,7 +33,9 @@ def test_a_colour_that_is_not_hex_is_an_error(tmp_path):
 
 
 def test_a_theme_is_a_stylesheet_and_a_header_logo_in_the_package(tmp_path):
-    course_dir = write_course(tmp_path, {"course.yaml": "theme:\n  primary_colour: '#7c2855'\n  logo: assets/logo.png\n"})
+    course_dir = write_course(
+        tmp_path, {"course.yaml": "theme:\n  primary_colour: '#7c2855'\n  logo: assets/logo.png\n"}
+    )
     (course_dir / "assets").mkdir()
     (course_dir / "assets" / "logo.png").write_bytes(PNG)
     course = load_course(course_dir)
@@ -65,7 +67,9 @@ def test_a_cover_image_is_checked_and_shown_on_the_cover(tmp_path):
 def test_a_cover_image_outside_assets_or_missing_is_an_error(tmp_path):
     outside = COVER.replace("assets/talk.png", "../talk.png")
     found = errors(tmp_path, {"demo/module.yaml": outside})
-    assert len(found) == 1 and "course/demo/module.yaml:13:" in found[0] and "outside the assets/ folder" in found[0], found
+    assert len(found) == 1 and "course/demo/module.yaml:13:" in found[0] and "outside the assets/ folder" in found[0], (
+        found
+    )
     missing = COVER.replace("  alt: Two people talking over a cup of tea\n", "")
     found = errors(tmp_path / "2", {"demo/module.yaml": missing})
     assert found == ["course/demo/module.yaml:13: error: the cover image has no 'alt' — add 'alt:'"], found

@@ -341,3 +341,38 @@ def test_statements_name_not_assessed_competencies_and_every_output_says_not_ass
 def _csv_rows(path):
     with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
+
+
+# ------------------------------------------------------------------ pages declare the competencies they cover
+def test_page_front_matter_names_competencies_and_mistakes_are_shown_with_file_and_line(tmp_path):
+    page = "demo/pages/02-speaking-up.md"
+    fine = write_course(tmp_path / "fine", {page: "---\ncompetencies: [ccm.advocacy]\n---\n# Speaking up\n\nText.\n"})
+    module = load_course(fine).module("demo")
+    assert [p.competency_ids for p in module.pages] == [(), ("ccm.advocacy",)]
+    bad = write_course(
+        tmp_path / "bad",
+        {page: "---\ncompetencies:\n  - ccm.advocacy\n  - ccm.advocay\ncolour: red\n---\n# Speaking up\n\n::: nope\n"},
+    )
+    done = CliRunner().invoke(main, ["validate", str(bad)])
+    assert done.exit_code != 0
+    out = " ".join(done.output.split())
+    assert "02-speaking-up.md:4" in out and "'ccm.advocay', which the module does not list" in out
+    assert "did you mean 'ccm.advocacy'?" in out
+    assert "02-speaking-up.md:5" in out and "unknown key 'colour'" in out
+    assert "02-speaking-up.md:9" in out, "the Markdown's own line numbers count the front matter"
+    unclosed = write_course(tmp_path / "open", {page: "---\ncompetencies: [ccm.advocacy]\n# Speaking up\n"})
+    done = CliRunner().invoke(main, ["validate", str(unclosed)])
+    assert "02-speaking-up.md:1" in " ".join(done.output.split()) and "never closed" in done.output
+    assert "Traceback" not in done.output
+
+
+def test_the_bundled_pages_name_only_their_modules_competencies():
+    from pathlib import Path
+
+    course = load_course(Path(__file__).resolve().parents[1] / "modules")
+    for module in course.modules:
+        named = {c for page in module.pages for c in page.competency_ids}
+        assert named <= set(module.competency_ids), module.id
+        # every competency of a two-competency module is named by some page, the primary by every page
+        assert named == set(module.competency_ids), module.id
+        assert all(module.primary_competency_id in page.competency_ids for page in module.pages), module.id

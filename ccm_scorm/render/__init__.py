@@ -149,7 +149,12 @@ def render_module(
     for image in [image for page in module.pages for image in page.images] + ([module.cover] if module.cover else []):
         own[image.path] = image.data
     place = (lambda path: f"{folder}/{path}") if folder else (lambda path: path)
-    return {**{place(path): data for path, data in own.items()}, **runtime, **organisation_files(course), **theme_files(course)}
+    return {
+        **{place(path): data for path, data in own.items()},
+        **runtime,
+        **organisation_files(course),
+        **theme_files(course),
+    }
 
 
 @dataclass(frozen=True)
@@ -240,7 +245,9 @@ def _logo_path(logo: Image, folder: str = ORGANISATION_DIR) -> str:
 def theme_files(course: Course) -> dict[str, bytes]:
     """runtime/theme.css (the course's colour) and the theme's own header logo, where the course file sets them."""
     theme = course.settings.theme
-    files = {f"{RUNTIME_DIR}/{THEME_STYLESHEET}": theme_css(theme.primary_colour).encode()} if theme.primary_colour else {}
+    files = (
+        {f"{RUNTIME_DIR}/{THEME_STYLESHEET}": theme_css(theme.primary_colour).encode()} if theme.primary_colour else {}
+    )
     if theme.logo is not None:
         files[_logo_path(theme.logo, THEME_DIR)] = theme.logo.data
     return files
