@@ -35,6 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MODULE = "signposting"  # built with its draw taken out, so every question type is asked in order
 PATHWAY = "volunteer-induction"
 PLACEHOLDER = re.compile(r"\{\w+\}")
+ENGLISH_CALENDAR = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|AM|PM)\b"
+)
 
 COLLECT_JS = """() => {
   const out = [document.title], attrs = ['aria-label', 'title', 'alt', 'placeholder', 'aria-description'];
@@ -126,7 +129,8 @@ class Collector:
         self.views += 1
 
     def english(self, fragments: set[str]) -> dict[str, str]:
-        """{English fragment: the text it was seen in}, the author's words taken out first."""
+        """{English fragment: the text it was seen in}, the author's words taken out first; English month
+        names and AM/PM count too (the browser's own date and time words, when it lacks Welsh)."""
         leaks = {}
         for text in self.seen:
             rest = text
@@ -136,6 +140,7 @@ class Collector:
             for fragment in fragments:
                 if fragment in rest:
                     leaks[fragment] = text
+            leaks.update({word: text for word in ENGLISH_CALENDAR.findall(rest)})
         return leaks
 
 
@@ -285,8 +290,11 @@ def test_the_check_finds_english_and_passes_welsh():
     seen = Collector(["Signposting to local support"])
     seen.seen = {"Cwestiwn 3 o 8", "Gwirio'r ateb", "Signposting to local support", "Modiwl 1 o 4: Signposting to local support"}
     assert seen.english(english_fragments()) == {}
-    seen.seen.add("Question 3 of 8")
-    assert seen.english(english_fragments()) == {"Question": "Question 3 of 8"}
+    seen.seen |= {"Question 3 of 8", "Gwnaed y copi hwn ar December 1, 2026."}
+    assert seen.english(english_fragments()) == {
+        "Question": "Question 3 of 8",
+        "December": "Gwnaed y copi hwn ar December 1, 2026.",
+    }
 
 
 def test_a_welsh_web_module_has_no_english(welsh, page, http_server, tmp_path):

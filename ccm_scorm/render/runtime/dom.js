@@ -31,10 +31,11 @@
     var m = /^([^,]+),\s*([^,]+)$/.exec(s);
     return m ? m[2] + ' ' + m[1] : s;
   }
-  function longDate(d, lang) {
-    try {
-      return d.toLocaleDateString(lang || 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-    } catch (e) { return d.toISOString().slice(0, 10); }
+  /* Dates and times in the catalogue's words, not the browser's: a browser without the language's
+   * locale data (Chromium has none for Welsh) would show "December 1, 2026" and "05:34 PM". */
+  function longDate(d) {
+    return CCM.t('dates.long', { day: d.getUTCDate(), month: CCM.t('dates.months').split(' ')[d.getUTCMonth()],
+      year: d.getUTCFullYear() });
   }
   function today() { return Math.floor(Date.now() / 86400000); } // days since 1 January 1970 (UTC)
 
@@ -49,11 +50,7 @@
     return (pathway ? CCM.t('readonly.browse_pathway') : CCM.t('readonly.browse_module')) + ' ' + CCM.t('readonly.browse_again');
   }
   // A time of day in the page's language, as in "Progress saved at 14:05".
-  function clock(d, lang) {
-    try { return d.toLocaleTimeString(lang || 'en-GB', { hour: '2-digit', minute: '2-digit' }); } catch (e) {
-      return CCM.pad(d.getHours(), 2) + ':' + CCM.pad(d.getMinutes(), 2);
-    }
-  }
+  function clock(d) { return CCM.pad(d.getHours(), 2) + ':' + CCM.pad(d.getMinutes(), 2); } // 24-hour, 14:05
 
   CCM.dom = { make: make, byId: byId, clear: clear, srOnly: srOnly, button: button, focusHeading: focusHeading,
     longDate: longDate, today: today, clock: clock };
