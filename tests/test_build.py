@@ -152,9 +152,11 @@ def test_an_lrs_credential_is_refused_for_every_target(tmp_path, target):
 
 def test_every_runtime_file_is_one_some_target_ships(tmp_path):
     """The wheel ships render/runtime/* and the build fingerprint hashes it: a file there that no package
-    carries (a test-only adapter, a draft) would be shipped to users and rebuild everything when it changed."""
+    carries (a test-only adapter, a draft) would be shipped to users and rebuild everything when it changed.
+    A package carries the scripts as one runtime/ccm.js: the bundle of which sources is found by rebuilding it."""
     from importlib import resources
 
+    from ccm_scorm.render import RUNTIME_PACKAGE, runtime_script, runtime_sources
     from ccm_scorm.source import load_course
     from ccm_scorm.targets import BuildOptions, get_target, target_names
 
@@ -167,9 +169,12 @@ def test_every_runtime_file_is_one_some_target_ships(tmp_path):
             packages.append(target.build_module(course, course.module("demo"), BuildOptions()))
         if target.capabilities.pathways and target.archive == "zip":
             packages.append(target.build_pathway(course, course.pathway("starter"), BuildOptions()))
-        carried |= {
-            path.rsplit("/", 1)[-1] for package in packages for path in package.files if path.startswith("runtime/")
-        }
+        for built in packages:
+            bundle = built.files.pop("runtime/ccm.js")
+            kinds = [k for k in RUNTIME_PACKAGE if runtime_script(target.adapter, target.support_scripts, k) == bundle]
+            assert len(kinds) == 1, f"{name} {built.unit_id}: its runtime/ccm.js is no bundle of its adapter"
+            carried |= set(runtime_sources(target.adapter, target.support_scripts, kinds[0]))
+            carried |= {path.rsplit("/", 1)[-1] for path in built.files if path.startswith("runtime/")}
     folder = resources.files("ccm_scorm.render").joinpath("runtime")
     assert {entry.name for entry in folder.iterdir() if entry.is_file()} == carried
 

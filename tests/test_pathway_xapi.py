@@ -16,6 +16,7 @@ from support.pathway_learner import STARTED, do_module
 from support.scorm_helpers import unzip
 
 from ccm_scorm.package import runtime_size, zip_bytes
+from ccm_scorm.render import RUNTIME_GZIP_BUDGET
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, get_target
 
@@ -40,8 +41,9 @@ def test_tincan_xml_of_the_bundled_pathways_lists_the_pathway_then_its_modules()
         assert activities[0].findtext(f"{TINCAN}launch") == "index.html"
         assert all(a.find(f"{TINCAN}launch") is None for a in activities[1:])
         data = package.files["index.html"].decode()
-        assert '"kind":"pathway"' in data and "runtime/adapter-xapi.js" in data
-        assert runtime_size(package)[1] <= 30 * 1024  # the per-package runtime budget (gzip)
+        script = package.files["runtime/ccm.js"]
+        assert '"kind":"pathway"' in data and b"registerAdapter('xapi'" in script and b".startPathway=" in script
+        assert runtime_size(package)[1] <= RUNTIME_GZIP_BUDGET
 
 
 def launch_url(site, ralph, registration, activity_id) -> str:

@@ -16,6 +16,7 @@ from support.scorm_helpers import SCHEMAS, manifest_errors
 
 from ccm_scorm.cli import main
 from ccm_scorm.package import runtime_size
+from ccm_scorm.render import RUNTIME_GZIP_BUDGET
 from ccm_scorm.source import load_course
 from ccm_scorm.targets import BuildOptions, BuildRefused, get_target
 
@@ -72,7 +73,7 @@ def test_manifest_shape_for_moodle_and_esr(target, test_course):
     assert len(items) == 1 and items[0].get("identifier") == "ITEM-demo"  # one SCO
     listed = [f.get("href") for f in root.iterfind(".//cp:resource/cp:file", ns)]
     assert sorted(listed) == sorted(name for name in package.files if name != "imsmanifest.xml")
-    assert listed[0] == "index.html" and "assets/talk.png" in listed and "runtime/scorm-api.js" in listed
+    assert listed[0] == "index.html" and "assets/talk.png" in listed and "runtime/ccm.js" in listed
     assert not any(name.endswith(".xsd") for name in package.files)  # schemas only on request
     assert package.lms == "moodle"
     assert set(package.runtime_files) == {name for name in package.files if name.startswith("runtime/")}
@@ -171,7 +172,7 @@ def test_cli_build_writes_zips_and_the_report(tmp_path):
     report = json.loads((out / "build-report.json").read_text())
     rows = {(p["target"], p["id"]): p for p in report["packages"]}
     assert rows[("scorm12", "demo")]["lms"] == "moodle" and rows[("scorm2004", "demo")]["lms"] == "moodle"
-    assert rows[("scorm12", "demo")]["runtime_gzip_bytes"] <= 30 * 1024
+    assert rows[("scorm12", "demo")]["runtime_gzip_bytes"] <= RUNTIME_GZIP_BUDGET
     refused = CliRunner().invoke(
         main, ["build", str(source), "--target", "scorm2004", "--out", str(out), "--lms", "esr"]
     )

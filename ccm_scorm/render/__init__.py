@@ -9,13 +9,16 @@ from __future__ import annotations
 import base64
 import json
 import re
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import PurePosixPath
 
 import rcssmin
-import rjsmin
+from calmjs.parse import es5
+from calmjs.parse.unparsers.es5 import minify_print
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..colours import theme_css
@@ -23,7 +26,8 @@ from ..model import Course, Image, Module, Page, Pathway, Question
 from . import answer_key
 
 # The runtime's files in load order (docs/runtime.md): each one adds its part to window.CCM
-# and uses only the parts above it. Adapters and their support scripts load after these.
+# and uses only the parts above it. Then the package's own part, the adapter's support scripts,
+# the adapter and boot.js; a package carries them as one script (runtime_sources).
 RUNTIME_CORE = (
     "base.js",
     "answer-key.js",
@@ -35,14 +39,16 @@ RUNTIME_CORE = (
     "results.js",
     "module-view.js",
     "certificate.js",
-    "module-package.js",
-    "pathway-results.js",
-    "pathway-menu.js",
-    "pathway.js",
 )
+RUNTIME_PACKAGE = {  # by course.kind: a module package never needs the pathway's menu, nor a pathway module-package.js
+    "module": ("module-package.js",),
+    "pathway": ("pathway-results.js", "pathway-menu.js", "pathway.js"),
+}
 RUNTIME_BOOT = "boot.js"
+RUNTIME_SCRIPT = "ccm.js"  # the one script a package carries: the runtime's files for its adapter, minified together
 STYLESHEET = "ccm.css"
 RUNTIME_DIR = "runtime"
+RUNTIME_GZIP_BUDGET = 30 * 1024  # bytes of runtime a package may send, gzipped (build report: runtime_gzip_bytes)
 ORGANISATION_DIR = "organisation"
 THEME_DIR = "theme"
 THEME_STYLESHEET = "theme.css"  # generated from course.yaml's theme: (colours.theme_css), loaded after ccm.css
@@ -74,18 +80,49 @@ def template(name: str):
     return _environment().get_template(name)
 
 
-@cache
-def runtime_file(name: str) -> bytes:
-    """A runtime file as packages carry it: comments and spacing stripped (nothing renamed).
+def runtime_sources(adapter: str, support_scripts: tuple[str, ...] = (), kind: str = "module") -> tuple[str, ...]:
+    """The runtime's scripts (render/runtime/) for this adapter and kind of package, in load order (docs/runtime.md).
 
-    Learners on slow connections download less; the readable source stays in render/runtime/.
+    `support_scripts` are scripts an adapter builds on (e.g. the statement outbox shared by the
+    xAPI and cmi5 adapters); they come after the core and the package's part, before the adapter.
     """
-    text = resources.files("ccm_scorm.render").joinpath(RUNTIME_DIR, name).read_text(encoding="utf-8")
-    if name.endswith(".js"):
-        text = rjsmin.jsmin(text)
-    elif name.endswith(".css"):
-        text = rcssmin.cssmin(text)
-    return text.encode("utf-8")
+    return (*RUNTIME_CORE, *RUNTIME_PACKAGE[kind], *support_scripts, f"adapter-{adapter}.js", RUNTIME_BOOT)
+
+
+def runtime_source(name: str) -> str:
+    """A runtime file's readable text, as written in render/runtime/."""
+    return resources.files("ccm_scorm.render").joinpath(RUNTIME_DIR, name).read_text(encoding="utf-8")
+
+
+_MINIFYING = threading.Lock()  # build threads wait for a script's one minification instead of each doing it
+
+
+@cache
+def _minified(script: str) -> str:
+    text = minify_print(es5(script), obfuscate=True, obfuscate_globals=False, drop_semi=True)
+    return text if text.endswith(";") else text + ";"  # the next script may start with "("
+
+
+def bundle_scripts(scripts: Iterable[str]) -> bytes:
+    """Scripts as one file, minified with calmjs.parse: comments and spacing stripped, each function's
+    local names shortened (globals and properties never renamed); the same scripts always give the
+    same bytes. Each is minified on its own (once a process, shared by every adapter's bundle), which
+    gives exactly what minifying their concatenation would: each one is a function of its own.
+    """
+    with _MINIFYING:
+        return "".join(_minified(script) for script in scripts).encode("utf-8")
+
+
+@cache
+def runtime_script(adapter: str, support_scripts: tuple[str, ...] = (), kind: str = "module") -> bytes:
+    """runtime/ccm.js: one file, so that a slow phone makes one request and gzip keeps one dictionary."""
+    return bundle_scripts(runtime_source(name) for name in runtime_sources(adapter, support_scripts, kind))
+
+
+@cache
+def stylesheet() -> bytes:
+    """runtime/ccm.css with comments and spacing stripped (rcssmin)."""
+    return rcssmin.cssmin(runtime_source(STYLESHEET)).encode("utf-8")
 
 
 def content_security_policy(needs_network: bool) -> str:
@@ -96,14 +133,12 @@ def content_security_policy(needs_network: bool) -> str:
     )
 
 
-def runtime_files(adapter: str, support_scripts: tuple[str, ...] = ()) -> dict[str, bytes]:
-    """The runtime files a package with this adapter carries, by their path in the package.
-
-    `support_scripts` are runtime files an adapter builds on (e.g. the statement outbox
-    shared by the xAPI and cmi5 adapters); they load after the core, before the adapter.
-    """
-    names = list(RUNTIME_CORE) + list(support_scripts) + [f"adapter-{adapter}.js", RUNTIME_BOOT, STYLESHEET]
-    return {f"{RUNTIME_DIR}/{name}": runtime_file(name) for name in names}
+def runtime_files(adapter: str, support_scripts: tuple[str, ...] = (), kind: str = "module") -> dict[str, bytes]:
+    """The runtime a package carries, by path in the package: one script, one stylesheet (runtime_sources)."""
+    return {
+        f"{RUNTIME_DIR}/{RUNTIME_SCRIPT}": runtime_script(adapter, support_scripts, kind),
+        f"{RUNTIME_DIR}/{STYLESHEET}": stylesheet(),
+    }
 
 
 def render_module(
@@ -188,7 +223,7 @@ def render_pathway(
 
     Each module's images go under `<module id>/` so that modules cannot overwrite each other's.
     """
-    runtime = runtime_files(adapter, support_scripts)
+    runtime = runtime_files(adapter, support_scripts, "pathway")
     data = pathway_data(course, pathway, adapter)
     if extra_data:
         data.update(extra_data)

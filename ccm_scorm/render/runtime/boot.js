@@ -31,11 +31,12 @@
     var course = JSON.parse(data.textContent);
     messages = course.messages || {};
     var CCM = window.CCM;
-    if (!CCM || !CCM.startModule || !CCM.startPathway) throw new Error('ccm-boot-no-runtime');
+    var start = CCM && (course.kind === 'pathway' ? CCM.startPathway : CCM.startModule);
+    if (!start) throw new Error('ccm-boot-no-runtime');
     CCM.useMessages(course.messages, course.plural);
     var factory = CCM.adapter(course.adapter);
     if (!factory) throw new Error('ccm-boot-no-adapter-' + course.adapter);
-    (course.kind === 'pathway' ? CCM.startPathway : CCM.startModule)(course, factory(course)).catch(showError);
+    start(course, factory(course)).catch(showError);
   } catch (err) {
     showError(err);
   }
