@@ -12,6 +12,8 @@ radios, checkboxes and selects, and a theme's colour reaches the page through ru
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 
 import pytest
 from support.cover import pass_cover
@@ -27,6 +29,7 @@ from ccm_scorm.render import render_module
 VIEWPORTS = {"phone": (360, 740), "tablet": (768, 1024), "desktop": (1366, 768)}
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 READING_REM = 40
+SHOTS = os.environ.get("CCM_LAYOUT_SHOTS", "")
 QUESTION_SHOWN = "#ccm-quiz:not([hidden]) form.ccm-question"
 
 # Every layout fact at once, measured in the page: a list of problems (empty when all is well).
@@ -69,6 +72,9 @@ def look(axe_check, format_violations):
         assert problems == [], f"{where}: {problems}"
         violations = axe_check(page, tags=WCAG_22_AA)
         assert violations == [], f"{where}: {format_violations(violations)}"
+        if SHOTS:  # to look at by eye: CCM_LAYOUT_SHOTS=<folder>
+            name = re.sub(r"[^a-z0-9]+", "-", f"{where}-{page.viewport_size['width']}".lower())
+            page.screenshot(path=os.path.join(SHOTS, name + ".png"), full_page=True)
 
     return check
 
@@ -122,7 +128,9 @@ def test_every_module_view(browser, tmp_path, http_server, look, viewport):
     pass_cover(page)
     look(page, "content page")
     assert page.inner_text("#ccm-progress-text") == "Page 1 of 3"
-    assert page.evaluate("() => [document.getElementById('ccm-progress-bar').value, document.getElementById('ccm-progress-bar').max]") == [1, 9]
+    assert page.evaluate(
+        "() => [document.getElementById('ccm-progress-bar').value, document.getElementById('ccm-progress-bar').max]"
+    ) == [1, 9]
     _contents(page, 3)
     look(page, "quiz introduction")
     _take_quiz(page, look, "first attempt", WRONG)
@@ -237,7 +245,9 @@ def test_forced_colours_keep_native_controls(page, tmp_path, http_server):
 def test_theme_colour_reaches_buttons_links_and_header(page, tmp_path, http_server):
     course, module = make_course()
     plum = "#7c2855"
-    course = dataclasses.replace(course, settings=dataclasses.replace(course.settings, theme=Theme(primary_colour=plum)))
+    course = dataclasses.replace(
+        course, settings=dataclasses.replace(course.settings, theme=Theme(primary_colour=plum))
+    )
     files = render_module(course, module, "standalone")
     assert "runtime/theme.css" in files and plum.encode() in files["runtime/theme.css"]
     folder = tmp_path / "themed"
@@ -261,3 +271,33 @@ def test_static_page_before_the_runtime_reads_as_a_cover_and_first_page(page, tm
     static.goto(index.as_uri())
     assert static.is_visible("#ccm-cover h1") and static.is_visible("#page-01-why-it-matters h1")
     context.close()
+
+
+def test_checked_answers_keep_their_state_colours_and_full_contrast(page, tmp_path, http_server):
+    """After checking, the chosen wrong answer is red (not the selected blue, not a pale grey), the right one
+    it missed green, each with its words; the answer text keeps the text colour."""
+    page.goto(_module_site(tmp_path, http_server))
+    pass_cover(page)
+    _contents(page, 3)
+    page.click("button[data-action=begin]")
+    question = _module_question(page)
+    assert question["type"] == "single"
+    answer(page, question, WRONG[question["id"]])
+    tiles = page.evaluate("""() => [...document.querySelectorAll('#ccm-quiz .ccm-choice')].map(t => {
+        const s = getComputedStyle(t), label = getComputedStyle(t.querySelector('label'));
+        return {cls: t.className, border: s.borderTopColor, background: s.backgroundColor, text: label.color,
+                words: t.innerText};
+    })""")
+    wrong = next(t for t in tiles if "ccm-incorrect" in t["cls"])
+    right = next(t for t in tiles if "ccm-missed" in t["cls"] or "ccm-correct" in t["cls"])
+    assert wrong["border"] == "rgb(213, 40, 27)" and right["border"] == "rgb(0, 127, 59)", tiles
+    hexes = {
+        k: "#" + "".join(f"{int(c):02x}" for c in re.findall(r"\d+", v)[:3])
+        for k, v in wrong.items()
+        if k != "cls" and k != "words"
+    }
+    assert (
+        contrast(hexes["border"], hexes["background"]) >= 3 and contrast(hexes["text"], hexes["background"]) >= 4.5
+    ), hexes
+    assert all(t["text"] == "rgb(33, 43, 50)" for t in tiles), tiles
+    assert wrong["words"] != right["words"]
