@@ -1,5 +1,6 @@
-"""The pathway page and its flow, on a phone-sized screen, in the web package and in SCORM 1.2 and
-2004 packages inside scorm-again (Chromium).
+"""The pathway page and its flow, on a phone-sized screen, in the web package, in SCORM 1.2 and
+2004 packages inside scorm-again and in the xAPI package against Ralph (Chromium). (A cmi5
+pathway has no pathway page: each module is an AU of its own.)
 
 A module's results replace the pathway page (the page is hidden while a module is on screen), the
 results heading has the focus and is in view at 360x740, and the pathway page is up to date when
@@ -9,11 +10,14 @@ the next module, the certificate once every module is passed)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from support.browser import attach_error_collectors
 from support.pathway_course import RIGHT_FIRST, RIGHT_SECOND, build_pathway, make_pathway_course
 from support.pathway_learner import give
 from support.scorm_helpers import unzip
+from test_pathway_xapi import launch_url
 
 from ccm_scorm.package import zip_bytes
 from ccm_scorm.targets import BuildOptions, get_target
@@ -23,15 +27,13 @@ WRONG_SECOND = ([False], ["b"])  # both wrong: 0 %, under the module's pass mark
 READY = "() => document.documentElement.classList.contains('ccm-ready')"
 
 
-def comes_into_view(frame, selector: str) -> bool:
-    """Wait until the element is wholly inside the window (the scroll to the top may be smooth)."""
-    frame.wait_for_function(
-        """s => { const r = document.querySelector(s).getBoundingClientRect();
-                  return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; }""",
-        arg=selector,
-        timeout=5_000,
+def in_view(frame, selector: str) -> bool:
+    """Whether the element is wholly on the phone's screen, as soon as the view has changed (no smooth scroll to wait for)."""
+    return frame.evaluate(
+        """([s, height]) => { const r = document.querySelector(s).getBoundingClientRect();
+                  return innerHeight === height && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; }""",
+        [selector, PHONE["height"]],
     )
-    return frame.evaluate("() => innerHeight") == PHONE["height"]  # the whole phone screen, not a small frame
 
 
 def focused(frame, selector: str) -> bool:
@@ -62,13 +64,13 @@ def results_replace_the_menu(frame) -> None:
     frame.wait_for_selector("#ccm-results:not([hidden])")
     assert frame.locator("#ccm-menu").is_hidden()
     assert focused(frame, "#ccm-results-title")
-    assert comes_into_view(frame, "#ccm-results-title")
+    assert in_view(frame, "#ccm-results-title")
 
 
 def back_to_menu(frame) -> None:
     frame.get_by_role("button", name="Back to all modules").click()
     frame.wait_for_selector("#ccm-menu:not([hidden])")
-    assert focused(frame, "#ccm-menu-title") and comes_into_view(frame, "#ccm-menu-title")
+    assert focused(frame, "#ccm-menu-title") and in_view(frame, "#ccm-menu-title")
     assert frame.locator("#ccm-results").is_hidden() and frame.locator("#ccm-toc").is_hidden()
 
 
@@ -171,3 +173,14 @@ def test_scorm_package_results_replace_the_menu_and_the_menu_is_up_to_date(
     lms = scorm_lms(http_server(folder) + "index.html", "12" if target == "scorm12" else "2004", wait_for="initialize")
     walk_the_pathway(lms.frame, problems_of(axe_check, format_violations, lms.page, lms.frame))
     assert lms.page.ccm_errors == []
+
+
+def test_xapi_package_results_replace_the_menu_and_the_menu_is_up_to_date(
+    page, tmp_path, http_server, ralph, axe_check, format_violations
+):
+    course, pathway = make_pathway_course(logo=False)
+    package = get_target("xapi").build_pathway(course, pathway, BuildOptions())
+    site = http_server(unzip(zip_bytes(package.files), tmp_path / "pkg"))
+    page.set_viewport_size(PHONE)
+    page.goto(launch_url(site, ralph, str(uuid.uuid4()), course.pathway_iri(pathway.id)))
+    walk_the_pathway(page, problems_of(axe_check, format_violations, page))

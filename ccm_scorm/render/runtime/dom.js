@@ -19,10 +19,14 @@
   function button(text, action, cls) {
     return make('button', { type: 'button', 'class': cls || 'ccm-button', 'data-action': action, text: text });
   }
-  // Focus a view's heading and go to the top, as a new page would.
+  // Focus a view's heading and go to the top at once, as a new page would (the stylesheet's smooth
+  // scrolling is for links within a view: a new view would otherwise scroll up from where the old one was).
   function focusHeading(h) {
+    var root = document.documentElement.style;
+    root.scrollBehavior = 'auto';
     if (h) h.focus();
     if (window.scrollTo) window.scrollTo(0, 0);
+    root.scrollBehavior = '';
   }
 
   // SCORM gives "Last, First": show "First Last". Anything else is shown as given.
