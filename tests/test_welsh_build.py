@@ -205,14 +205,8 @@ def answer(frame, question: Question, right: bool) -> None:
         items = [item.text for item in question.items]
         form.locator("button[data-dir='-1']").first.click(force=True)  # aria-disabled: it says why
         for place, text in enumerate(items if right else items[::-1]):
-            while True:
-                order = form.locator("button[data-dir='-1']").evaluate_all(
-                    "(bs) => bs.map((b) => +b.getAttribute('data-item'))"
-                )
-                at = order.index(items.index(text))
-                if at <= place:
-                    break
-                form.locator(f"button[data-dir='-1'][data-item='{items.index(text)}']").click()
+            while (at := [t.strip() for t in form.locator(".ccm-order-text").all_inner_texts()].index(text)) > place:
+                form.locator("button[data-dir='-1']").nth(at).click()
     else:
         form.locator("input[type=text], textarea").fill(question.answers[0] if right else "zzzz")
     form.locator("button[type=submit]").click()
