@@ -268,7 +268,7 @@
       self.sending = null;
       if (outcome === 'wait') return;
       if (self.queue().length) self.schedule(0);
-      else if (!self.rejected().length) self.report({ kind: 'saved' });
+      else self.report({ kind: self.rejected().length ? 'partial' : 'saved' }); // partial: some were set aside
     }, function () {
       self.inFlight = false;
       self.sending = null;
@@ -325,9 +325,11 @@
 
   /* One status for everything a launch writes to the LRS, from its parts (the outbox's statements, the
    * State document): "offline" when a part's write failed, until every part is through; "saving" while
-   * one is on its way; "saved" only when all are acknowledged. A State write that failed is tried again
+   * one is on its way; "partial" when the LRS refused some statements (set aside); "saved" only when all
+   * are acknowledged. A State write that failed is tried again
    * (it reports {kind: "offline", retry}) with the outbox's back-off, and at once when the statements
    * get through or the browser is back online. -> {part(name) -> onStatus callback for that part} */
+  var PART_KINDS = { saving: 1, saved: 1, offline: 1, partial: 1 };
   function progress(report) {
     var parts = {}, retry = null, timer = null, failures = 0;
     function retryNow() {
@@ -342,7 +344,7 @@
       timer = setTimeout(retryNow, Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * Math.pow(2, failures - 1)));
     }
     function update(name, st) {
-      if (st.kind !== 'saving' && st.kind !== 'saved' && st.kind !== 'offline') return report(st);
+      if (!PART_KINDS[st.kind]) return report(st);
       parts[name] = st.kind;
       if (name === 'state' && st.kind === 'offline') retryLater(st);
       else if (name === 'state') { retry = null; failures = 0; }
@@ -352,7 +354,7 @@
         else if (name !== 'state' && st.kind === 'saved' && parts.state === 'offline') retryNow();
         return;
       }
-      report({ kind: all.indexOf('saving') >= 0 ? 'saving' : 'saved' });
+      report({ kind: all.indexOf('saving') >= 0 ? 'saving' : all.indexOf('partial') >= 0 ? 'partial' : 'saved' });
     }
     window.addEventListener('online', function () { if (parts.state === 'offline') retryNow(); });
     return { part: function (name) { return function (st) { update(name, st || {}); }; } };

@@ -12,7 +12,7 @@
    * until the learner has done something, "Saving…" while a write is on its way, "Progress saved at
    * 14:05" once the LMS or LRS has acknowledged everything. Adapters report {kind, message, code}:
    * saving, saved, device (kept on this device only), unsaved (not even there), connecting, offline
-   * (a write failed: it is tried again), error, not-recording. The last kind is also in
+   * (a write failed: it is tried again), partial (the rest delivered, part refused), error, not-recording. The last kind is also in
    * #ccm-status[data-ccm-save], whether or not the line shows it. */
   var QUIET = { saving: 1, saved: 1, device: 1 };
   function lineText(kind, time) {
@@ -23,7 +23,7 @@
       case 'unsaved': return CCM.t('status.unsaved');
       case 'connecting': return CCM.t('status.connecting');
       case 'offline': return CCM.storage() ? CCM.t('status.waiting') : CCM.t('status.waiting_memory');
-      case 'error': return CCM.t('status.not_saved');
+      case 'error': case 'partial': return CCM.t('status.not_saved');
       case 'not-recording': return CCM.t('status.not_recorded');
     }
     return '';
