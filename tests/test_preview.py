@@ -185,7 +185,7 @@ def test_scorm12_inspector_shows_the_data_model_and_reset_clears_it(page, previe
         "() => Object.keys(localStorage).filter(k => k.startsWith('ccm:scorm:demo:'))"
         ".map(k => JSON.parse(localStorage.getItem(k)).s)"
     )
-    assert all(not s or s.startswith("c1|0|") for s in stored), stored
+    assert all(not s or s.startswith("c2|0|") for s in stored), stored
 
 
 def test_xapi_statements_appear_in_the_inspector_and_reset_clears_them(page, preview):

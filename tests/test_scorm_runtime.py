@@ -224,7 +224,7 @@ def test_pass_path(edition, served, scorm_lms):
     if edition == "2004":
         want["demo"] = objective(edition, 100, True)
     assert rows == want
-    assert cmi["cmi.suspend_data"].startswith("c1|")
+    assert cmi["cmi.suspend_data"].startswith("c2|")
     assert lms.commit_count() == 2  # launch (incomplete) and submission: none per answer
     press(frame, "button[data-action=exit]", False)
     lms.wait_for_finish()
