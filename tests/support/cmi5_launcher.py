@@ -44,6 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .answer_key import opened, target_index
 from .cover import pass_cover
 from .http_server import Request, Response
 
@@ -398,15 +399,26 @@ class Learner:
         elif qid == "q3-barriers":
             for i in value:
                 self.page.check(f"{prefix}-{i}")
-        elif qid == "q4-services":
+        elif qid == "q4-services":  # value: for each prompt, the pair whose match it gets
+            q = self.question(qid)
             for s, t in enumerate(value):
-                self.page.select_option(f"{prefix}-{s}", str(t))
-        elif qid == "q5-steps":
-            self.order(prefix, value)
+                self.page.select_option(f"{prefix}-{s}", str(target_index(q, q["pairs"][t]["id"])))
+        elif qid == "q5-steps":  # value: places in the right order (items are shipped in another order)
+            q = opened(self.question(qid))
+            ids = [i["id"] for i in q["items"]]
+            self.order(prefix, [ids.index(q["order"][v]) for v in value])
         elif qid == "q6-term":
             self.page.fill(f"{prefix}-text", value)
         form.locator("button[type=submit]").click()
         self.page.wait_for_selector(f"{prefix}-form .ccm-feedback")
+
+    def question(self, qid: str) -> dict:
+        """The question's course JSON (a module's or, in a pathway, the module's on screen)."""
+        return self.page.evaluate(
+            """qid => { const c = JSON.parse(document.getElementById('ccm-course').textContent);
+                return [c].concat(c.modules || []).flatMap(m => m.questions || []).find(q => q.id === qid); }""",
+            qid,
+        )
 
     def order(self, prefix: str, wanted: list[int]) -> None:
         for place, item in enumerate(wanted):

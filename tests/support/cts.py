@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 
+from .answer_key import opened, right_response
 from .cover import pass_cover
 from .kits import start_kit
 
@@ -136,31 +137,19 @@ def wait_until(check: Callable[[], Any], what: str, timeout: float = 30.0, every
 # ------------------------------------------------------------------ the learner
 
 
-def right_response(question: dict) -> list:
-    kind = question["type"]
-    if kind in ("single", "multiple"):
-        return list(question["correct"])
-    if kind == "true-false":
-        return [bool(question["correct"])]
-    if kind == "matching":
-        return [[p["id"], p["id"]] for p in question["pairs"]]
-    if kind == "ordering":
-        return [i["id"] for i in question["items"]]
-    return [question["answers"][0]]
-
-
 def wrong_response(question: dict) -> list:
-    kind = question["type"]
+    q = opened(question)
+    kind = q["type"]
     if kind in ("single", "multiple"):
-        wrong = [o["id"] for o in question["options"] if o["id"] not in question["correct"]]
+        wrong = [o["id"] for o in q["options"] if o["id"] not in q["correct"]]
         return wrong[:1]
     if kind == "true-false":
-        return [not question["correct"]]
-    if kind == "matching":
-        ids = [p["id"] for p in question["pairs"]]
-        return [[a, b] for a, b in zip(ids, ids[1:] + ids[:1], strict=False)]
+        return [not q["correct"]]
+    if kind == "matching":  # each prompt gets the next prompt's match
+        targets = [p["target"] for p in q["pairs"]]
+        return [[p["id"], t] for p, t in zip(q["pairs"], targets[1:] + targets[:1], strict=True)]
     if kind == "ordering":
-        return [i["id"] for i in reversed(question["items"])]
+        return list(reversed(q["order"]))
     return ["not the answer"]
 
 

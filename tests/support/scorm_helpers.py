@@ -11,6 +11,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from .answer_key import target_index
 from .cover import pass_cover
 from .paths import REPO_ROOT
 
@@ -153,10 +154,10 @@ def answer(frame, question: dict, response: list, keyboard: bool = False) -> Non
     elif kind == "matching":
         ids = [p["id"] for p in question["pairs"]]
         for source, target in response:
-            s, t = ids.index(source), ids.index(target)
+            s, t = ids.index(source), target_index(question, target)
             if keyboard:
                 tab_to(frame, f"{base}-{s}")
-                for _ in range(len(ids) + 1):
+                for _ in range(len(question["targets"]) + 1):
                     if frame.evaluate("(sel) => document.querySelector(sel).value", f"{base}-{s}") == str(t):
                         break
                     frame.page.keyboard.press("ArrowDown")
