@@ -7,15 +7,12 @@
   /* certificateView(sess, info) -> {show, hide, click(t), submit(form)}
    * info: {kind: "pathway"|"module", id, title, date (Date), language, organisation {name, logo,
    * logoData}, modules [{title, score, passed}], competencies [titles], back: label} */
-  var CERT_CSS = 'body{margin:0;padding:2rem 1rem;font:12pt/1.5 system-ui,Arial,sans-serif;color:#212b32;background:#fff}' +
-    '.ccm-cert{max-width:46rem;margin:0 auto;padding:2rem 1.5rem;text-align:center;border:2px solid #005eb8;outline:6px solid #e1ecf8;outline-offset:-12px}' +
-    '.ccm-cert-head{display:flex;flex-direction:column;align-items:center;gap:.5rem}.ccm-cert-logo{max-height:4rem;max-width:14rem}' +
-    '.ccm-cert-org{font-weight:700;margin:0}.ccm-cert h1{font-size:1.3rem;font-weight:400;text-transform:uppercase;letter-spacing:.08em;color:#4c6272}' +
-    '.ccm-cert-record{font-size:1.2rem}.ccm-cert-name{display:block;margin:.5rem 0;font-size:2.2rem;font-weight:700;color:#003087}' +
-    '.ccm-cert-title{display:block;margin:.5rem 0;font-size:1.4rem;font-weight:700}.ccm-cert h2{font-size:1.1rem;margin:1.5rem 0 .25rem}' +
+  var CERT_CSS = 'body{margin:0;padding:2rem 1rem;font:12pt/1.5 system-ui,Arial,sans-serif;color:#212b32}' +
+    '.ccm-cert{max-width:46rem;margin:0 auto;padding:2rem 1rem;text-align:center;border:4px double #005eb8}' +
+    '.ccm-cert-logo{max-height:4rem}h1{font-size:1.3rem;font-weight:400;color:#4c6272}.ccm-cert-record{font-size:1.2rem}' +
+    '.ccm-cert-name,.ccm-cert-title{display:block;margin:.5rem 0;font-size:1.4rem;font-weight:700}.ccm-cert-name{font-size:2.2rem;color:#003087}' +
     'table{border-collapse:collapse;margin:1rem auto;text-align:left}th,td{padding:.2rem .5rem;border-bottom:1px solid #768692}' +
-    'caption{font-weight:700}.ccm-cert-competencies{display:inline-block;padding:0;list-style:none;text-align:left}' +
-    '.ccm-cert-small{font-size:.9rem;color:#4c6272}@page{size:A4;margin:12mm}@media print{body{padding:0}}';
+    'ul{display:inline-block;padding:0;list-style:none;text-align:left}.ccm-cert-small{color:#4c6272}@page{size:A4;margin:12mm}';
   var t = CCM.t;
 
   function backButton(info) {
