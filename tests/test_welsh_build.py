@@ -13,6 +13,7 @@ English (UK) catalogue message.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ from ccm_scorm.model import Course, Messages, Module, Question
 from ccm_scorm.source import load_course
 from ccm_scorm.source.messages import REFERENCE, read_messages
 from ccm_scorm.source.problems import Problems
+from ccm_scorm.targets.moodle import catalogue_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULE = "signposting"  # built with its draw taken out, so every question type is asked in order
@@ -424,3 +426,13 @@ def test_a_welsh_handout_has_no_english(welsh, tmp_path):
     assert "Helo Siân Jones," in volunteer
     leaks = seen.english(english_fragments("handout."))
     assert leaks == {}, leaks
+
+
+def test_a_welsh_moodle_course_names_its_sections_in_welsh(welsh):
+    course, _ = welsh
+    only_induction = dataclasses.replace(course, pathways=(course.pathway(PATHWAY),))
+    names = [section.name for section in catalogue_sections(only_induction)]
+    assert names[-1] == "Rhagor o fodiwlau"
+    seen = Collector(author_texts(course))
+    seen.seen = set(names)
+    assert seen.english(english_fragments("moodle.")) == {}

@@ -359,8 +359,8 @@ def pathway_data(course: Course, pathway: Pathway, adapter: str) -> dict:
     }
 
 
-# Catalogue areas used only outside the packages: the volunteer's handout (ccm issue).
-NOT_IN_PACKAGES = ("handout.",)
+# Catalogue areas used only outside the packages: the volunteer's handout (ccm issue), the Moodle course.
+NOT_IN_PACKAGES = ("handout.", "moodle.")
 
 
 def messages_data(course: Course) -> dict:

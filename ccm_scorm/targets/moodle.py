@@ -236,7 +236,7 @@ def catalogue_sections(course: Course) -> tuple[Section, ...]:
         sections.append(Section(len(sections), pathway.title, paragraph(pathway.description), module_ids))
     rest = tuple(module.id for module in course.modules if module.id not in placed)
     if rest:
-        sections.append(Section(len(sections), "More modules", "", rest))
+        sections.append(Section(len(sections), course.settings.messages.text("moodle.more_modules"), "", rest))
     return tuple(sections)
 
 
