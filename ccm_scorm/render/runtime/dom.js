@@ -53,8 +53,8 @@
     }
     return (pathway ? CCM.t('readonly.browse_pathway') : CCM.t('readonly.browse_module')) + ' ' + CCM.t('readonly.browse_again');
   }
-  // A time of day in the page's language, as in "Progress saved at 14:05".
-  function clock(d) { return CCM.pad(d.getHours(), 2) + ':' + CCM.pad(d.getMinutes(), 2); } // 24-hour, 14:05
+  // A time of day, 24-hour in every language, as in "Progress saved at 14:05".
+  function clock(d) { return CCM.pad(d.getHours(), 2) + ':' + CCM.pad(d.getMinutes(), 2); }
 
   CCM.dom = { make: make, byId: byId, clear: clear, srOnly: srOnly, button: button, focusHeading: focusHeading,
     longDate: longDate, today: today, clock: clock };
