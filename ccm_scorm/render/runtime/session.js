@@ -12,8 +12,8 @@
    * until the learner has done something, "Saving…" while a write is on its way, "Progress saved at
    * 14:05" once the LMS or LRS has acknowledged everything. Adapters report {kind, message, code}:
    * saving, saved, device (kept on this device only), unsaved (not even there), connecting, offline
-   * (a write failed: it is tried again), partial (the rest delivered, part refused), error, not-recording. The last kind is also in
-   * #ccm-status[data-ccm-save], whether or not the line shows it. */
+   * (a write failed: it is tried again), partial (the rest delivered, part refused), error,
+   * not-recording. The last kind is also in #ccm-status[data-ccm-save], shown or not. */
   var QUIET = { saving: 1, saved: 1, device: 1 };
   function lineText(kind, time) {
     switch (kind) {
@@ -51,8 +51,10 @@
   function offlineOver(s, kind) {
     var box = byId('ccm-offline');
     if (!box) return;
-    if (box.hasAttribute('data-done')) { if (kind === 'saving') box.parentNode.removeChild(box); return; }
-    if (kind !== 'saved' && kind !== 'device') return;
+    var done = box.hasAttribute('data-done');
+    // the "all saved" note goes at the next save; the warning goes when delivery ends partial (own notice)
+    if (done ? kind === 'saving' : kind === 'partial') box.parentNode.removeChild(box);
+    if (done || (kind !== 'saved' && kind !== 'device')) return;
     box.setAttribute('data-done', '');
     box.className = 'ccm-notice ccm-notice-done';
     dom.clear(box);
