@@ -339,9 +339,12 @@ def test_file_url_standalone_and_pagehide(page, tmp_path):
     index = build(tmp_path / "web", adapter="standalone")
     page.goto(index.as_uri())
     page.wait_for_selector("html.ccm-ready", state="attached")
+    pass_cover(page)
     page.click("#ccm-next")
     assert page.inner_text("#ccm-progress") == "Page 2 of 3"
     page.reload()
+    page.wait_for_selector("html.ccm-ready", state="attached")
+    pass_cover(page)
     page.wait_for_selector("#ccm-progress:has-text('Page 2 of 3')")
     assert page.ccm_errors == []
     assert page.locator(".ccm-notice").count() == 0
@@ -354,6 +357,7 @@ def test_storage_blocked_shows_notice_and_keeps_going(page, tmp_path):
     page.goto(index.as_uri())
     page.wait_for_selector(".ccm-notice")
     assert "will not be kept" in page.inner_text(".ccm-notice")
+    pass_cover(page)
     page.click("#ccm-next")
     assert page.inner_text("#ccm-progress") == "Page 2 of 3"
     assert page.ccm_errors == []
