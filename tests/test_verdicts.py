@@ -21,6 +21,11 @@ from test_runtime_browser import events, open_module
 from ccm_scorm.cli import main
 from ccm_scorm.model import Draw, Question, QuestionType
 from ccm_scorm.report import ReportOptions, build_report
+from ccm_scorm.report.catalogue import Catalogue
+from ccm_scorm.report.learners import LearnerResolver
+from ccm_scorm.report.matrix import Matrix
+from ccm_scorm.report.moodle import ModuleMap, MoodleReader
+from ccm_scorm.report.moodle_ws import apply_tracks
 from ccm_scorm.report.verdicts import judge
 from ccm_scorm.source import load_course
 
@@ -376,3 +381,31 @@ def test_the_bundled_pages_name_only_their_modules_competencies():
         # every competency of a two-competency module is named by some page, the primary by every page
         assert named == set(module.competency_ids), module.id
         assert all(module.primary_competency_id in page.competency_ids for page in module.pages), module.id
+
+
+def test_moodle_site_tracks_of_a_scorm_2004_attempt_leave_an_unjudged_competency_not_assessed(tmp_path):
+    """What Moodle stores for an attempt (as --moodle-site reads it): the runtime's SCORM 2004 values
+    when the draw asked one communication question and the learner passed."""
+    catalogue = Catalogue(load_course(write_course(tmp_path)))
+    matrix = Matrix(catalogue)
+    reader = MoodleReader(catalogue, matrix, LearnerResolver(), ModuleMap(catalogue, ()))
+    tracks = {
+        "cmi.completion_status": "completed",
+        "cmi.success_status": "passed",
+        "cmi.score.raw": "100",
+        "cmi.interactions.0.id": "demo.q1-active-listening",
+        "cmi.interactions.0.result": "correct",
+        "cmi.interactions.1.id": "demo.q2-advocacy-rights",
+        "cmi.interactions.1.result": "correct",
+        "cmi.objectives.0.id": "ccm.communication",
+        "cmi.objectives.0.success_status": "unknown",
+        "cmi.objectives.0.completion_status": "incomplete",
+        "cmi.objectives.1.id": "ccm.advocacy",
+        "cmi.objectives.1.success_status": "passed",
+        "cmi.objectives.1.completion_status": "completed",
+        "cmi.objectives.1.score.raw": "100",
+    }
+    apply_tracks(reader, STU, "demo", "scorm 1 sco 1", 1, tracks, matrix.source("site"))
+    reader.finish()
+    assert matrix.cell(STU, "ccm.communication").status == "not assessed"
+    assert matrix.cell(STU, "ccm.advocacy").status == "achieved"
