@@ -6,20 +6,19 @@
   'use strict';
   var dom = CCM.dom, byId = dom.byId, make = dom.make, results = CCM.pathwayResults;
 
-  function look(tag, kind, detail, action) { return { tag: tag, kind: kind, detail: detail, action: action }; }
-  // What module i's card says. An unfinished module whose last attempt was submitted has failed it
-  // with attempts left (a pass or the last attempt finishes the module).
+  // What module i's card says: [its tag, the tag's kind, the line beside it, its button's label]. An
+  // unfinished module whose last attempt was submitted failed it with attempts left (a pass or the
+  // last attempt finishes the module).
   function status(ps, i) {
-    var k = results.kind(ps, i), t = ps.modules[i];
-    if (k === 'new') return look(CCM.t('pathway.not_started'), 'not-started', '', CCM.t('pathway.start'));
-    if (k === 'open') {
-      var st = t.state, last = st.score === null ? '' : CCM.t('pathway.last_score', { score: st.score });
-      return st.submitted ? look(CCM.t('pathway.not_passed'), 'failed', last, CCM.t('pathway.try_again'))
-        : look(CCM.t('pathway.in_progress'), 'progress', last, CCM.t('pathway.continue'));
+    var k = results.kind(ps, i), t = ps.modules[i], st = t && t.state, review = CCM.t('pathway.review');
+    if (k === 'new') return [CCM.t('pathway.not_started'), 'not-started', '', CCM.t('pathway.start')];
+    if (k === 'completed') return [CCM.t('pathway.completed'), 'passed', '', review];
+    if (k !== 'open') {
+      return [k === 'passed' ? CCM.t('pathway.passed') : CCM.t('pathway.not_passed'), k, CCM.t('pathway.score', { score: t.result.score }), review];
     }
-    var review = CCM.t('pathway.review'), score = CCM.t('pathway.score', { score: t.result.score });
-    if (k === 'completed') return look(CCM.t('pathway.completed'), 'passed', '', review);
-    return k === 'passed' ? look(CCM.t('pathway.passed'), 'passed', score, review) : look(CCM.t('pathway.not_passed'), 'failed', score, review);
+    var last = st.score === null ? '' : CCM.t('pathway.last_score', { score: st.score });
+    return st.submitted ? [CCM.t('pathway.not_passed'), 'failed', last, CCM.t('pathway.try_again')]
+      : [CCM.t('pathway.in_progress'), 'progress', last, CCM.t('pathway.continue')];
   }
   // The module to do next: the first one not finished, null when every one is.
   function nextModule(ps) {
@@ -31,11 +30,11 @@
     var s = status(ps, i), isNext = i === next, item = byId('ccm-menu-item-' + i), tag = byId('ccm-menu-status-' + i);
     item.className = 'ccm-menu-item ccm-card ccm-menu-' + results.kind(ps, i) + (isNext ? ' ccm-menu-next' : '');
     item.querySelector('.ccm-menu-up-next').hidden = !isNext;
-    tag.textContent = s.tag;
-    tag.className = 'ccm-tag ccm-tag-' + s.kind;
-    byId('ccm-menu-detail-' + i).textContent = s.detail;
+    tag.textContent = s[0];
+    tag.className = 'ccm-tag ccm-tag-' + s[1];
+    byId('ccm-menu-detail-' + i).textContent = s[2];
     var b = byId('ccm-menu-open-' + i);
-    b.firstChild.textContent = s.action;
+    b.firstChild.textContent = s[3];
     b.className = isNext ? 'ccm-button' : 'ccm-button ccm-secondary';
   }
 
