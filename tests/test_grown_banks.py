@@ -3,9 +3,9 @@ SCORM 1.2's 4096-character cmi.suspend_data, validates, builds for ESR and resum
 
 The grown catalogues are made from the bundled one in tmp_path (tests/support/grown.py):
 - the foundations pathway with every module's bank doubled (24 questions, 8 drawn): worst case
-  2491 characters (format p1 needed 7721);
+  2521 characters (format p1 needed 7721);
 - a 60-question module asked in written order, a quarter of it short text (15 at 40
-  characters), 14 orderings and 14 matchings: worst case 1720 (format c1 needed 5725).
+  characters), 14 orderings and 14 matchings: worst case 1723 (format c1 needed 5725).
 In the browser they play in scorm-again's SCORM 1.2 API (tests/support/lms.html), which refuses a
 suspend_data longer than 4096 characters.
 """
@@ -57,7 +57,7 @@ def test_the_doubled_foundations_pathway_validates_and_builds_for_esr(doubled, t
     assert all(len(m.questions) == 24 and m.questions_per_attempt == 8 for m in modules)
     figure = worst_case_pathway_state_length(course, pathway)
     head = len("p2;") + 1 + len(";") + len(modules)  # the module open, the (empty) date, the separators
-    assert figure == head + sum(worst_case_progress_length(m) for m in modules) == 2491
+    assert figure == head + sum(worst_case_progress_length(m) for m in modules) == 2521
     assert figure <= SCORM12_SUSPEND_DATA_LIMIT
     package = get_target("scorm12").build_pathway(course, pathway, BuildOptions(lms="esr"))  # ESR refuses > 4096
     assert package.lms == "esr"
@@ -69,7 +69,7 @@ def test_a_sixty_question_module_without_a_draw_validates_and_builds_for_esr(six
     kinds = [q.type.value for q in module.questions]
     assert len(kinds) == 60 and module.draw is None
     assert (kinds.count("short-text"), kinds.count("ordering"), kinds.count("matching")) == (15, 14, 14)
-    assert worst_case_state_length(module) == 1720
+    assert worst_case_state_length(module) == 1723
     package = get_target("scorm12").build_module(load_course(sixty), module, BuildOptions(lms="esr"))
     assert package.lms == "esr"
 
@@ -83,7 +83,7 @@ def test_sixty_short_texts_really_cannot_fit_and_validate_says_where_and_what_to
     text = next(q for q in module.questions if q.type.value == "short-text")
     figure = worst_case_state_length(dataclasses.replace(module, questions=(text,) * 60))
     # the answers; then results view "8" of 7 pages, seen "7f", attempt 999, question "1n" (59), no draw, score 100
-    assert figure == 60 * 101 + len("c2|8|7f|999|1n|1||100") + 60  # and a separator before each answer
+    assert figure == 60 * 101 + len("c2|8|7f|999|1n|1|PPP|100") + 60  # PPP: the bank's print; a separator per answer
     written = next(q for q in bank if q["type"] == "short-text")
     grown.write_bank(source, grown.SIXTY, [{**written, "id": f"t{n:02d}"} for n in range(60)])
     result = CliRunner().invoke(main, ["validate", str(source)])
@@ -191,3 +191,49 @@ def test_sixty_questions_with_the_longest_answers_fit_and_resume(sixty, tmp_path
     assert [a for a in answers if isinstance(a, str)] == ["\u20ac" * 40] * 15
     assert max(suspend_lengths(lms)) <= SCORM12_SUSPEND_DATA_LIMIT
     assert not lms.page.ccm_errors and not again.page.ccm_errors
+
+
+def test_a_module_grown_after_the_learner_started_it_starts_again_alone(
+    repo_root, tmp_path, http_server, scorm_lms, new_page
+):
+    """The trust doubles one module's bank and replaces the pathway package while a learner is half
+    way through that module: that module starts again, and the learner is told; the module already
+    passed is kept."""
+    source = grown.copy_catalogue(repo_root, tmp_path / "catalogue")
+
+    def package_url(folder: str) -> str:
+        course = load_course(source)
+        pathway = next(p for p in course.pathways if p.id == grown.FOUNDATIONS)
+        package = get_target("scorm12").build_pathway(course, pathway, BuildOptions(lms="esr"))
+        return http_server(unzip(zip_bytes(package.files), tmp_path / folder)) + "index.html"
+
+    course = load_course(source)
+    first_id, second_id = next(p for p in course.pathways if p.id == grown.FOUNDATIONS).module_ids[:2]
+    lms = scorm_lms(package_url("before"), "12", wait_for="initialize")
+    grown.start_quiz(lms.frame, 0)
+    assert grown.answer_questions(lms.frame, course.module(first_id), ["right"] * 8, 0) == "results"
+    grown.back_to_menu(lms.frame)
+    grown.start_quiz(lms.frame, 1)
+    assert grown.answer_questions(lms.frame, course.module(second_id), ["right"] * 2, 1) == "question"
+    lms.unload_sco()
+    lms.wait_for_finish()
+    kept = lms.cmi()
+
+    bank = grown.read_bank(source, second_id)
+    grown.write_bank(source, second_id, bank + [{**q, "id": f"{q['id']}-local"} for q in bank])
+    seed = {key: kept[key] for key in ("cmi.suspend_data", "cmi.core.lesson_location", "cmi.core.lesson_status")}
+    again = scorm_lms(
+        package_url("after"), "12", page=new_page(), seed={**seed, "cmi.core.entry": "resume"}, wait_for="initialize"
+    )
+    frame = again.frame
+    notice = frame.locator("#ccm-notices p").first
+    notice.wait_for()
+    title = course.module(second_id).title
+    assert f"Your saved progress in “{title}” could not be read" in notice.inner_text()
+    assert "your other modules are kept" in notice.inner_text()
+    frame.click("a[data-menu]")  # back to the pathway's page, which saves
+    frame.wait_for_selector("#ccm-menu:not([hidden])")
+    now = frame.evaluate(grown.DECODE_PATHWAY_JS, again.value("cmi.suspend_data"))
+    assert now["modules"][0]["result"]["passed"]
+    assert now["modules"][1]["state"]["attempt"] == 0 and now["modules"][1]["state"]["answers"] == []  # afresh
+    assert not again.page.ccm_errors

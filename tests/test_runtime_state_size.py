@@ -47,9 +47,9 @@ def test_wide_indexes_and_default_max_length():
 
 def test_whole_module_by_hand():
     _, module = make_course()
-    # "c2" + view "4" + seen 1 + attempt "2" + position 1 + submitted 1 + no draw (the whole bank in
-    # order) + score "100" + answers 1+1+1+3+4+101 + 13 separators
-    assert worst_case_state_length(module) == 2 + 1 + 1 + 1 + 1 + 1 + 0 + 3 + 111 + 13
+    # "c2" + view "4" + seen 1 + attempt "2" + position 1 + submitted 1 + draw: the bank's print 3 and no
+    # seed (the whole bank in order) + score "100" + answers 1+1+1+3+4+101 + 13 separators
+    assert worst_case_state_length(module) == 2 + 1 + 1 + 1 + 1 + 1 + 3 + 3 + 111 + 13
     assert fits_scorm12(module)
 
 
@@ -59,8 +59,8 @@ def test_unlimited_attempts_assume_999_and_a_draw_takes_the_longest_questions():
     assert max_attempt(unlimited) == 999
     assert worst_case_state_length(unlimited) == worst_case_state_length(module) + 2
     drawn = dataclasses.replace(module, draw=Draw(count=2))
-    # two drawn: short text (101) and ordering (4); the draw's seed, 3 digits; 9 separators
-    assert worst_case_state_length(drawn) == 2 + 1 + 1 + 1 + 1 + 1 + 3 + 3 + 105 + 9
+    # two drawn: short text (101) and ordering (4); the draw: the bank's print and the seed, 3 digits each
+    assert worst_case_state_length(drawn) == 2 + 1 + 1 + 1 + 1 + 1 + 6 + 3 + 105 + 9
 
 
 def test_module_without_a_quiz():

@@ -20,6 +20,7 @@ STATE_VERSION = "c2"
 MAX_ATTEMPT = 999
 DEFAULT_MAX_LENGTH = 60
 SEED_DIGITS = 3  # a drawing module keeps its attempt's seed, not the draw
+BANK_PRINT_DIGITS = 3  # every attempt names the bank it was drawn from
 _FIXED_FIELDS = 8  # version, view, seen, attempt, position, submitted, draw, score
 
 
@@ -87,7 +88,8 @@ def worst_case_state_length(module: Module) -> int:
     length += len(str(max_attempt(module))) if has_quiz else 1  # attempt ("0" without a quiz)
     length += _index_width(drawn)  # current question
     length += 1  # submitted
-    length += SEED_DIGITS if has_quiz and module.draw else 0  # the draw: its seed, or nothing (the whole bank)
+    length += BANK_PRINT_DIGITS if has_quiz else 0  # the draw: the bank's print,
+    length += SEED_DIGITS if has_quiz and module.draw else 0  # then its seed (nothing for the whole bank in order)
     length += 3 if has_quiz else 0  # last score, "100" at most
     answers = sorted((worst_case_answer_length(q) for q in module.questions), reverse=True)
     length += sum(answers[:drawn])  # any `drawn` questions of the bank may be asked

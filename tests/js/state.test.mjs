@@ -14,6 +14,15 @@ function submitted(c, answers) {
     draw: answers.map((a, i) => i), answers, score: 67 });
   return st;
 }
+// The 3-digit print of a course's bank that every attempt carries (a hash: only its changes matter).
+function print(c) {
+  const st = fresh(c);
+  st.attempt = 1;
+  CCM.state.newDraw(st, c);
+  st.answers = st.draw.map(() => null);
+  return encode(st, c).split('|')[6].slice(0, 3);
+}
+const P = print(ALL);
 function withText(text) { const st = submitted(ALL, [2, [0, 2], false, [2, 0, 1], [2, 1, 0], text, [2, 0, 1]]); return st; }
 function textToken(text) { return encode(withText(text), ALL).split('|')[13]; }
 
@@ -32,7 +41,7 @@ test('every answer type encodes as documented and decodes to itself; the whole b
   const answers = [2, [0, 2], false, [2, 0, 1], [2, 1, 0], 'Caf\u00e9 5%', [2, 0, 1]];
   const text = encode(submitted(ALL, answers), ALL);
   // é is U+00E9 = 233 = 2 * 85 + 63: "~" then the digits 0, 2, 63 ("!", "$", "h")
-  assert.equal(text, 'c2|4|7|2|6|1||67|2|5|f|201|210|Caf~!$h 5%|201');
+  assert.equal(text, `c2|4|7|2|6|1|${P}|67|2|5|f|201|210|Caf~!$h 5%|201`);
   const back = plain(decode(text, ALL));
   assert.deepEqual(back.answers, answers);
   assert.deepEqual(back.draw, [0, 1, 2, 3, 4, 5, 6]);
@@ -63,7 +72,8 @@ test('a module that draws keeps a 3-digit seed, from which the same draw comes b
   assert.equal(new Set(st.draw).size, 4);
   assert.ok(st.draw.every((i) => i >= 0 && i < 10));
   const text = encode(st, BANK);
-  assert.equal(text.split('|')[6].length, 3);
+  assert.equal(text.split('|')[6], print(BANK) + text.split('|')[6].slice(3), 'the print, then the seed');
+  assert.equal(text.split('|')[6].length, 6);
   assert.deepEqual(plain(decode(text, BANK).draw), st.draw);
   assert.deepEqual(CCM.state.drawOf(BANK, st.seed), st.draw);
   const ordered = { ...BANK, draw: { count: 4, shuffle: false } };
@@ -77,18 +87,29 @@ test('a state of format c1 is still read and written again as c2', () => {
   const old = 'c1|4|7|2|6|1|0123456|67|2|5|f|201|210|Caf%C3%A9 5%25|201';
   const st = decode(old, ALL);
   assert.deepEqual(plain(st.answers), [2, [0, 2], false, [2, 0, 1], [2, 1, 0], 'Caf\u00e9 5%', [2, 0, 1]]);
-  assert.equal(encode(st, ALL), 'c2|4|7|2|6|1||67|2|5|f|201|210|Caf~!$h 5%|201');
+  assert.equal(encode(st, ALL), `c2|4|7|2|6|1|${P}|67|2|5|f|201|210|Caf~!$h 5%|201`);
   // a c1 draw has no seed: it is kept as "~" and its indexes until the next attempt
   const drawn = decode('c1|3|0|1|0|0|9270|||||', BANK);
   assert.deepEqual(plain(drawn.draw), [9, 2, 7, 0]);
   const again = encode(drawn, BANK);
-  assert.equal(again, 'c2|3|0|1|0|0|~9270|||||');
+  assert.equal(again, `c2|3|0|1|0|0|${print(BANK)}~9270|||||`);
   assert.deepEqual(plain(decode(again, BANK).draw), [9, 2, 7, 0]);
   assert.throws(() => decode('c1|4|7|1|0|0|1023456||||||||', ALL), /state: draw/, 'no draw: only the written order');
 });
 
+test('an attempt saved against another bank is refused, even where every answer would still decode', () => {
+  const st = submitted(ALL, [2, [0, 2], false, [2, 0, 1], [2, 1, 0], 'open', [2, 0, 1]]);
+  const text = encode(st, ALL);
+  const renamed = { ...ALL, questions: ALL.questions.map((q, i) => (i === 0 ? { ...q, id: 'q-other' } : q)) };
+  const reordered = { ...ALL, questions: [ALL.questions[1], ALL.questions[0], ...ALL.questions.slice(2)] };
+  const grownBank = { ...ALL, questions: [...ALL.questions, { ...SINGLE, id: 'q-new' }] };
+  for (const c of [renamed, reordered, grownBank]) assert.notEqual(print(c), P);
+  assert.throws(() => decode(text, renamed), /state: bank changed/);
+  assert.throws(() => decode(text.replace(P, P === '!!!' ? '!!#' : '!!!'), ALL), /state: bank changed/);
+});
+
 test('results of an attempt not submitted open on the quiz', () => {
-  assert.equal(decode('c2|4|7|1|0|0|||||||||', ALL).view, 'quiz');
+  assert.equal(decode(`c2|4|7|1|0|0|${P}||||||||`, ALL).view, 'quiz');
 });
 
 test('foreign and damaged states are refused', () => {
@@ -112,7 +133,7 @@ test('matching with targets: the index into targets, as wide as the targets need
   assert.throws(() => decode(text.replace(/1000$/, '1100'), c), /state: index/, 'index 37 is out of range');
   // three targets for three prompts: a spare index (2) is a valid choice for any prompt
   const small = course([MATCHING_TARGETS]);
-  assert.deepEqual(plain(decode('c2|4|7|1|0|1||0|222', small).answers), [[2, 2, 2]]);
+  assert.deepEqual(plain(decode(`c2|4|7|1|0|1|${print(small)}|0|222`, small).answers), [[2, 2, 2]]);
 });
 
 test('pathway state: the module open (or the menu), the passing day, each module', () => {
@@ -138,6 +159,24 @@ test('a pathway state of format p1 is still read: its results, and its modules i
   const back = CCM.pathwayState.decode('p1;1;;=100p,100,x;3|7|1|1|0|01||1|Caf%C3%A9;', p);
   assert.deepEqual(plain(back.modules[0].result), { score: 100, passed: true, competencies: [{ id: 'c1', score: 100, status: 'passed' }] });
   assert.deepEqual(plain(back.modules[1].state.answers), [1, 'Caf\u00e9']);
-  assert.equal(CCM.pathwayState.encode(back, p), 'p2;1;;=100p,100,x;3|7|1|1|0|||1|Caf~!$h;');
-  assert.throws(() => CCM.pathwayState.decode('p1;1;;=100p,100,x;3|7|1|1|0|||1|Caf~!$h;', p), /state: /, 'p1 holds c1 tokens');
+  assert.equal(CCM.pathwayState.encode(back, p), `p2;1;;=100p,100,x;3|7|1|1|0|${print(m)}||1|Caf~!$h;`);
+  const mixed = CCM.pathwayState.decode(`p1;1;;=100p,100,x;3|7|1|1|0|${print(m)}||1|Caf~!$h;`, p);
+  assert.deepEqual(mixed.lost, [1], 'p1 holds c1 tokens: a c2 token there is not read');
+});
+
+test('a pathway module that changed since (its bank) starts again alone; the others are kept and listed as kept', () => {
+  const m = course([SINGLE, SHORT_TEXT]);
+  const p = { kind: 'pathway', modules: [m, m] };
+  const ps = CCM.pathwayState.fresh(p);
+  ps.modules[0] = { result: { score: 100, passed: true, competencies: [{ id: 'c1', score: 100, status: 'passed' }] } };
+  ps.modules[1] = { state: submitted(m, [1, 'open']) };
+  ps.open = 1;
+  const text = CCM.pathwayState.encode(ps, p);
+  const changed = { ...p, modules: [m, { ...m, questions: [...m.questions, { ...SINGLE, id: 'q-added' }] }] };
+  const back = CCM.pathwayState.decode(text, changed);
+  assert.deepEqual(back.lost, [1]);
+  assert.equal(back.modules[1], null);
+  assert.deepEqual(plain(back.modules[0]), plain(ps.modules[0]));
+  assert.deepEqual(CCM.pathwayState.decode(text, p).lost, []);
+  assert.throws(() => CCM.pathwayState.decode('p2;1;;=100p,100,x', changed), /state: version/, 'the header must still be whole');
 });

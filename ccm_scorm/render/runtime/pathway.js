@@ -151,6 +151,7 @@
     return pw.sess.open(course, 'pathway', decode).then(function (opened) {
       pw.mastery = opened.mastery;
       if (opened.saved) pw.ps = opened.saved;
+      (pw.ps.lost || []).forEach(function (i) { pw.sess.notice(CCM.t('state.module_restarted', { module: course.modules[i].title })); });
       pw.host.readOnly = opened.readOnly;
       pw.sess.record({ type: 'start', entry: opened.entry });
       pw.sess.bind(function (t) { onClick(pw, t); }, function (form) {

@@ -12,11 +12,13 @@
  *   A   attempt, decimal, 0 (quiz not started) to 999 (attempts are capped at 999)
  *   P   position of the current question in the attempt, base36
  *   U   "1" if the current attempt has been submitted, else "0"
- *   X   the draw, never stored question by question: empty before the first attempt and for a
- *       module that asks its whole bank in written order; for a module that draws, the
- *       attempt's seed, 3 digits (DIGITS below, base 85), from which drawOf derives the draw;
- *       "~" and the bank indexes (base36, padded to the width of bank size - 1) only for a
- *       draw read from a c1 state, until the next attempt
+ *   X   the draw, never stored question by question: empty before the first attempt; else the
+ *       bank's print (3 digits of DIGITS below, base 85: bankPrint, which changes when the
+ *       questions do, so that an attempt is never read against other questions), then nothing
+ *       for a module that asks its whole bank in written order; for a module that draws, the
+ *       attempt's seed, 3 digits, from which drawOf derives the draw; "~" and the bank indexes
+ *       (base36, padded to the width of bank size - 1) only for a draw read from a c1 state,
+ *       until the next attempt
  *   R   score of the last submitted attempt, decimal 0-100, empty if none
  *   Ti  the checked (locked) answer to the i-th question asked; empty = not yet checked
  *         single      option index, base36
@@ -193,10 +195,18 @@
     st.page = number < n ? number : 0;
   }
 
+  // 3 digits that change with the bank (ids, types, sizes): an attempt is never read against other questions.
+  function bankPrint(course) {
+    var h = 2166136261, t = course.questions.map(function (q) {
+      return [q.id, q.type, (q.options || q.pairs || q.items || []).length, (q.targets || []).length].join(',');
+    }).join(';');
+    for (var i = 0; i < t.length; i++) { h ^= t.charCodeAt(i); h = Math.imul(h, 16777619); }
+    return digits((h >>> 0) % SEEDS, SEED_WIDTH);
+  }
   function encodeDraw(st, course) {
-    if (!course.draw || !st.draw.length) return '';
-    if (st.seed !== null && st.seed !== undefined) return digits(st.seed, SEED_WIDTH);
-    return ESCAPE + indexes(st.draw, course.questions.length);
+    if (!st.draw.length) return '';
+    var seeded = st.seed !== null && st.seed !== undefined;
+    return bankPrint(course) + (!course.draw ? '' : seeded ? digits(st.seed, SEED_WIDTH) : ESCAPE + indexes(st.draw, course.questions.length));
   }
   function encodeState(st, course) {
     var qs = course.questions || [], n = course.pages.length;
@@ -206,13 +216,15 @@
     return fields.join('|');
   }
 
-  // Sets st.seed and st.draw: c2 keeps a seed (or "~" and a draw read from c1), c1 the draw itself.
+  // Sets st.seed and st.draw: c2 keeps the bank's print and a seed (or "~" and a draw read from c1), c1 the draw itself.
   function decodeDraw(st, field, count, course, old) {
-    if (old || field.charAt(0) === ESCAPE) {
-      st.draw = fixedList(old ? field : field.slice(1), count, course.questions.length);
+    var print = old || !count ? '' : field.slice(0, SEED_WIDTH), rest = field.slice(print.length);
+    if (print && print !== bankPrint(course)) fail('bank changed');
+    if (old || rest.charAt(0) === ESCAPE) {
+      st.draw = fixedList(old ? rest : rest.slice(1), count, course.questions.length);
       if (st.draw.some(function (qi, i) { return st.draw.indexOf(qi) !== i || (!course.draw && qi !== i); })) fail('draw');
     } else if (count) {
-      st.seed = course.draw ? undigits(field) : null;
+      st.seed = course.draw ? undigits(rest) : null;
       st.draw = drawOf(course, st.seed);
     }
     if (!old && encodeDraw(st, course) !== field) fail('draw');
@@ -262,6 +274,9 @@
    *                            its leading "c2|"; never shortened, so no answer is lost
    *
    * Format p1 is still read: the same, with its modules in progress in format c1.
+   * A module whose token does not decode (the module has changed since: its bank, its
+   * competencies) starts again, listed in ps.lost (in memory only) so that the learner is told;
+   * the other modules are kept.
    *
    * In memory: ps.open is the index of the module open, null for the menu.
    */
@@ -307,13 +322,20 @@
     if ((f[0] !== PATHWAY_VERSION && f[0] !== OLD_PATHWAY) || f.length !== 3 + M) fail('version');
     if (f[1] !== '') { ps.open = parseIntStrict(f[1], /^[0-9a-z]+$/, 36); if (ps.open >= M || b36(ps.open) !== f[1]) fail('view'); }
     if (f[2] !== '') ps.date = parseIntStrict(f[2], /^[1-9a-z][0-9a-z]{0,3}$/, 36);
+    ps.lost = [];
     course.modules.forEach(function (m, i) {
       var t = f[3 + i];
       if (t === '') return;
-      ps.modules[i] = t.charAt(0) === '=' ? { result: decodeResult(t, m, passMark) }
-        : { state: decodeState(prefix + t, m) };
+      try {
+        ps.modules[i] = t.charAt(0) === '=' ? { result: decodeResult(t, m, passMark) } : { state: decodeState(prefix + t, m) };
+      } catch (e) {
+        ps.lost.push(i); // this module changed since (its bank, its competencies): it starts again, the others are kept
+      }
     });
-    if (ps.date !== null && !ps.modules.every(function (t) { return t && t.result && t.result.passed; })) fail('date');
+    if (ps.date !== null && !ps.modules.every(function (t) { return t && t.result && t.result.passed; })) {
+      if (!ps.lost.length) fail('date');
+      ps.date = null;
+    }
     return ps;
   }
 
