@@ -12,6 +12,7 @@ import re
 
 import pytest
 from support.course_source import write_course
+from support.cover import pass_cover
 from support.scorm_helpers import build_package, press, read_pages, take_quiz
 
 from ccm_scorm.source import load_course
@@ -323,6 +324,7 @@ def test_resume_after_closing_mid_quiz(edition, served, scorm_lms, page, context
     second_page = context.new_page()
     again = scorm_lms(url, edition, page=second_page, seed=seed_for(edition, first), wait_for="initialize")
     frame = again.frame
+    pass_cover(frame)  # Continue where you left off
     # exactly where the learner was: the third question, answered, its feedback shown
     frame.wait_for_selector("form.ccm-question[data-pos='2'] .ccm-feedback")
     assert frame.locator("#ccm-progress").inner_text() == "Quiz: question 3 of 6"

@@ -9,7 +9,8 @@ COVER_SHOWN = "#ccm-cover:not([hidden])"
 def pass_cover(frame) -> None:
     """On a started module's cover, press its button and wait until the view behind it shows; else nothing.
 
-    `frame` is a Page, Frame or FrameLocator whose runtime has started (html.ccm-ready)."""
+    `frame` is a Page, Frame or FrameLocator; this waits until its runtime has started (html.ccm-ready)."""
+    frame.locator("html.ccm-ready").wait_for(state="attached")
     if frame.locator(COVER_SHOWN).count():
         frame.locator("#ccm-next").click()
         frame.locator("#ccm-cover").wait_for(state="hidden")
