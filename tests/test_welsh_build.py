@@ -162,8 +162,9 @@ def welsh(tmp_path_factory):
     assert without_draw != module_file.read_text(encoding="utf-8")
     module_file.write_text(without_draw, encoding="utf-8")
     out = root / "out"
+    build = [sys.executable, "-m", "ccm_scorm.cli", "build", str(source), "-o", str(out), "-q"]
     run = subprocess.run(
-        [sys.executable, "-m", "ccm_scorm.cli", "build", str(source), "-o", str(out), "-t", "web", "-t", "scorm12", "-q"],
+        [*build, "-t", "web", "-t", "scorm12"],
         capture_output=True,
         text=True,
         check=False,
@@ -183,8 +184,6 @@ def unpacked(out: Path, target: str, name: str, into: Path) -> Path:
 
 
 # ------------------------------------------------------------------ a learner
-
-
 
 
 def answer(frame, question: Question, right: bool) -> None:
@@ -276,7 +275,8 @@ def walk_module(frame, module: Module, seen: Collector) -> None:
 def assert_welsh(seen: Collector, views: int) -> None:
     assert seen.views >= views, "the walk saw fewer views than it should: it is broken"
     leaks = seen.english(english_fragments())
-    assert leaks == {}, "English in the Welsh build:\n" + "\n".join(f"  {k!r} in {v!r}" for k, v in sorted(leaks.items()))
+    listed = "\n".join(f"  {fragment!r} in {text!r}" for fragment, text in sorted(leaks.items()))
+    assert leaks == {}, "English in the Welsh build:\n" + listed
 
 
 # ------------------------------------------------------------------ the tests
@@ -284,7 +284,12 @@ def assert_welsh(seen: Collector, views: int) -> None:
 
 def test_the_check_finds_english_and_passes_welsh():
     seen = Collector(["Signposting to local support"])
-    seen.seen = {"Cwestiwn 3 o 8", "Gwirio'r ateb", "Signposting to local support", "Modiwl 1 o 4: Signposting to local support"}
+    seen.seen = {
+        "Cwestiwn 3 o 8",
+        "Gwirio'r ateb",
+        "Signposting to local support",
+        "Modiwl 1 o 4: Signposting to local support",
+    }
     assert seen.english(english_fragments()) == {}
     seen.seen |= {"Question 3 of 8", "Gwnaed y copi hwn ar December 1, 2026."}
     assert seen.english(english_fragments()) == {
