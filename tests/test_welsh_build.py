@@ -356,13 +356,17 @@ def back_to_menu(frame, seen: Collector) -> None:
     seen.take(frame)
 
 
-def test_a_welsh_pathway_has_no_english(welsh, page, http_server, tmp_path):
+@pytest.mark.parametrize("target", ["web", "scorm12"])
+def test_a_welsh_pathway_has_no_english(welsh, target, page, scorm_lms, http_server, tmp_path):
     """The pathway page, each module in it (failed once, then passed), its certificate and end."""
     course, out = welsh
-    site = http_server(unpacked(out, "web", PATHWAY, tmp_path))
+    site = http_server(unpacked(out, target, PATHWAY, tmp_path))
     seen = Collector(author_texts(course))
-    page.goto(site.url("index.html"))
-    frame = page.main_frame
+    if target == "web":
+        page.goto(site.url("index.html"))
+        frame = page.main_frame
+    else:
+        frame = scorm_lms(site.url("index.html"), "12").frame
     frame.wait_for_selector("html.ccm-ready")
     for index, module_id in enumerate(course.pathway(PATHWAY).module_ids):
         seen.take(frame)
