@@ -60,11 +60,17 @@ def open_unit(page, server, target: str, unit: str = "module/demo"):
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{server.url}{unit}?target={target}")
     learner = page.frame_locator("#pv-frame")
-    learner.locator("#page-01-welcome h1").wait_for(timeout=WAIT_MS)
-    # The first page is static HTML: a click before the runtime has started is lost.
+    learner.locator("#ccm-cover h1").wait_for(timeout=WAIT_MS)
+    # The cover is static HTML: a click before the runtime has started is lost.
     learner.locator("html.ccm-ready").wait_for(state="attached", timeout=WAIT_MS)
     pass_cover(learner)
     return learner
+
+
+def back_past_the_cover(learner) -> None:
+    """Once the reloaded frame shows its cover (the frame the learner left had it hidden), pass it."""
+    learner.locator("#ccm-cover:not([hidden])").wait_for(timeout=WAIT_MS)
+    pass_cover(learner)
 
 
 def answer_first_question(learner) -> None:
@@ -136,6 +142,7 @@ def test_edits_show_without_a_reload_and_errors_show_with_file_and_line(page, pr
     learner = open_unit(page, server, "web")
     page_file = course / "demo" / "pages" / "01-welcome.md"
     page_file.write_text(page_file.read_text().replace("Listening comes first.", "Listening always comes first."))
+    back_past_the_cover(learner)  # the frame reloads with the new build, on its cover
     learner.get_by_text("Listening always comes first.").wait_for(timeout=WAIT_MS)
 
     module_yaml = course / "demo" / "module.yaml"
@@ -151,6 +158,7 @@ def test_edits_show_without_a_reload_and_errors_show_with_file_and_line(page, pr
 
     module_yaml.write_text(good)
     problems.wait_for(state="hidden", timeout=WAIT_MS)
+    back_past_the_cover(learner)
     learner.get_by_text("Listening always comes first.").wait_for(timeout=WAIT_MS)
     assert not [e for e in page.ccm_errors if "favicon" not in e], page.ccm_errors
 
@@ -168,6 +176,7 @@ def test_scorm12_inspector_shows_the_data_model_and_reset_clears_it(page, previe
 
     page.get_by_role("button", name="Simulate resume").click()
     page.locator('#pv-cmi th:text-is("cmi.core.entry")').wait_for(timeout=WAIT_MS)
+    back_past_the_cover(learner)  # Continue where you left off
     learner.locator("#ccm-quiz-body").wait_for(timeout=WAIT_MS)  # back where the learner was
     page.wait_for_function(
         '() => /"cmi.core.entry"\\) *"resume"|resume/.test(document.querySelector(\'#pv-calls\').innerText)',
@@ -178,7 +187,7 @@ def test_scorm12_inspector_shows_the_data_model_and_reset_clears_it(page, previe
 
     page.get_by_role("button", name="Reset progress").click()
     page.locator('#pv-cmi th:text-is("cmi.interactions.0.id")').wait_for(state="detached", timeout=WAIT_MS)
-    learner.locator("#page-01-welcome h1").wait_for(timeout=WAIT_MS)
+    learner.locator("#ccm-cover:not([hidden]) h1").wait_for(timeout=WAIT_MS)  # a fresh start, on the cover
     page.locator('#pv-cmi th:text-is("cmi.core.lesson_status")').wait_for(timeout=WAIT_MS)
     assert cmi_value(page, "cmi.core.entry").inner_text() == "ab-initio"
     stored = page.evaluate(
