@@ -252,12 +252,7 @@ MODULE = Section(
         # more than 100 is "unlimited" in practice: write 0
         Key("attempts", Kind.WHOLE_NUMBER, "quiz attempts allowed; 0 for unlimited", default=0, minimum=0, maximum=100),
         Key("draw", Kind.MAPPING, "ask a random selection of the questions", entries=DRAW),
-        Key(
-            "show_answers",
-            Kind.TRUE_FALSE,
-            "feedback shows the right answer; false for a summative quiz",
-            default=True,
-        ),
+        Key("show_answers", Kind.TRUE_FALSE, "feedback shows right answers; false for a summative quiz", default=True),
     ),
 )
 
