@@ -6,11 +6,6 @@
   'use strict';
   var dom = CCM.dom, make = dom.make, button = dom.button;
   var READ_ONLY = CCM.text.readOnly;
-  function tags() { // status -> [class, words]
-    return { passed: ['ccm-tag-passed', CCM.t('results.status_passed')], failed: ['ccm-tag-failed', CCM.t('results.status_failed')],
-      'not-assessed': ['ccm-tag-not-assessed', CCM.t('results.status_not_assessed')],
-      completed: ['ccm-tag-not-assessed', CCM.t('results.status_completed')] };
-  }
 
   function failedOf(r) { return r.competencies.filter(function (c) { return c.status === 'failed'; }); }
 
@@ -36,8 +31,9 @@
     return c.score === null ? CCM.t('results.asked', { n: c.asked || 0 }) : c.score + '%';
   }
   function resultTag(c) {
-    var tag = tags()[c.status];
-    return make('span', { 'class': 'ccm-tag ' + tag[0], text: tag[1] });
+    var s = c.status, words = { passed: CCM.t('results.status_passed'), failed: CCM.t('results.status_failed'),
+      'not-assessed': CCM.t('results.status_not_assessed'), completed: CCM.t('results.status_completed') };
+    return make('span', { 'class': 'ccm-tag ccm-tag-' + (s === 'completed' ? 'not-assessed' : s), text: words[s] });
   }
   /* Explicit roles keep the table a table for screen readers when a narrow screen stacks its
    * cells (display: block, the NHS responsive-table pattern); data-label heads each stacked cell. */
@@ -50,10 +46,10 @@
     });
     return make('table', { 'class': 'ccm-table ccm-results-table', role: 'table' }, [
       make('caption', { text: practised ? CCM.t('results.caption_practice') : CCM.t('results.caption') }),
-      make('thead', { role: 'rowgroup' }, [make('tr', { role: 'row' }, heads.map(function (h) {
+      make('thead', {}, [make('tr', { role: 'row' }, heads.map(function (h) {
         return make('th', { scope: 'col', role: 'columnheader', text: h });
       }))]),
-      make('tbody', { role: 'rowgroup' }, rows)]);
+      make('tbody', {}, rows)]);
   }
   function rule(r) {
     var unjudged = r.competencies.some(function (c) { return c.status === 'not-assessed'; });
@@ -110,5 +106,5 @@
     return CCM.t('page.your_results');
   }
 
-  CCM.results = { render: render, pagesFor: pagesFor };
+  CCM.results = { render: render };
 })(window.CCM);

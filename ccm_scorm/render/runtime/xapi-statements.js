@@ -187,10 +187,8 @@
   Statements.prototype.competencyResults = function (list) {
     var self = this, out = {};
     out[this.extensionBase + 'competency-results'] = (list || []).map(function (c) {
-      var a = competencyActivity(self.course, c.id), r = { id: a ? a.id : c.id, competency: c.id,
-        score: c.score === null ? null : c.score, status: c.status };
-      if (c.asked !== undefined) r.asked = c.asked;
-      return r;
+      var a = competencyActivity(self.course, c.id); // asked: left out of the JSON when not known
+      return { id: a ? a.id : c.id, competency: c.id, score: c.score === null ? null : c.score, status: c.status, asked: c.asked };
     });
     return out;
   };
