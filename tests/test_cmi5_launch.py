@@ -249,6 +249,7 @@ def test_cmi5_normal_pass_then_relaunch(page, lms, ralph, validate_statement, xa
     again = lms.launch(registration=launch.registration)
     assert again.activity_id == launch.activity_id
     page.goto(again.url)
+    learner.wait_started()  # and past the cover: Continue where you left off
     page.wait_for_selector("#ccm-results:not([hidden])")  # resumed from the AU's State document
     learner.finish()
     closed(page)
