@@ -36,6 +36,13 @@ def in_view(frame, selector: str) -> bool:
     )
 
 
+def layout(frame) -> str:
+    """What moved the heading, for a failing check: its place, the scroll, the notices and the status line."""
+    return frame.evaluate("""() => JSON.stringify({top: document.querySelector('main h1:not([hidden]), .ccm-page:not([hidden]) h1')
+        .getBoundingClientRect().top, scrollY, innerHeight, notices: document.getElementById('ccm-notices').innerText,
+        status: document.getElementById('ccm-status').innerText, focus: document.activeElement.id})""")
+
+
 def focused(frame, selector: str) -> bool:
     return frame.evaluate("s => document.activeElement.matches(s)", selector)
 
@@ -64,13 +71,13 @@ def results_replace_the_menu(frame) -> None:
     frame.wait_for_selector("#ccm-results:not([hidden])")
     assert frame.locator("#ccm-menu").is_hidden()
     assert focused(frame, "#ccm-results-title")
-    assert in_view(frame, "#ccm-results-title")
+    assert in_view(frame, "#ccm-results-title"), layout(frame)
 
 
 def back_to_menu(frame) -> None:
     frame.get_by_role("button", name="Back to all modules").click()
     frame.wait_for_selector("#ccm-menu:not([hidden])")
-    assert focused(frame, "#ccm-menu-title") and in_view(frame, "#ccm-menu-title")
+    assert focused(frame, "#ccm-menu-title") and in_view(frame, "#ccm-menu-title"), layout(frame)
     assert frame.locator("#ccm-results").is_hidden() and frame.locator("#ccm-toc").is_hidden()
 
 
