@@ -39,7 +39,7 @@
   }
   function cells(tag, texts) { return make('tr', {}, texts.map(function (x, i) { return make(i ? 'td' : tag, { scope: i ? null : tag === 'th' ? 'row' : null, text: x }); })); }
   function moduleTable(info) {
-    var head = make('tr', {}, ['module', 'score', 'result'].map(function (k) { return make('th', { scope: 'col', text: t('certificate.' + k) }); }));
+    var head = make('tr', {}, [t('certificate.module'), t('certificate.score'), t('certificate.result')].map(function (x) { return make('th', { scope: 'col', text: x }); }));
     return make('table', { 'class': 'ccm-table ccm-cert-modules' }, [
       make('caption', { text: t(info.kind === 'pathway' ? 'certificate.scores_pathway' : 'certificate.scores_module') }),
       make('thead', {}, [head]),
@@ -54,7 +54,7 @@
     // Only a pathway's state keeps the day it was passed; otherwise say when this copy was made.
     var when = { date: longDate(info.date, info.language) };
     cert.appendChild(make('p', { 'class': 'ccm-cert-record' }, [t('certificate.record_that') + ' ',
-      make('span', { 'class': 'ccm-cert-name', text: name }), ' ' + t('certificate.completed_' + (info.kind === 'pathway' ? 'pathway' : 'module')) + ' ',
+      make('span', { 'class': 'ccm-cert-name', text: name }), ' ' + (info.kind === 'pathway' ? t('certificate.completed_pathway') : t('certificate.completed_module')) + ' ',
       make('span', { 'class': 'ccm-cert-title', text: '“' + info.title + '”' }),
       ' ' + (info.dated ? t('certificate.on_date', when) : t('certificate.copy_made', when))]));
     if (info.modules.length) cert.appendChild(moduleTable(info));
