@@ -125,7 +125,7 @@ THEME = Section(
     "the learners' pages' colour and header logo (authoring.md, Theme)",
     (
         Key("primary_colour", Kind.TEXT, "buttons, links and the header, as #rrggbb; at least 4.5:1 against white"),
-        Key("logo", Kind.TEXT, "the header's image, relative to the course folder", default_described="organisation.logo"),
+        Key("logo", Kind.TEXT, "the header's image, in the course folder", default_described="organisation.logo"),
     ),
 )
 COURSE = Section(
