@@ -326,37 +326,21 @@
   /* One status for everything a launch writes to the LRS, from its parts (the outbox's statements, the
    * State document): "offline" when a part's write failed, until every part is through; "saving" while
    * one is on its way; "partial" when the LRS refused some statements (set aside); "saved" only when all
-   * are acknowledged. A State write that failed is tried again
-   * (it reports {kind: "offline", retry}) with the outbox's back-off, and at once when the statements
-   * get through or the browser is back online. -> {part(name) -> onStatus callback for that part} */
+   * are acknowledged. (A failed State write is sent again with the next write, or at Finish.)
+   * -> {part(name) -> onStatus callback for that part} */
   var PART_KINDS = { saving: 1, saved: 1, offline: 1, partial: 1 };
   function progress(report) {
-    var parts = {}, retry = null, timer = null, failures = 0;
-    function retryNow() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (retry) retry();
-    }
-    function retryLater(st) {
-      retry = st.retry;
-      if (timer) return;
-      failures += 1;
-      timer = setTimeout(retryNow, Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * Math.pow(2, failures - 1)));
-    }
+    var parts = {};
     function update(name, st) {
       if (!PART_KINDS[st.kind]) return report(st);
       parts[name] = st.kind;
-      if (name === 'state' && st.kind === 'offline') retryLater(st);
-      else if (name === 'state') { retry = null; failures = 0; }
       var all = Object.keys(parts).map(function (k) { return parts[k]; });
       if (all.indexOf('offline') >= 0) {
         if (st.kind === 'offline') report(st);
-        else if (name !== 'state' && st.kind === 'saved' && parts.state === 'offline') retryNow();
         return;
       }
       report({ kind: all.indexOf('saving') >= 0 ? 'saving' : all.indexOf('partial') >= 0 ? 'partial' : 'saved' });
     }
-    window.addEventListener('online', function () { if (parts.state === 'offline') retryNow(); });
     return { part: function (name) { return function (st) { update(name, st || {}); }; } };
   }
 

@@ -32,7 +32,7 @@
     this.timer = null;
     this.writing = null;                 // the write in flight (a Promise), one at a time
     this.plain = false;                  // true: this LRS cannot be sent If-Match / If-None-Match (CORS)
-    this.report = options.onStatus || function () {};   // saving, saved, offline (with retry): X.progress
+    this.report = options.onStatus || function () {};   // saving, saved, offline: X.progress
   }
   StateStore.prototype.url = function () { return query(this.endpoint, 'activities/state', this.fields); };
 
@@ -121,7 +121,7 @@
     this.writing = this.putMerged(doc, 4).then(function (ok) {
       self.writing = null;
       if (!ok && !self.pendingDoc) self.pendingDoc = doc;   // kept for the next try
-      self.report(!ok ? { kind: 'offline', retry: function () { return self.push(); } } : { kind: self.busy() ? 'saving' : 'saved' });
+      self.report({ kind: !ok ? 'offline' : self.busy() ? 'saving' : 'saved' });
       return ok;
     });
     return this.writing;
