@@ -315,6 +315,7 @@ def test_xapi_resume_falls_back_to_local_storage_without_state_api(context, http
     leave_when_idle(first, ralph, registration)
     second = context.new_page()
     second.goto(url)
+    Learner(second).wait_started()  # and past the cover: Continue where you left off
     second.wait_for_selector("#page-02-speaking-up:not([hidden])")
     poll(
         lambda: by_verb(arrival_order(ralph, registration=registration))[-2:] == ["resumed", "experienced"],
@@ -366,6 +367,7 @@ def test_xapi_resume_uses_the_state_api_when_the_lrs_offers_it(browser, http_ser
                 leave_when_idle(pg, lrs, registration)
             else:
                 pg.goto(url)
+                Learner(pg).wait_started()  # and past the cover
                 pg.wait_for_selector("#page-02-speaking-up:not([hidden])")
                 poll(
                     lambda: by_verb(arrival_order(lrs, registration=registration))[-2:] == ["resumed", "experienced"],
