@@ -13,6 +13,7 @@ from support.runtime_build import QUESTIONS, make_course
 
 from ccm_scorm.model import Draw, Option, Pair, Question, QuestionType
 from ccm_scorm.render import course_data
+from ccm_scorm.render.draw import longest_draw
 from ccm_scorm.render.state_size import (
     SCORM12_SUSPEND_DATA_LIMIT,
     fits_scorm12,
@@ -58,9 +59,14 @@ def test_unlimited_attempts_assume_999_and_a_draw_takes_the_longest_questions():
     unlimited = dataclasses.replace(module, attempts=0)
     assert max_attempt(unlimited) == 999
     assert worst_case_state_length(unlimited) == worst_case_state_length(module) + 2
+    # The draw is balanced: communication (the primary) first gets 2 of its 4 questions, then person-centred
+    # practice 2 of its 2 if they fit, then the longest of the rest. The draw field: the bank's print and the seed.
+    fixed = 2 + 1 + 1 + 1 + 1 + 1 + 6 + 3
     drawn = dataclasses.replace(module, draw=Draw(count=2))
-    # two drawn: short text (101) and ordering (4); the draw: the bank's print and the seed, 3 digits each
-    assert worst_case_state_length(drawn) == 2 + 1 + 1 + 1 + 1 + 1 + 6 + 3 + 105 + 9
+    # two drawn: both on communication, the longest of them: ordering (4) and matching (3), never the short text
+    assert worst_case_state_length(drawn) == fixed + 7 + 9
+    # three: person-centred practice's 2 do not fit, so the third is the longest of the rest, the short text (101)
+    assert worst_case_state_length(dataclasses.replace(module, draw=Draw(count=3))) == fixed + 108 + 10
 
 
 def test_module_without_a_quiz():
@@ -85,9 +91,8 @@ def test_matching_index_width_counts_shared_and_spare_targets():
 
 
 def _worst_draw(module) -> list[int]:
-    """The bank indexes of the questions with the longest answers (the draw the Python mirror assumes)."""
-    ranked = sorted(range(len(module.questions)), key=lambda i: -worst_case_answer_length(module.questions[i]))
-    return ranked[: module.questions_per_attempt] if module.questions else []
+    """The bank indexes of the longest draw the Python mirror assumes; the runtime must find a seed for it."""
+    return longest_draw(module, worst_case_answer_length)
 
 
 def _runtime_worst_states(cases: list[dict], repo_root) -> list[dict]:

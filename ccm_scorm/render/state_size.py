@@ -14,6 +14,7 @@ from __future__ import annotations
 from math import ceil
 
 from ..model import Course, Module, Pathway, Question, QuestionType
+from .draw import longest_draw
 
 SCORM12_SUSPEND_DATA_LIMIT = 4096
 STATE_VERSION = "c2"
@@ -91,8 +92,8 @@ def worst_case_state_length(module: Module) -> int:
     length += BANK_PRINT_DIGITS if has_quiz else 0  # the draw: the bank's print,
     length += SEED_DIGITS if has_quiz and module.draw else 0  # then its seed (nothing for the whole bank in order)
     length += 3 if has_quiz else 0  # last score, "100" at most
-    answers = sorted((worst_case_answer_length(q) for q in module.questions), reverse=True)
-    length += sum(answers[:drawn])  # any `drawn` questions of the bank may be asked
+    # the longest draw the balanced draw can make (every competency its minimum: draw.py)
+    length += sum(worst_case_answer_length(module.questions[i]) for i in longest_draw(module, worst_case_answer_length))
     length += _FIXED_FIELDS - 1 + drawn  # separators
     return length
 

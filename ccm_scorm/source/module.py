@@ -69,11 +69,11 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
     questions = read_quiz(quiz_path, problems, primary, listed, known_competencies) if quiz_path.exists() else ()
     # Questions the quiz could not read are errors of their own: the draw is not blamed for them as well.
     quiz_complete = len(problems.errors) == errors_before
-    draw = _read_draw(fields, len(questions), quiz_complete)
+    draw, draw_fields = _read_draw(fields, len(questions), quiz_complete)
     if quiz_complete:
         known_listed = tuple(c for c in competencies if known_competencies is None or c in known_competencies)
         _warn_unevidenced(fields, known_listed, questions)
-    return Module(
+    module = Module(
         id=module_id,
         version=fields.value("version"),
         title=fields.value("title"),
@@ -91,6 +91,9 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
         show_answers=fields.value("show_answers"),
         **_read_cover(fields, folder, problems),
     )
+    if draw and quiz_complete:
+        _warn_unbalanced_draw(draw_fields, module)
+    return module
 
 
 def _read_cover(fields: Fields, folder: Path, problems: Problems) -> dict:
@@ -145,32 +148,51 @@ def _read_pages(folder: Path, problems: Problems, module_id: str, competencies: 
     return tuple(pages)
 
 
-def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> Draw | None:
+def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> tuple[Draw | None, Fields | None]:
+    """The module's draw (None: it asks its whole bank, or the draw is wrong and reported), and its fields."""
     data = fields.mapping("draw")
     if data is None:
-        return None
+        return None, None
     draw = read_section(DRAW, data, fields.path, fields.key_line("draw"), fields.problems)
     if not draw.ok:
-        return None
+        return None, draw
     count = draw.value("count")
     if count > bank_size and len(str(count)) > 12:
         draw.error("count", f"the draw count has {len(str(count))} digits", f"give a number up to {bank_size}")
-        return None
+        return None, draw
     if count < DRAW["count"].least:
         draw.error(
             "count",
             f"the draw count must be at least {DRAW['count'].least}",
             "say how many questions each attempt asks",
         )
-        return None
+        return None, draw
     if count > bank_size and quiz_complete:
         draw.error(
             "count",
             f"the draw asks for {count} questions but the quiz has {bank_size}",
             f"lower the count to at most {bank_size} or add questions",
         )
-        return None
-    return Draw(count=count, shuffle=draw.value("shuffle"))
+        return None, draw
+    return Draw(count=count, shuffle=draw.value("shuffle")), draw
+
+
+def _warn_unbalanced_draw(draw_fields: Fields, module: Module) -> None:
+    """A competency the draw cannot give its minimum is left 'not assessed' in some attempts (render/draw.py)."""
+    from ..render.draw import JUDGE_AT, guaranteed, minimums
+
+    owed = minimums(module)
+    missed = [competency for competency in owed if competency not in guaranteed(module)]
+    if not missed:
+        return
+    named = ", ".join(f"'{competency}'" for competency in missed)
+    draw_fields.warning(
+        "count",
+        f"a draw of {module.draw.count} questions cannot give every competency the {JUDGE_AT} questions "
+        f"(or all it has) that it needs to be judged: {named} can be left 'not assessed in this attempt' "
+        "however well the learner answers",
+        f"raise the draw count to {sum(owed.values())}, so that every attempt judges every competency",
+    )
 
 
 def _check_competencies(fields: Fields, competencies: tuple[str, ...], known: frozenset[str] | None) -> None:

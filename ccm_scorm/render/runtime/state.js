@@ -76,25 +76,17 @@
     }
     return out;
   }
+  // (only hex that encodes back to itself: the right length, lower case, no bit set past n)
   function hexToBits(s, n) {
-    if (s.length !== Math.ceil(n / 4) || /[^0-9a-f]/.test(s)) fail('bits');
-    var bits = [];
-    for (var i = 0; i < Math.ceil(n / 4) * 4; i++) {
-      var on = (parseInt(s.charAt(i >> 2), 16) >> (i & 3)) & 1;
-      if (i < n) bits.push(!!on); else if (on) fail('bits');
-    }
+    var bits = CCM.range(n).map(function (i) { return !!(parseInt(s.charAt(i >> 2), 16) >> (i & 3) & 1); });
+    if (bitsToHex(bits, n) !== s) fail('bits');
     return bits;
   }
   // `count` base36 numbers of `limit` possible values, fixed width
   function fixedList(s, count, limit) {
-    var w = width36(limit);
-    if (s.length !== count * w) fail('list');
-    var out = [];
-    for (var i = 0; i < count; i++) {
-      var v = parseIntStrict(s.substr(i * w, w), /^[0-9a-z]+$/, 36);
-      if (v >= limit) fail('index');
-      out.push(v);
-    }
+    var w = width36(limit), out = CCM.range(count).map(function (i) { return parseInt(s.substr(i * w, w), 36); });
+    if (indexes(out, limit) !== s) fail('list');
+    if (out.some(function (v) { return v < 0 || v >= limit; })) fail('index'); // ("-1" encodes back)
     return out;
   }
 
@@ -170,14 +162,20 @@
     fail('type');
   }
 
-  /* The questions an attempt asks, as bank indexes: a module that draws takes the first k of the
-   * bank shuffled by the seed (in bank order when it does not shuffle); any other asks its whole
-   * bank in written order. */
+  /* The questions an attempt asks, as bank indexes. A module that draws walks the bank shuffled by the
+   * seed: first each competency (course order, primary first) takes its first judgeAt questions (all it
+   * has if fewer) while they fit in the count, then the first others fill the count; they are asked in
+   * the shuffled order (bank order when it does not shuffle). Any other asks its whole bank in order. */
   function drawOf(course, seed) {
-    var qs = course.questions || [], k = scoring.perAttempt(course);
+    var qs = course.questions || [], k = scoring.perAttempt(course), n = 0, taken = [];
     if (!course.draw) return CCM.range(qs.length);
-    var draw = CCM.shuffleFor('draw', { id: String(seed) }, qs.length).slice(0, k);
-    return course.draw.shuffle === false ? draw.sort(function (x, y) { return x - y; }) : draw;
+    var order = CCM.shuffleFor('draw', { id: String(seed) }, qs.length);
+    function take(list) { if (n + list.length <= k) list.forEach(function (i) { taken[i] = ++n; }); }
+    course.competencies.forEach(function (c) {
+      take(order.filter(function (i) { return qs[i].competency === c.id; }).slice(0, scoring.judgeAt));
+    });
+    take(order.filter(function (i) { return !taken[i]; }).slice(0, k - n));
+    return (course.draw.shuffle === false ? CCM.range(qs.length) : order).filter(function (i) { return taken[i]; });
   }
   // A new attempt's draw, from a fresh random seed.
   function newDraw(st, course) {
@@ -205,13 +203,12 @@
   }
   function encodeDraw(st, course) {
     if (!st.draw.length) return '';
-    var seeded = st.seed !== null && st.seed !== undefined;
-    return bankPrint(course) + (!course.draw ? '' : seeded ? digits(st.seed, SEED_WIDTH) : ESCAPE + indexes(st.draw, course.questions.length));
+    return bankPrint(course) + (!course.draw ? '' : st.seed != null ? digits(st.seed, SEED_WIDTH) : ESCAPE + indexes(st.draw, course.questions.length));
   }
   function encodeState(st, course) {
     var qs = course.questions || [], n = course.pages.length;
     var fields = [STATE_VERSION, b36(viewNumber(st, n)), bitsToHex(st.seen, n), String(st.attempt), b36(st.qpos),
-      st.submitted ? '1' : '0', encodeDraw(st, course), st.score === null || st.score === undefined ? '' : String(st.score)];
+      st.submitted ? '1' : '0', encodeDraw(st, course), st.score == null ? '' : String(st.score)];
     st.draw.forEach(function (qi, i) { fields.push(encodeAnswer(qs[qi], st.answers[i])); });
     return fields.join('|');
   }
@@ -232,7 +229,7 @@
   function decodeState(text, course) {
     if (typeof text !== 'string') fail('not text');
     var f = text.split('|'), qs = course.questions || [], n = course.pages.length, old = f[0] === OLD_VERSION;
-    var hasQuiz = qs.length > 0, k = hasQuiz ? scoring.perAttempt(course) : 0;
+    var hasQuiz = qs.length > 0, k = scoring.perAttempt(course);
     if ((f[0] !== STATE_VERSION && !old) || f.length < 8) fail('version');
     var st = freshState(course), view = parseIntStrict(f[1], /^[0-9a-z]+$/, 36);
     if (view >= (hasQuiz ? n + 2 : n)) fail('view');
@@ -247,8 +244,7 @@
     if (f[7] !== '') { st.score = parseIntStrict(f[7], /^(0|[1-9][0-9]?|100)$/, 10); }
     if (f.length !== 8 + drawCount) fail('answers');
     st.answers = st.draw.map(function (qi, j) { return decodeAnswer(qs[qi], f[8 + j], old); });
-    if (drawCount && st.qpos >= drawCount) fail('position');
-    if (!drawCount && st.qpos) fail('position');
+    if (st.qpos >= (drawCount || 1)) fail('position');
     if (st.submitted && st.answers.some(function (a) { return a === null; })) fail('submitted');
     setView(st, view === n + 1 && !st.submitted ? n : view, n);
     return st;
@@ -287,7 +283,7 @@
     (r.competencies || []).forEach(function (c) { by[c.id] = c; });
     return '=' + (hasQuiz ? String(r.score) + (r.passed ? 'p' : 'f') : 'c') + m.competencies.map(function (c) {
       var x = by[c.id];
-      return ',' + (!x ? 'x' : x.score === null || x.score === undefined ? 'n' : String(x.score));
+      return ',' + (!x ? 'x' : x.score == null ? 'n' : String(x.score));
     }).join('');
   }
   function decodeResult(s, m, passMark) {
