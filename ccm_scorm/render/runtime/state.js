@@ -16,7 +16,7 @@
  *       bank's print (3 digits of DIGITS below, base 85: bankPrint, which changes when the
  *       questions do, so that an attempt is never read against other questions), then nothing
  *       for a module that asks its whole bank in written order; for a module that draws, the
- *       attempt's seed, 3 digits, from which drawOf derives the draw; "~" and the bank indexes
+ *       attempt's seed, 3 digits (never starting "~"), from which drawOf derives the draw; "~" and the bank indexes
  *       (base36, padded to the width of bank size - 1) only for a draw read from a c1 state,
  *       until the next attempt
  *   R   score of the last submitted attempt, decimal 0-100, empty if none
@@ -177,9 +177,9 @@
     take(order.filter(function (i) { return !taken[i]; }).slice(0, k - n));
     return (course.draw.shuffle === false ? CCM.range(qs.length) : order).filter(function (i) { return taken[i]; });
   }
-  // A new attempt's draw, from a fresh random seed.
+  // A new attempt's draw, from a fresh random seed; never one whose first digit is "~", which marks a c1 draw.
   function newDraw(st, course) {
-    st.seed = course.draw ? CCM.randomInt(SEEDS) : null;
+    st.seed = course.draw ? CCM.randomInt(SEEDS - SEEDS / 85) : null;
     st.draw = drawOf(course, st.seed);
   }
 
