@@ -91,8 +91,8 @@ def read_module(folder: Path, problems: Problems, known_competencies: frozenset[
         show_answers=fields.value("show_answers"),
         **_read_cover(fields, folder, problems),
     )
-    if draw and quiz_complete:
-        _warn_unbalanced_draw(draw_fields, module)
+    if draw and draw_fields and quiz_complete:
+        _warn_unbalanced_draw(draw_fields, module, draw.count)
     return module
 
 
@@ -177,7 +177,7 @@ def _read_draw(fields: Fields, bank_size: int, quiz_complete: bool = True) -> tu
     return Draw(count=count, shuffle=draw.value("shuffle")), draw
 
 
-def _warn_unbalanced_draw(draw_fields: Fields, module: Module) -> None:
+def _warn_unbalanced_draw(draw_fields: Fields, module: Module, count: int) -> None:
     """A competency the draw cannot give its minimum is left 'not assessed' in some attempts (render/draw.py)."""
     from ..render.draw import JUDGE_AT, guaranteed, minimums
 
@@ -188,7 +188,7 @@ def _warn_unbalanced_draw(draw_fields: Fields, module: Module) -> None:
     named = ", ".join(f"'{competency}'" for competency in missed)
     draw_fields.warning(
         "count",
-        f"a draw of {module.draw.count} questions cannot give every competency the {JUDGE_AT} questions "
+        f"a draw of {count} questions cannot give every competency the {JUDGE_AT} questions "
         f"(or all it has) that it needs to be judged: {named} can be left 'not assessed in this attempt' "
         "however well the learner answers",
         f"raise the draw count to {sum(owed.values())}, so that every attempt judges every competency",
