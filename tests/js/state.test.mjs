@@ -103,7 +103,12 @@ test('an attempt saved against another bank is refused, even where every answer 
   const renamed = { ...ALL, questions: ALL.questions.map((q, i) => (i === 0 ? { ...q, id: 'q-other' } : q)) };
   const reordered = { ...ALL, questions: [ALL.questions[1], ALL.questions[0], ...ALL.questions.slice(2)] };
   const grownBank = { ...ALL, questions: [...ALL.questions, { ...SINGLE, id: 'q-new' }] };
-  for (const c of [renamed, reordered, grownBank]) assert.notEqual(print(c), P);
+  // saved orderings and matches are positions in the lists as shipped, which a rebuild may ship in another order
+  const shipped = (i, key, list) => ({ ...ALL, questions: ALL.questions.map((q, k) => (k === i ? { ...q, [key]: list(q[key]) } : q)) });
+  const itemsMoved = shipped(4, 'items', (items) => [items[1], items[0], items[2]]);
+  const targetsMoved = shipped(6, 'targets', (targets) => [targets[2], targets[0], targets[1]]);
+  const targetReworded = shipped(6, 'targets', (targets) => [{ ...targets[0], text: 'green tea' }, ...targets.slice(1)]);
+  for (const c of [renamed, reordered, grownBank, itemsMoved, targetsMoved, targetReworded]) assert.notEqual(print(c), P);
   assert.throws(() => decode(text, renamed), /state: bank changed/);
   assert.throws(() => decode(text.replace(P, P === '!!!' ? '!!#' : '!!!'), ALL), /state: bank changed/);
 });

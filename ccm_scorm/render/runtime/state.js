@@ -193,10 +193,11 @@
     st.page = number < n ? number : 0;
   }
 
-  // 3 digits that change with the bank (ids, types, sizes): an attempt is never read against other questions.
+  // 3 digits that change with the bank (ids, types, and the order the package ships options, pairs, items and
+  // match targets in, which saved answers are positions in): an attempt is never read against other questions.
   function bankPrint(course) {
     var h = 2166136261, t = course.questions.map(function (q) {
-      return [q.id, q.type, (q.options || q.pairs || q.items || []).length, (q.targets || []).length].join(',');
+      return JSON.stringify([q.id, q.type, (q.options || q.pairs || q.items || []).map(function (x) { return x.id; }), q.targets]);
     }).join(';');
     for (var i = 0; i < t.length; i++) { h ^= t.charCodeAt(i); h = Math.imul(h, 16777619); }
     return digits((h >>> 0) % SEEDS, SEED_WIDTH);
