@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from support.course_source import write_course
+from support.cover import pass_cover
 from support.scorm_helpers import build_package, read_pages, take_quiz
 from test_scorm_runtime import EDITIONS, ORDER, RIGHT, TARGET, expected_interactions, status_key, subset
 
@@ -74,6 +75,7 @@ def test_window_closed_between_answers_while_the_lms_is_unreachable(edition, url
     # The LMS kept nothing (every commit failed). Next launch, same browser: the local copy is used.
     fresh = scorm_lms(address, edition, page=context.new_page(), wait_for="initialize")
     frame = fresh.frame
+    pass_cover(frame)  # "Welcome back": Continue where you left off
     frame.wait_for_selector("form.ccm-question[data-pos='1'] .ccm-feedback")
     fresh.wait_for("commit", 1)
     cmi = fresh.cmi()
