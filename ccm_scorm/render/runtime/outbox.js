@@ -326,7 +326,8 @@
   /* One status for everything a launch writes to the LRS, from its parts (the outbox's statements, the
    * State document): "offline" when a part's write failed, until every part is through; "saving" while
    * one is on its way; "partial" when the LRS refused some statements (set aside); "saved" only when all
-   * are acknowledged. (A failed State write is sent again with the next write, or at Finish.)
+   * are acknowledged. (A failed State write is sent again when the browser is back online, with the next write,
+   * or at Finish.)
    * -> {part(name) -> onStatus callback for that part} */
   var PART_KINDS = { saving: 1, saved: 1, offline: 1, partial: 1 };
   function progress(report) {

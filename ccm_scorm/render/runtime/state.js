@@ -197,7 +197,9 @@
   // match targets in, which saved answers are positions in): an attempt is never read against other questions.
   function bankPrint(course) {
     var h = 2166136261, t = course.questions.map(function (q) {
-      return JSON.stringify([q.id, q.type, (q.options || q.pairs || q.items || []).map(function (x) { return x.id; }), q.targets]);
+      // (targets by text: opening the key gives them their ids)
+      return JSON.stringify([q.id, q.type, (q.options || q.pairs || q.items || []).map(function (x) { return x.id; }),
+        (q.targets || []).map(function (x) { return x.text; })]);
     }).join(';');
     for (var i = 0; i < t.length; i++) { h ^= t.charCodeAt(i); h = Math.imul(h, 16777619); }
     return digits((h >>> 0) % SEEDS, SEED_WIDTH);

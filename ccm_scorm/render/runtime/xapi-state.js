@@ -33,6 +33,9 @@
     this.writing = null;                 // the write in flight (a Promise), one at a time
     this.plain = false;                  // true: this LRS cannot be sent If-Match / If-None-Match (CORS)
     this.report = options.onStatus || function () {};   // saving, saved, offline: X.progress
+    var self = this;
+    // back online, as the outbox does: a write that failed goes again now, not only with the next save
+    window.addEventListener('online', function () { if (self.pendingDoc && !self.writing && !self.timer) self.push(); });
   }
   StateStore.prototype.url = function () { return query(this.endpoint, 'activities/state', this.fields); };
 
