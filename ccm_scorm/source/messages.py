@@ -115,13 +115,9 @@ def _read_catalogue(language: str, rule: str, problems: Problems) -> tuple[Entri
         data = load_yaml(path, problems)
         if not isinstance(data, CommentedMap):
             continue
-        for name, value in data.items():
-            key = f"{path.stem}.{name}"
-            line = data.lc.key(name)[0] + 1
-            checked = _value(value, rule, path, line, key, problems)
-            if checked is not None:
-                entries[key] = checked
-                where[key] = (path, line)
+        for key, (value, line) in _entries(data, f"{path.stem}.", rule, path, problems).items():
+            entries[key] = value
+            where[key] = (path, line)
     return entries, where
 
 
@@ -131,12 +127,19 @@ def _read_flat(path: Path, rule: str, problems: Problems) -> dict[str, tuple[str
         if data is not None:
             problems.error(path, 1, "the messages file is not a mapping", "write one `area.name: text` per line")
         return {}
+    return _entries(data, "", rule, path, problems)
+
+
+def _entries(
+    data: CommentedMap, prefix: str, rule: str, path: Path, problems: Problems
+) -> dict[str, tuple[str | PluralForms, int]]:
+    """The checked messages of one file, by `prefix` + key, with their lines (a bad one reported and left out)."""
     found = {}
-    for key, value in data.items():
-        line = data.lc.key(key)[0] + 1
-        checked = _value(value, rule, path, line, str(key), problems)
+    for name, value in data.items():
+        key, line = f"{prefix}{name}", data.lc.key(name)[0] + 1
+        checked = _value(value, rule, path, line, key, problems)
         if checked is not None:
-            found[str(key)] = (checked, line)
+            found[key] = (checked, line)
     return found
 
 
